@@ -1,0 +1,178 @@
+"""STTP certificates: who gets one, how it is numbered, how it is rendered.
+
+Numbers are taken from a series under a row lock in the transaction that creates the
+certificate, so two batches never hand out one number twice; a certificate keeps its number
+and verification id when it is rendered again.
+"""
+
+import logging
+from functools import lru_cache
+
+import segno
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from participants.models import Enrolment
+
+from .models import Certificate, CertificateBatch, CertificateSeries
+from .services import cohort_total_jp
+
+logger = logging.getLogger(__name__)
+
+ERROR_NOTHING_TO_ISSUE = _("Belum ada peserta yang lulus di angkatan ini.")
+NUMBER_PATTERN = "{seq:03d}/STTP/{program}/{angkatan}/{organiser}/{year}"
+
+
+def enrolments_passing(cohort):
+    """Enrolments that earn a certificate: a passing project score, not withdrawn."""
+    return [
+        enrolment
+        for enrolment in Enrolment.objects.filter(cohort=cohort)
+        .exclude(status__in=[Enrolment.Status.WITHDRAWN, Enrolment.Status.FAILED])
+        .select_related("participant__agency", "project", "certificate")
+        .order_by("participant__name", "pk")
+        if hasattr(enrolment, "project") and enrolment.project.passes
+    ]
+
+
+def series_key(cohort):
+    return NUMBER_PATTERN.replace("{seq:03d}/", "").format(
+        program=cohort.program.code.upper(),
+        angkatan=cohort.angkatan_label,
+        organiser=cohort.organiser.code.upper(),
+        year=cohort.year,
+    )
+
+
+@transaction.atomic
+def certificate_ensure(*, enrolment):
+    """The enrolment's certificate, created with the next number of its series if it has none."""
+    existing = Certificate.objects.filter(enrolment=enrolment).first()
+    if existing:
+        return existing
+    cohort = enrolment.cohort
+    key = series_key(cohort)
+    CertificateSeries.objects.get_or_create(key=key)
+    series = CertificateSeries.objects.select_for_update().get(key=key)
+    # Checked again under the lock: a concurrent batch may have just created it.
+    existing = Certificate.objects.filter(enrolment=enrolment).first()
+    if existing:
+        return existing
+    series.last_seq += 1
+    series.save(update_fields=["last_seq"])
+    number = NUMBER_PATTERN.format(
+        seq=series.last_seq,
+        program=cohort.program.code.upper(),
+        angkatan=cohort.angkatan_label,
+        organiser=cohort.organiser.code.upper(),
+        year=cohort.year,
+    )
+    return Certificate.objects.create(
+        enrolment=enrolment,
+        series=series,
+        seq=series.last_seq,
+        number=number,
+        issued_on=cohort.end_date,
+    )
+
+
+@lru_cache(maxsize=1)
+def _weasyprint():
+    # Imported once per worker process: loading WeasyPrint and its fonts is the slow part.
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    return weasyprint, FontConfiguration()
+
+
+def qr_svg_data_uri(url):
+    return segno.make(url, error="m").svg_data_uri(scale=4, border=2)
+
+
+def certificate_render(certificate):
+    """The certificate as PDF bytes, always in Indonesian (it is an official document)."""
+    enrolment = certificate.enrolment
+    cohort = enrolment.cohort
+    url = certificate.get_verification_url()
+    with translation.override("id"):
+        html = render_to_string(
+            "cohorts/certificate_pdf.html",
+            {
+                "certificate": certificate,
+                "participant": enrolment.participant,
+                "cohort": cohort,
+                "project": enrolment.project,
+                "total_jp": cohort_total_jp(cohort),
+                "verification_url": url,
+                "qr_data_uri": qr_svg_data_uri(url),
+            },
+        )
+    weasyprint, fonts = _weasyprint()
+    return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+        font_config=fonts
+    )
+
+
+def certificate_store(certificate, pdf_bytes):
+    name = f"sttp-{certificate.pk}-{certificate.enrolment.participant.nip}.pdf"
+    storage = certificate.pdf.storage
+    old_name = certificate.pdf.name
+    certificate.pdf.save(name, ContentFile(pdf_bytes), save=False)
+    if old_name and old_name != certificate.pdf.name:
+        storage.delete(old_name)
+    certificate.rendered_at = timezone.now()
+    certificate.save(update_fields=["pdf", "rendered_at"])
+
+
+def certificate_batch_start(*, cohort, requested_by):
+    """Record the request, then queue the job once the request is committed."""
+    from .tasks import certificates_issue_job
+
+    if not enrolments_passing(cohort):
+        raise ValidationError(ERROR_NOTHING_TO_ISSUE)
+    with transaction.atomic():
+        batch = CertificateBatch.objects.create(cohort=cohort, requested_by=requested_by)
+        transaction.on_commit(lambda: certificates_issue_job.delay(batch.pk))
+    return batch
+
+
+def certificates_issue(*, batch_id):
+    """The job's work: a numbered certificate and a fresh PDF for every passing participant.
+
+    Safe to run again after a crash or a retry: existing certificates keep their number and
+    verification id; those this batch already rendered are not rendered twice.
+    """
+    batch = CertificateBatch.objects.select_related("cohort__program", "cohort__organiser").get(
+        pk=batch_id
+    )
+    cohort = batch.cohort
+    enrolments = enrolments_passing(cohort)
+    CertificateBatch.objects.filter(pk=batch.pk).update(
+        status=CertificateBatch.Status.RUNNING,
+        started_at=batch.started_at or timezone.now(),
+        attempts=batch.attempts + 1,
+        total=len(enrolments),
+        error="",
+    )
+    for done, enrolment in enumerate(enrolments, start=1):
+        enrolment.cohort = cohort
+        certificate = certificate_ensure(enrolment=enrolment)
+        certificate.enrolment = enrolment
+        if certificate.rendered_at is None or certificate.rendered_at < batch.created_at:
+            certificate_store(certificate, certificate_render(certificate))
+        CertificateBatch.objects.filter(pk=batch.pk).update(rendered=done)
+    CertificateBatch.objects.filter(pk=batch.pk).update(
+        status=CertificateBatch.Status.DONE, finished_at=timezone.now()
+    )
+    logger.info("certificates issued for %s: %d", cohort, len(enrolments))
+
+
+def certificate_batch_fail(*, batch_id, reason):
+    CertificateBatch.objects.filter(pk=batch_id).update(
+        status=CertificateBatch.Status.FAILED, error=reason, finished_at=timezone.now()
+    )

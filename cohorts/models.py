@@ -1,0 +1,247 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from curriculum.models import DayRule, PhaseKind, Program
+
+
+class Institution(models.Model):
+    """A government body: a training agency (BPSDM) or a participant's agency (Pemkot, OPD).
+
+    Agencies nest: a city government holds its OPDs.
+    """
+
+    class Kind(models.TextChoices):
+        TRAINING_AGENCY = "training", _("Lembaga pelatihan (BPSDM/BKD)")
+        LOCAL_GOVERNMENT = "pemda", _("Pemerintah daerah")
+        UNIT = "opd", _("Perangkat daerah (OPD)")
+        OTHER = "other", _("Lainnya")
+
+    name = models.CharField(_("nama"), max_length=200)
+    code = models.SlugField(_("kode"), max_length=40, unique=True)
+    kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices, default=Kind.OTHER)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("induk"),
+    )
+    city = models.CharField(_("kota"), max_length=100, blank=True)
+    head_name = models.CharField(_("nama pimpinan"), max_length=200, blank=True)
+    head_nip = models.CharField(_("NIP pimpinan"), max_length=18, blank=True)
+    head_title = models.CharField(_("jabatan pimpinan"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("instansi")
+        verbose_name_plural = _("instansi")
+
+    def __str__(self):
+        return self.name
+
+
+def roman(number):
+    numerals = [
+        (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+        (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+    ]  # fmt: skip
+    out = []
+    for value, letters in numerals:
+        count, number = divmod(number, value)
+        out.append(letters * count)
+    return "".join(out)
+
+
+class Cohort(models.Model):
+    """An angkatan: one run of a program by an organiser, with its dated phases."""
+
+    program = models.ForeignKey(
+        Program, on_delete=models.PROTECT, related_name="cohorts", verbose_name=_("program")
+    )
+    organiser = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        related_name="organised_cohorts",
+        verbose_name=_("penyelenggara"),
+    )
+    angkatan = models.PositiveIntegerField(_("angkatan"))
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    start_date = models.DateField(_("tanggal mulai"))
+    end_date = models.DateField(_("tanggal selesai"))
+    venue = models.CharField(_("tempat"), max_length=200, blank=True)
+    capacity = models.PositiveIntegerField(_("kapasitas"), default=40)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start_date", "program__name", "angkatan"]
+        verbose_name = _("angkatan")
+        verbose_name_plural = _("angkatan")
+        permissions = [
+            ("issue_certificates", _("Dapat menerbitkan sertifikat")),
+            ("view_documents", _("Dapat melihat semua dokumen")),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "organiser", "year", "angkatan"], name="cohort_unique_number"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")),
+                name="cohort_dates_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(program)s Angkatan %(angkatan)s Tahun %(year)s") % {
+            "program": self.program.name,
+            "angkatan": self.angkatan_label,
+            "year": self.year,
+        }
+
+    @property
+    def angkatan_label(self):
+        if self.program.angkatan_style == Program.AngkatanStyle.ROMAN:
+            return roman(self.angkatan)
+        return str(self.angkatan)
+
+    def get_absolute_url(self):
+        return reverse("cohorts:cohort_detail", args=[self.pk])
+
+
+class CohortPhase(models.Model):
+    """A phase of one cohort with its dates, copied from the program's template."""
+
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.CASCADE, related_name="phases", verbose_name=_("angkatan")
+    )
+    order = models.PositiveSmallIntegerField(_("urutan"))
+    kind = models.CharField(_("jenis"), max_length=20, choices=PhaseKind.choices)
+    name = models.CharField(_("nama tahap"), max_length=100)
+    jp = models.PositiveIntegerField(_("JP"))
+    days = models.PositiveIntegerField(_("lama (hari)"))
+    day_rule = models.CharField(_("aturan hari"), max_length=10, choices=DayRule.choices)
+    start_date = models.DateField(_("mulai"))
+    end_date = models.DateField(_("selesai"))
+
+    class Meta:
+        ordering = ["cohort", "order"]
+        verbose_name = _("tahap")
+        verbose_name_plural = _("tahap")
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "order"], name="cohort_phase_order_unique"),
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")),
+                name="cohort_phase_dates_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class CertificateSeries(models.Model):
+    """A numbering series; its counter is taken under a row lock, so numbers never repeat."""
+
+    key = models.CharField(max_length=200, unique=True)
+    last_seq = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("seri nomor sertifikat")
+        verbose_name_plural = _("seri nomor sertifikat")
+
+    def __str__(self):
+        return self.key
+
+
+def certificate_upload_to(certificate, filename):
+    return f"sertifikat/{certificate.enrolment.cohort_id}/{filename}"
+
+
+class Certificate(models.Model):
+    """An STTP (Surat Tanda Tamat Pelatihan): one per passing enrolment, numbered once."""
+
+    class Status(models.TextChoices):
+        VALID = "valid", _("Sah")
+        REVOKED = "revoked", _("Dicabut")
+
+    enrolment = models.OneToOneField(
+        "participants.Enrolment",
+        on_delete=models.PROTECT,
+        related_name="certificate",
+        verbose_name=_("peserta angkatan"),
+    )
+    series = models.ForeignKey(CertificateSeries, on_delete=models.PROTECT)
+    seq = models.PositiveIntegerField()
+    number = models.CharField(_("nomor"), max_length=200, unique=True)
+    verification_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.VALID
+    )
+    issued_on = models.DateField(_("tanggal terbit"))
+    pdf = models.FileField(_("berkas PDF"), upload_to=certificate_upload_to, blank=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["series", "seq"]
+        verbose_name = _("sertifikat")
+        verbose_name_plural = _("sertifikat")
+        constraints = [
+            models.UniqueConstraint(fields=["series", "seq"], name="certificate_seq_unique"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    def get_verification_path(self):
+        return reverse("verify", args=[self.verification_id])
+
+    def get_verification_url(self):
+        return settings.SITE_URL + self.get_verification_path()
+
+
+class CertificateBatch(models.Model):
+    """One request to issue a cohort's certificates, run by a Celery job; staff watch it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Menunggu")
+        RUNNING = "running", _("Berjalan")
+        DONE = "done", _("Selesai")
+        FAILED = "failed", _("Gagal")
+
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.CASCADE, related_name="certificate_batches"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    rendered = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("penerbitan sertifikat")
+        verbose_name_plural = _("penerbitan sertifikat")
+
+    def __str__(self):
+        return f"{self.cohort} #{self.pk}"
+
+    @property
+    def is_finished(self):
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self):
+        return round(100 * self.rendered / self.total) if self.total else 0
+
+    def get_absolute_url(self):
+        return reverse("cohorts:batch_detail", args=[self.pk])

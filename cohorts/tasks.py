@@ -1,0 +1,25 @@
+"""Celery jobs. They take ids, re-fetch, and leave the work to services."""
+
+from celery import shared_task
+
+from .certificates import certificate_batch_fail, certificates_issue
+
+MAX_RETRIES = 3
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    max_retries=MAX_RETRIES,
+    default_retry_delay=10,
+    soft_time_limit=20 * 60,
+    time_limit=21 * 60,
+)
+def certificates_issue_job(self, batch_id):
+    try:
+        certificates_issue(batch_id=batch_id)
+    except Exception as exc:
+        if self.request.retries >= self.max_retries:
+            certificate_batch_fail(batch_id=batch_id, reason=f"{type(exc).__name__}: {exc}")
+            raise
+        raise self.retry(exc=exc) from exc

@@ -1,0 +1,67 @@
+"""One mechanism for permissions: a predicate per rule, a decorator that checks it.
+
+Views declare their rule with `@rule_required(predicate)`; object rules are checked with
+`ensure(predicate(user, obj))` once the object is loaded. Both raise PermissionDenied (403).
+"""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+
+def rule_required(predicate):
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not predicate(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.rule = predicate
+        return wrapped
+
+    return decorator
+
+
+def ensure(allowed):
+    if not allowed:
+        raise PermissionDenied
+
+
+def signed_in(user):
+    """Any signed-in user; the view then checks the object."""
+    return True
+
+
+def can_manage_cohorts(user):
+    return user.has_perm("cohorts.change_cohort")
+
+
+def can_issue_certificates(user):
+    return user.has_perm("cohorts.issue_certificates")
+
+
+def can_view_documents(user):
+    return user.has_perm("cohorts.view_documents")
+
+
+def is_widyaiswara(user):
+    return user.has_perm("projects.score_changeproject")
+
+
+def is_participant(user):
+    return hasattr(user, "participant")
+
+
+def can_score(user, project):
+    """A widyaiswara scores only the projects of the participants they coach."""
+    return is_widyaiswara(user) and project.enrolment.coach_id == user.pk
+
+
+def can_download_certificate(user, certificate):
+    return can_issue_certificates(user) or (
+        certificate.enrolment.participant.user_id == user.pk
+    )

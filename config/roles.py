@@ -1,0 +1,81 @@
+"""The four roles of Angkatan, as Django groups with permissions.
+
+Groups and their permissions are created after every `migrate`, so a fresh database, the test
+database and production all have them; staff only assign users to groups.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
+
+STAFF = "Staf BPSDM"
+WIDYAISWARA = "Widyaiswara"
+PARTICIPANT = "Peserta"
+ADMINISTRATOR = "Administrator"
+
+_STAFF_PERMISSIONS = [
+    "curriculum.view_program",
+    "cohorts.view_institution",
+    "cohorts.view_cohort",
+    "cohorts.add_cohort",
+    "cohorts.change_cohort",
+    "cohorts.issue_certificates",
+    "cohorts.view_certificate",
+    "participants.view_participant",
+    "participants.add_participant",
+    "participants.change_participant",
+    "participants.view_enrolment",
+    "participants.add_enrolment",
+    "participants.change_enrolment",
+    "projects.view_changeproject",
+]
+
+ROLE_PERMISSIONS = {
+    STAFF: _STAFF_PERMISSIONS,
+    WIDYAISWARA: ["projects.score_changeproject"],
+    PARTICIPANT: [],
+    ADMINISTRATOR: _STAFF_PERMISSIONS
+    + [
+        "curriculum.add_program",
+        "curriculum.change_program",
+        "cohorts.add_institution",
+        "cohorts.change_institution",
+        "cohorts.view_documents",
+    ],
+}
+
+
+def roles_ensure():
+    """Create the role groups and give each its permissions; safe to run any number of times."""
+    wanted = {perm for perms in ROLE_PERMISSIONS.values() for perm in perms}
+    by_name = {}
+    for perm in Permission.objects.select_related("content_type").filter(
+        codename__in={p.split(".", 1)[1] for p in wanted}
+    ):
+        by_name[f"{perm.content_type.app_label}.{perm.codename}"] = perm
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        # Permissions of apps not migrated yet are added by a later call.
+        group.permissions.add(*[by_name[p] for p in perms if p in by_name])
+
+
+def user_roles(user):
+    if not user.is_authenticated:
+        return set()
+    # Cached on the user object: the header and the home view both ask.
+    if not hasattr(user, "_angkatan_roles"):
+        user._angkatan_roles = set(user.groups.values_list("name", flat=True))
+    return user._angkatan_roles
+
+
+def home_url(user):
+    """Where each role lands after login."""
+    roles = user_roles(user)
+    if ADMINISTRATOR in roles:
+        return reverse("cohorts:documents")
+    if STAFF in roles:
+        return reverse("cohorts:cohort_list")
+    if WIDYAISWARA in roles:
+        return reverse("projects:my_projects")
+    if PARTICIPANT in roles:
+        return reverse("participants:my_training")
+    return reverse("no_role")

@@ -1,0 +1,8 @@
+"""Development and `make demo`: debug on, an insecure key that never leaves this machine."""
+
+from .base import *  # noqa: F401,F403
+from .base import env
+
+DEBUG = env.bool("DEBUG", default=True)
+SECRET_KEY = env("SECRET_KEY", default="demo-only-insecure-key-do-not-use-in-production")
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

@@ -1,0 +1,31 @@
+"""Settings for pytest. The test database is a real file (SQLite) or a real server
+(PostgreSQL), so that a Celery worker process started by a test can see what the test wrote."""
+
+import os
+import tempfile
+
+from .base import *  # noqa: F401,F403
+from .base import DATABASES, VAR_DIR, env
+
+DEBUG = False
+SECRET_KEY = "tests-only-key"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+_db = DATABASES["default"]
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    _db["TEST"] = {"NAME": str(VAR_DIR / "test-angkatan.sqlite3")}
+else:
+    _db["TEST"] = {"NAME": f"test_{_db['NAME']}"}
+    _db["CONN_MAX_AGE"] = 0
+# A worker process started by the tests opens the test database directly.
+if env.bool("ANGKATAN_USE_TEST_DATABASE", default=False):
+    _db["NAME"] = _db["TEST"]["NAME"]
+
+MEDIA_ROOT = env("MEDIA_ROOT", default=tempfile.mkdtemp(prefix="angkatan-media-"))
+# Each test run has its own queue, so a demo worker on the same broker never takes its jobs.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default=f"angkatan-test-{os.getpid()}")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

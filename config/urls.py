@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from cohorts.views import verify
+
+from .views import home, no_role
+
+urlpatterns = [
+    path("", home, name="home"),
+    path(
+        "masuk/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("tanpa-peran/", no_role, name="no_role"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("verifikasi/<uuid:verification_id>/", verify, name="verify"),
+    path("", include("cohorts.urls")),
+    path("", include("participants.urls")),
+    path("", include("projects.urls")),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = "Angkatan"
+admin.site.site_title = "Angkatan"
+

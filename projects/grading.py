@@ -1,0 +1,39 @@
+"""Scores, predicates and the pass mark.
+
+The bands are the LAN defaults (a score strictly above a band's floor reaches it: 90.01 and
+up is Sangat Memuaskan). Passing needs Cukup Memuaskan or better.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+TWO_PLACES = Decimal("0.01")
+
+# (exclusive floor, predicate), highest first.
+PREDICATE_BANDS = [
+    (Decimal("90.00"), _("Sangat Memuaskan")),
+    (Decimal("80.00"), _("Memuaskan")),
+    (Decimal("70.00"), _("Cukup Memuaskan")),
+    (Decimal("60.00"), _("Kurang Memuaskan")),
+]
+LOWEST_PREDICATE = _("Tidak Memuaskan")
+PASS_FLOOR = Decimal("70.00")
+
+
+def score_round(value):
+    return Decimal(value).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def predicate_for(score):
+    if score is None:
+        return None
+    score = score_round(score)
+    for floor, predicate in PREDICATE_BANDS:
+        if score > floor:
+            return predicate
+    return LOWEST_PREDICATE
+
+
+def score_passes(score):
+    return score is not None and score_round(score) > PASS_FLOOR
