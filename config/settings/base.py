@@ -103,6 +103,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=str(VAR_DIR / "staticfiles"))
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
@@ -117,18 +118,24 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Celery. The default broker is kombu's filesystem transport: it needs no server, so a
 # fresh clone runs a real worker with nothing else installed. Production sets Redis.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
-CELERY_BROKER_FILESYSTEM_DIR = env.path(
-    "CELERY_BROKER_FILESYSTEM_DIR", default=str(VAR_DIR / "broker")
-)
-if CELERY_BROKER_URL.startswith("filesystem"):
+CELERY_BROKER_FILESYSTEM_DIR = env("CELERY_BROKER_FILESYSTEM_DIR", default=str(VAR_DIR / "broker"))
+
+
+def filesystem_broker_options(folder):
+    """kombu's filesystem transport: one folder of message files that producers and the
+    worker share."""
     for sub in ("queue", "processed"):
-        (Path(CELERY_BROKER_FILESYSTEM_DIR) / sub).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(Path(CELERY_BROKER_FILESYSTEM_DIR) / "queue"),
-        "data_folder_out": str(Path(CELERY_BROKER_FILESYSTEM_DIR) / "queue"),
-        "processed_folder": str(Path(CELERY_BROKER_FILESYSTEM_DIR) / "processed"),
+        (Path(folder) / sub).mkdir(parents=True, exist_ok=True)
+    return {
+        "data_folder_in": str(Path(folder) / "queue"),
+        "data_folder_out": str(Path(folder) / "queue"),
+        "processed_folder": str(Path(folder) / "processed"),
         "store_processed": False,
     }
+
+
+if CELERY_BROKER_URL.startswith("filesystem"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(CELERY_BROKER_FILESYSTEM_DIR)
 # Job state lives in our own tables (CertificateBatch), which staff can read; no result backend.
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True

@@ -4,5 +4,8 @@ from .base import *  # noqa: F401,F403
 from .base import env
 
 DEBUG = env.bool("DEBUG", default=True)
+# Static files straight from the apps, no collectstatic needed.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
 SECRET_KEY = env("SECRET_KEY", default="demo-only-insecure-key-do-not-use-in-production")
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

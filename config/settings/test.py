@@ -5,9 +5,12 @@ import os
 import tempfile
 
 from .base import *  # noqa: F401,F403
-from .base import DATABASES, VAR_DIR, env
+from .base import CELERY_BROKER_URL, DATABASES, VAR_DIR, env, filesystem_broker_options
 
 DEBUG = False
+# Static files straight from the apps, no collectstatic needed.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
 SECRET_KEY = "tests-only-key"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -25,6 +28,11 @@ if env.bool("ANGKATAN_USE_TEST_DATABASE", default=False):
 MEDIA_ROOT = env("MEDIA_ROOT", default=tempfile.mkdtemp(prefix="angkatan-media-"))
 # Each test run has its own queue, so a demo worker on the same broker never takes its jobs.
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default=f"angkatan-test-{os.getpid()}")
+if CELERY_BROKER_URL.startswith("filesystem"):
+    CELERY_BROKER_FILESYSTEM_DIR = env(
+        "CELERY_BROKER_FILESYSTEM_DIR", default=tempfile.mkdtemp(prefix="angkatan-broker-")
+    )
+    CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(CELERY_BROKER_FILESYSTEM_DIR)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

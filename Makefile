@@ -1,0 +1,49 @@
+# Angkatan: `make demo` to run it, `make test` to test it. Everything else is set up by these.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint format install migrate messages clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+## The app with demo data, a web server on http://127.0.0.1:8000 and a Celery worker.
+demo: install
+	.ci/system-packages runtime
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py demo_data
+	@echo "Angkatan berjalan di http://127.0.0.1:8000 (Ctrl+C untuk berhenti)."
+	PYTHONUNBUFFERED=1 $(BIN)/honcho --procfile Procfile.demo start
+
+## The whole test suite, on DATABASE_URL and CELERY_BROKER_URL if set (SQLite and files if not).
+test: install
+	.ci/system-packages test
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## Refresh the message catalogues after changing strings (needs gettext).
+messages: install
+	command -v msgfmt >/dev/null || .ci/system-packages gettext
+	$(BIN)/python manage.py makemessages --locale en --locale id --ignore '.venv/*' --ignore 'var/*'
+	$(BIN)/python manage.py makemessages --domain djangojs --locale en --locale id --ignore '.venv/*' --ignore 'var/*'
+	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
+
+clean:
+	rm -rf $(VENV) var

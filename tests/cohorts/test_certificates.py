@@ -1,0 +1,115 @@
+from decimal import Decimal
+from urllib.parse import urlparse
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from cohorts.certificates import (
+    ERROR_NOTHING_TO_ISSUE,
+    certificate_batch_start,
+    certificates_issue,
+)
+from cohorts.models import Certificate, CertificateBatch
+from participants.models import Enrolment
+from projects.services import score_record
+
+from ..factories import CohortFactory, enrol, staff_user, widyaiswara_user
+from ..pdf_tools import pdf_first_page_png, pdf_qr_codes, pdf_text
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cohort_with_scores():
+    """Three participants pass, one fails, one is not scored yet."""
+    cohort = CohortFactory()
+    coach = widyaiswara_user()
+    for score in ["91.50", "75.00", "70.01", "70.00", None]:
+        enrolment = enrol(cohort, coach=coach)
+        if score:
+            score_record(project=enrolment.project, grader=coach, score=Decimal(score))
+    return cohort
+
+
+def test_only_passing_participants_get_numbered_certificates(cohort_with_scores):
+    batch = CertificateBatch.objects.create(cohort=cohort_with_scores)
+    certificates_issue(batch_id=batch.pk)
+
+    certificates = list(Certificate.objects.order_by("seq"))
+    assert [c.seq for c in certificates] == [1, 2, 3]
+    assert certificates[0].number == (
+        f"001/STTP/LATSAR/{cohort_with_scores.angkatan}/"
+        f"{cohort_with_scores.organiser.code.upper()}/2022"
+    )
+    passing_scores = {c.enrolment.project.final_score for c in certificates}
+    assert passing_scores == {Decimal("91.50"), Decimal("75.00"), Decimal("70.01")}
+    batch.refresh_from_db()
+    assert (batch.status, batch.rendered, batch.total) == ("done", 3, 3)
+
+
+def test_running_again_keeps_numbers_and_verification_ids(cohort_with_scores):
+    first = CertificateBatch.objects.create(cohort=cohort_with_scores)
+    certificates_issue(batch_id=first.pk)
+    before = {c.enrolment_id: (c.number, c.verification_id) for c in Certificate.objects.all()}
+
+    # A participant scored later joins the next batch with the next number.
+    late = Enrolment.objects.get(cohort=cohort_with_scores, project__final_score__isnull=True)
+    score_record(project=late.project, grader=late.coach, score=Decimal("88"))
+    second = CertificateBatch.objects.create(cohort=cohort_with_scores)
+    certificates_issue(batch_id=second.pk)
+    certificates_issue(batch_id=second.pk)  # a retry of the same job
+
+    after = {c.enrolment_id: (c.number, c.verification_id) for c in Certificate.objects.all()}
+    assert {k: after[k] for k in before} == before
+    assert sorted(c.seq for c in Certificate.objects.all()) == [1, 2, 3, 4]
+
+
+def test_certificate_pdf_names_the_participant_and_its_qr_opens_verification(
+    cohort_with_scores, client
+):
+    batch = CertificateBatch.objects.create(cohort=cohort_with_scores)
+    certificates_issue(batch_id=batch.pk)
+    certificate = Certificate.objects.select_related("enrolment__participant").first()
+    data = certificate.pdf.read()
+    participant = certificate.enrolment.participant
+
+    text = pdf_text(data)
+    assert participant.name in text
+    assert participant.nip_display in text
+    assert certificate.number in text
+    assert "SURAT TANDA TAMAT PELATIHAN" in text
+    assert "647 jam pelajaran" in text
+
+    page = pdf_first_page_png(data)
+    assert page.getextrema() != ((255, 255), (255, 255), (255, 255)), "first page is blank"
+
+    [url] = pdf_qr_codes(data)
+    assert url == certificate.get_verification_url()
+    response = client.get(urlparse(url).path)
+    assert response.status_code == 200
+    assert participant.name in response.content.decode()
+    assert "Sertifikat ini sah." in response.content.decode()
+
+
+def test_issuing_with_nobody_passing_is_refused_with_a_reason():
+    cohort = CohortFactory()
+    enrol(cohort)
+    with pytest.raises(ValidationError) as error:
+        certificate_batch_start(cohort=cohort, requested_by=staff_user())
+    assert error.value.messages == [str(ERROR_NOTHING_TO_ISSUE)]
+    assert not CertificateBatch.objects.exists()
+
+
+def test_verification_of_an_unknown_id_says_not_found(client):
+    response = client.get("/verifikasi/00000000-0000-0000-0000-000000000000/")
+    assert response.status_code == 404
+    assert "Sertifikat tidak ditemukan" in response.content.decode()
+
+
+def test_verification_page_shows_no_nip(cohort_with_scores, client):
+    batch = CertificateBatch.objects.create(cohort=cohort_with_scores)
+    certificates_issue(batch_id=batch.pk)
+    certificate = Certificate.objects.select_related("enrolment__participant").first()
+    page = client.get(certificate.get_verification_path()).content.decode()
+    assert certificate.enrolment.participant.nip not in page
+    assert certificate.enrolment.participant.nip_display not in page

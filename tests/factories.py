@@ -1,0 +1,141 @@
+"""Factories that keep related objects consistent: cohorts get their phases from the program
+through the same service staff use, enrolments get their change project."""
+
+from datetime import date, timedelta
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from cohorts.models import Institution
+from cohorts.services import cohort_create
+from config import roles
+from curriculum.models import DayRule, PhaseKind, PhaseTemplate, Program
+from participants.models import Participant
+from participants.services import enrolment_create
+
+PASSWORD = "rahasia-uji-123"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name", locale="id_ID")
+    last_name = factory.Faker("last_name", locale="id_ID")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.add(Group.objects.get(name=extracted))
+        if create:
+            self.save()
+
+
+def staff_user(**kwargs):
+    return UserFactory(role=roles.STAFF, **kwargs)
+
+
+def widyaiswara_user(**kwargs):
+    return UserFactory(role=roles.WIDYAISWARA, **kwargs)
+
+
+class TrainingAgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Institution
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"bpsdm-{n}")
+    name = factory.Sequence(lambda n: f"BPSDM Provinsi Uji {n}")
+    kind = Institution.Kind.TRAINING_AGENCY
+    city = "Serang"
+    head_name = "Dr. H. Kepala Badan, M.Si."
+    head_nip = "196805121994031007"
+    head_title = "Kepala BPSDM"
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Institution
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"opd-{n}")
+    name = factory.Sequence(lambda n: f"Dinas Uji {n} Kota Tangerang")
+    kind = Institution.Kind.UNIT
+
+
+class ProgramFactory(factory.django.DjangoModelFactory):
+    """Latsar CPNS as BPSDMD Banten ran it in 2022 (647 JP)."""
+
+    class Meta:
+        model = Program
+        django_get_or_create = ["code"]
+        skip_postgeneration_save = True
+
+    code = "latsar"
+    name = "Pelatihan Dasar CPNS"
+    project_label = "aktualisasi"
+    default_capacity = 40
+
+    @factory.post_generation
+    def phases(self, create, extracted, **kwargs):
+        if not create or self.phase_templates.exists():
+            return
+        for order, (kind, name, jp, days, rule) in enumerate(
+            extracted
+            or [
+                (PhaseKind.MOOC, "MOOC", 48, 16, DayRule.WORKING_DAYS),
+                (PhaseKind.DISTANCE, "Pembelajaran jarak jauh", 217, 22, DayRule.WORKING_DAYS),
+                (PhaseKind.ACTUALIZATION, "Aktualisasi", 320, 30, DayRule.WORKING_DAYS),
+                (PhaseKind.CLASSICAL, "Klasikal", 62, 6, DayRule.SIX_DAY_WEEK),
+            ],
+            start=1,
+        ):
+            PhaseTemplate.objects.create(
+                program=self, order=order, kind=kind, name=name, jp=jp, days=days, day_rule=rule
+            )
+
+
+class CohortFactory(factory.Factory):
+    class Meta:
+        model = dict
+
+    program = factory.SubFactory(ProgramFactory)
+    organiser = factory.SubFactory(TrainingAgencyFactory)
+    angkatan = factory.Sequence(lambda n: 70 + n)
+    year = 2022
+    start_date = date(2022, 7, 8)
+    venue = "Kampus BPSDMD, Karang Tanjung"
+
+    @classmethod
+    def _create(cls, model_class, **kwargs):
+        return cohort_create(**kwargs)
+
+    _build = _create
+
+
+def valid_nip(n):
+    """A valid NIP for the n-th test participant: born 1990 onwards, CPNS since May 2015."""
+    born = date(1990, 1, 1) + timedelta(days=n)
+    return f"{born:%Y%m%d}201505{1 + n % 2}{n % 999 + 1:03d}"
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Participant
+
+    nip = factory.Sequence(valid_nip)
+    name = factory.Sequence(lambda n: f"Peserta Uji {n:03d}, S.Kom.")
+    rank = "III/a"
+    position = "Pranata Komputer Ahli Pertama"
+    agency = factory.SubFactory(AgencyFactory)
+
+
+def enrol(cohort, participant=None, coach=None):
+    return enrolment_create(
+        cohort=cohort, participant=participant or ParticipantFactory(), coach=coach
+    )
