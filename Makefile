@@ -41,8 +41,7 @@ format: install
 ## Refresh the message catalogues after changing strings (needs gettext).
 messages: install
 	command -v msgfmt >/dev/null || .ci/system-packages gettext
-	$(BIN)/python manage.py makemessages --locale en --locale id --ignore '.venv/*' --ignore 'var/*'
-	$(BIN)/python manage.py makemessages --domain djangojs --locale en --locale id --ignore '.venv/*' --ignore 'var/*'
+	$(BIN)/python manage.py makemessages --locale en --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*'
 	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
 
 clean:

@@ -1,0 +1,49 @@
+"""Production settings: secrets from the environment, and `check --deploy` has nothing to say."""
+
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+
+def run_manage(*args, env):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def production_env(**extra):
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
+    env.update(DJANGO_SETTINGS_MODULE="config.settings.production", **extra)
+    return env
+
+
+def test_check_deploy_is_clean_with_a_proper_environment():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env=production_env(
+            SECRET_KEY="x7#kq!2v9LmZ0pR4tW8yB1nC6dF3gH5jK-s2Qe7Uo9Ia4Xc1Vb8Nm3Zl6Tp0Ry5Wu",
+            ALLOWED_HOSTS="angkatan.bpsdm.example.go.id",
+        ),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_manage("check", env=production_env(ALLOWED_HOSTS="example.go.id"))
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
