@@ -68,8 +68,15 @@ class CeleryWorker:
         celery = shutil.which("celery", path=str(Path(sys.executable).parent))
         self.process = subprocess.Popen(
             [
-                celery, "-A", "config", "worker", "--loglevel=info", "--concurrency=1",
-                "--without-gossip", "--without-mingle", "--without-heartbeat",
+                celery,
+                "-A",
+                "config",
+                "worker",
+                "--loglevel=info",
+                "--concurrency=1",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
                 f"--hostname=test-{os.getpid()}@%h",
             ],  # fmt: skip
             cwd=settings.BASE_DIR,

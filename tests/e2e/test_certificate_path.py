@@ -1,0 +1,143 @@
+"""The whole path in a real browser: staff create a cohort and enrol participants, a
+widyaiswara scores them, staff issue certificates through the real worker and download one,
+and a visitor opens the QR link printed on it."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from cohorts.models import Certificate
+from participants.models import Participant
+
+from ..factories import (
+    PASSWORD,
+    AgencyFactory,
+    ProgramFactory,
+    TrainingAgencyFactory,
+    staff_user,
+    widyaiswara_user,
+)
+from ..pdf_tools import pdf_qr_codes, pdf_text
+
+pytestmark = [pytest.mark.browser, pytest.mark.worker]
+
+
+@pytest.fixture
+def worker_site_url(live_server):
+    # Certificates print the address a visitor can open: here, the test server.
+    return live_server.url
+
+
+def log_in(page, base_url, username):
+    page.goto(f"{base_url}/masuk/")
+    page.get_by_label("Nama pengguna").fill(username)
+    page.get_by_label("Sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+
+
+def log_out(page):
+    page.get_by_role("button", name="Keluar").click()
+    expect(page.get_by_role("heading", name="Masuk ke Angkatan")).to_be_visible()
+
+
+def enrol(page, *, nip, name, agency, coach, again):
+    page.get_by_label("NIP").fill(nip)
+    page.get_by_label("Nama lengkap dengan gelar").fill(name)
+    page.get_by_label("Pangkat/golongan").select_option("III/a")
+    page.get_by_label("Jabatan").fill("Analis Kebijakan Ahli Pertama")
+    page.get_by_label("Instansi").select_option(label=agency)
+    page.get_by_label("Coach (widyaiswara)").select_option(label=coach)
+    page.get_by_role(
+        "button", name="Daftarkan dan tambah lagi" if again else "Daftarkan", exact=True
+    ).click()
+    expect(page.get_by_text(f"{name} terdaftar di angkatan ini.")).to_be_visible()
+
+
+def test_cohort_to_verified_certificate(page, browser, live_server, celery_worker, tmp_path):
+    ProgramFactory()
+    organiser = TrainingAgencyFactory(name="BPSDMD Provinsi Banten", code="bpsdmd-banten")
+    agency = AgencyFactory(name="Dinas Kesehatan Kota Tangerang")
+    staff = staff_user(username="staf")
+    coach = widyaiswara_user(username="wi", first_name="Dra. Siti", last_name="Rohmah, M.Pd.")
+    url = live_server.url
+
+    # Staff: a cohort from the Latsar template, with its computed phase dates.
+    log_in(page, url, staff.username)
+    expect(page.get_by_role("heading", name="Daftar angkatan")).to_be_visible()
+    page.get_by_role("link", name="Buat angkatan").click()
+    page.get_by_label("Program").select_option(label="Pelatihan Dasar CPNS")
+    page.get_by_label("Penyelenggara").select_option(label=organiser.name)
+    page.get_by_label("Angkatan ke-").fill("72")
+    page.get_by_label("Tahun").fill("2022")
+    page.get_by_label("Tanggal mulai").fill("2022-07-08")
+    page.get_by_role("button", name="Buat dan jadwalkan").click()
+    expect(
+        page.get_by_role("heading", name="Pelatihan Dasar CPNS Angkatan 72 Tahun 2022")
+    ).to_be_visible()
+    expect(page.get_by_text("1 Agustus 2022 – 31 Agustus 2022")).to_be_visible()
+
+    # Staff: two participants, NIPs typed the way they are written.
+    page.get_by_role("link", name="Tambah peserta").click()
+    enrol(page, nip="19960512 202203 1 142", name="Ahmad Suryani, S.H.", agency=agency.name,
+          coach="Dra. Siti Rohmah, M.Pd.", again=True)  # fmt: skip
+    enrol(page, nip="19970204 202203 2 007", name="Dewi Lestari, S.Kom.", agency=agency.name,
+          coach="Dra. Siti Rohmah, M.Pd.", again=False)  # fmt: skip
+    roster = page.locator("#roster")
+    expect(roster.get_by_text("19960512 202203 1 142")).to_be_visible()
+    expect(roster.get_by_text("Dewi Lestari, S.Kom.")).to_be_visible()
+    page.screenshot(path=tmp_path / "1-cohort.png", full_page=True)
+    log_out(page)
+
+    # Widyaiswara: one project passes, one does not.
+    log_in(page, url, coach.username)
+    expect(page.get_by_role("heading", name="Proyek bimbingan saya")).to_be_visible()
+    for name, title, score in [
+        ("Ahmad Suryani, S.H.", "Layanan antrean daring puskesmas", "88,50"),
+        ("Dewi Lestari, S.Kom.", "Arsip digital", "65"),
+    ]:
+        page.locator("#projects tr", has_text=name).get_by_role("link", name="Beri nilai").click()
+        page.get_by_label("Judul proyek perubahan").fill(title)
+        page.get_by_label("Nilai (0-100)").fill(score)
+        page.get_by_role("button", name="Simpan nilai").click()
+        expect(page.get_by_text(f"Nilai {name} tersimpan.")).to_be_visible()
+    expect(
+        page.locator("#projects tr", has_text="Ahmad Suryani").get_by_text("Memuaskan")
+    ).to_be_visible()
+    log_out(page)
+
+    # Staff: issue, watch the job finish, download the certificate.
+    log_in(page, url, staff.username)
+    page.get_by_role("link", name="Pelatihan Dasar CPNS Angkatan 72 Tahun 2022").click()
+    expect(page.get_by_text("1 peserta lulus dan berhak atas sertifikat.")).to_be_visible()
+    page.get_by_role("button", name="Terbitkan sertifikat").click()
+    expect(page.get_by_text("Penerbitan sertifikat untuk 1 peserta dimulai.")).to_be_visible()
+    expect(page.locator("#batch-status")).to_have_text("Selesai", timeout=120_000)
+    expect(page.locator("#batch-count")).to_have_text("1 / 1")
+    page.screenshot(path=tmp_path / "2-batch.png", full_page=True)
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Unduh PDF").click()
+    download = download_info.value
+    assert download.suggested_filename == "STTP-199605122022031142.pdf"
+    data = open(download.path(), "rb").read()
+    text = pdf_text(data)
+    assert "Ahmad Suryani, S.H." in text
+    assert "19960512 202203 1 142" in text
+    assert "MEMUASKAN" in text
+    certificate = Certificate.objects.get()
+    assert certificate.number in text
+    assert not Participant.objects.get(nip="199702042022032007").enrolments.get().project.passes
+
+    # A visitor, signed in nowhere, opens the QR link.
+    [qr_url] = pdf_qr_codes(data)
+    assert re.fullmatch(rf"{re.escape(url)}/verifikasi/[0-9a-f-]{{36}}/", qr_url)
+    visitor = browser.new_context()
+    try:
+        visit = visitor.new_page()
+        visit.goto(qr_url)
+        expect(visit.locator("#verdict")).to_contain_text("Sertifikat ini sah.")
+        expect(visit.get_by_text("Ahmad Suryani, S.H.")).to_be_visible()
+        expect(visit.get_by_text(certificate.number)).to_be_visible()
+        visit.screenshot(path=tmp_path / "3-verify.png", full_page=True)
+    finally:
+        visitor.close()
