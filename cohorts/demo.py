@@ -43,7 +43,17 @@ LAST_NAMES = [
     "Permana", "Hakim", "Firmansyah", "Maulana", "Ramadhan", "Syahputra", "Handayani",
     "Suryani", "Fauzi", "Rohman", "Iskandar", "Sulistyo",
 ]  # fmt: skip
-DEGREES_III = ["S.Kom.", "S.E.", "S.H.", "S.Pd.", "S.Kep., Ns.", "S.T.", "S.Ak.", "S.Sos.", "S.I.P."]
+DEGREES_III = [
+    "S.Kom.",
+    "S.E.",
+    "S.H.",
+    "S.Pd.",
+    "S.Kep., Ns.",
+    "S.T.",
+    "S.Ak.",
+    "S.Sos.",
+    "S.I.P.",
+]
 DEGREES_II = ["A.Md.", "A.Md.Kep.", "A.Md.Keb.", "A.Md.Kom."]
 LATSAR_POSITIONS_III = [
     "Analis Kebijakan Ahli Pertama", "Pranata Komputer Ahli Pertama", "Guru Ahli Pertama",
@@ -226,7 +236,12 @@ def latsar_cohort_fill(cohort, rng, agencies, coaches, scored_share):
         )
         if index < int(40 * scored_share):
             # Mostly passing; every twentieth falls short of Cukup Memuaskan.
-            score = Decimal(rng.randrange(6100, 6990) if index % 20 == 19 else rng.randrange(7200, 9700)) / 100
+            score = (
+                Decimal(
+                    rng.randrange(6100, 6990) if index % 20 == 19 else rng.randrange(7200, 9700)
+                )
+                / 100
+            )
             score_record(
                 project=enrolment.project,
                 grader=enrolment.coach,

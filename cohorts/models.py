@@ -102,14 +102,14 @@ class Cohort(models.Model):
             "year": self.year,
         }
 
+    def get_absolute_url(self):
+        return reverse("cohorts:cohort_detail", args=[self.pk])
+
     @property
     def angkatan_label(self):
         if self.program.angkatan_style == Program.AngkatanStyle.ROMAN:
             return roman(self.angkatan)
         return str(self.angkatan)
-
-    def get_absolute_url(self):
-        return reverse("cohorts:cohort_detail", args=[self.pk])
 
 
 class CohortPhase(models.Model):
@@ -212,9 +212,7 @@ class CertificateBatch(models.Model):
         DONE = "done", _("Selesai")
         FAILED = "failed", _("Gagal")
 
-    cohort = models.ForeignKey(
-        Cohort, on_delete=models.CASCADE, related_name="certificate_batches"
-    )
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="certificate_batches")
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -235,6 +233,9 @@ class CertificateBatch(models.Model):
     def __str__(self):
         return f"{self.cohort} #{self.pk}"
 
+    def get_absolute_url(self):
+        return reverse("cohorts:batch_detail", args=[self.pk])
+
     @property
     def is_finished(self):
         return self.status in (self.Status.DONE, self.Status.FAILED)
@@ -242,6 +243,3 @@ class CertificateBatch(models.Model):
     @property
     def percent(self):
         return round(100 * self.rendered / self.total) if self.total else 0
-
-    def get_absolute_url(self):
-        return reverse("cohorts:batch_detail", args=[self.pk])

@@ -26,9 +26,7 @@ def cohort_roster(cohort):
 
 def cohort_with_phases(pk):
     return (
-        Cohort.objects.select_related("program", "organiser")
-        .prefetch_related("phases")
-        .get(pk=pk)
+        Cohort.objects.select_related("program", "organiser").prefetch_related("phases").get(pk=pk)
     )
 
 

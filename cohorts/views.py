@@ -124,16 +124,16 @@ def certificate_download(request, pk):
 
 @rule_required(can_view_documents)
 def documents(request):
-    return render(
-        request, "cohorts/documents.html", {"batches": selectors.batches_recent()[:100]}
-    )
+    return render(request, "cohorts/documents.html", {"batches": selectors.batches_recent()[:100]})
 
 
 def verify(request, verification_id):
     """Public: anyone holding the QR link sees whether the certificate is genuine."""
     certificate = (
         Certificate.objects.select_related(
-            "enrolment__participant", "enrolment__project", "enrolment__cohort__program",
+            "enrolment__participant",
+            "enrolment__project",
+            "enrolment__cohort__program",
             "enrolment__cohort__organiser",
         )
         .filter(verification_id=verification_id)

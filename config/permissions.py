@@ -62,6 +62,4 @@ def can_score(user, project):
 
 
 def can_download_certificate(user, certificate):
-    return can_issue_certificates(user) or (
-        certificate.enrolment.participant.user_id == user.pk
-    )
+    return can_issue_certificates(user) or (certificate.enrolment.participant.user_id == user.pk)

@@ -25,4 +25,3 @@ urlpatterns = [
 
 admin.site.site_header = "Angkatan"
 admin.site.site_title = "Angkatan"
-

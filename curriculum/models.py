@@ -72,8 +72,12 @@ class PhaseTemplate(models.Model):
         verbose_name = _("templat tahap")
         verbose_name_plural = _("templat tahap")
         constraints = [
-            models.UniqueConstraint(fields=["program", "order"], name="phase_template_order_unique"),
-            models.CheckConstraint(condition=models.Q(days__gt=0), name="phase_template_days_positive"),
+            models.UniqueConstraint(
+                fields=["program", "order"], name="phase_template_order_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(days__gt=0), name="phase_template_days_positive"
+            ),
         ]
 
     def __str__(self):

@@ -10,9 +10,15 @@ from .models import Rank
 from .nip import nip_normalize, nip_parse
 
 
+def _user_label(user):
+    return user.get_full_name() or user.username
+
+
 class EnrolForm(forms.Form):
     nip = forms.CharField(
-        label=_("NIP"), max_length=30, help_text=_("18 angka; spasi boleh, contoh 19860926 201505 1 001")
+        label=_("NIP"),
+        max_length=30,
+        help_text=_("18 angka; spasi boleh, contoh 19860926 201505 1 001"),
     )
     name = forms.CharField(label=_("Nama lengkap dengan gelar"), max_length=200)
     rank = forms.ChoiceField(label=_("Pangkat/golongan"), choices=Rank.choices)
@@ -29,7 +35,9 @@ class EnrolForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["coach"].label_from_instance = lambda user: user.get_full_name() or user.username
+        self.fields["coach"].label_from_instance = lambda user: (
+            user.get_full_name() or user.username
+        )
 
     def clean_nip(self):
         nip = nip_normalize(self.cleaned_data["nip"])

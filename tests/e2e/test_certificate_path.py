@@ -3,6 +3,7 @@ widyaiswara scores them, staff issue certificates through the real worker and do
 and a visitor opens the QR link printed on it."""
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -119,7 +120,7 @@ def test_cohort_to_verified_certificate(page, browser, live_server, celery_worke
         page.get_by_role("link", name="Unduh PDF").click()
     download = download_info.value
     assert download.suggested_filename == "STTP-199605122022031142.pdf"
-    data = open(download.path(), "rb").read()
+    data = Path(download.path()).read_bytes()
     text = pdf_text(data)
     assert "Ahmad Suryani, S.H." in text
     assert "19960512 202203 1 142" in text
