@@ -22,7 +22,7 @@ def production_env(**extra):
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE")
+        if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }
     env.update(DJANGO_SETTINGS_MODULE="config.settings.production", **extra)
     return env
@@ -37,6 +37,7 @@ def test_check_deploy_is_clean_with_a_proper_environment():
         env=production_env(
             SECRET_KEY="x7#kq!2v9LmZ0pR4tW8yB1nC6dF3gH5jK-s2Qe7Uo9Ia4Xc1Vb8Nm3Zl6Tp0Ry5Wu",
             ALLOWED_HOSTS="angkatan.bpsdm.example.go.id",
+            SITE_URL="https://angkatan.bpsdm.example.go.id",
         ),
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -44,6 +45,22 @@ def test_check_deploy_is_clean_with_a_proper_environment():
 
 
 def test_production_refuses_to_start_without_a_secret_key():
-    result = run_manage("check", env=production_env(ALLOWED_HOSTS="example.go.id"))
+    result = run_manage(
+        "check", env=production_env(ALLOWED_HOSTS="example.go.id", SITE_URL="https://x.go.id")
+    )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_production_static_files_collect_with_hashed_names(tmp_path):
+    result = run_manage(
+        "collectstatic",
+        "--noinput",
+        env=production_env(
+            SECRET_KEY="build", ALLOWED_HOSTS="x", SITE_URL="https://x", STATIC_ROOT=str(tmp_path)
+        ),
+    )
+    assert result.returncode == 0, result.stderr
+    manifest = (tmp_path / "staticfiles.json").read_text()
+    assert "bootstrap/css/bootstrap.min.css" in manifest
+    assert "css/angkatan.css" in manifest
