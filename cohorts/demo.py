@@ -127,42 +127,50 @@ def institutions_ensure():
     return banten, jatim, governments
 
 
+PROGRAMS = [
+    {
+        "code": "latsar",
+        "name": "Pelatihan Dasar CPNS",
+        "former_name": "Diklat Prajabatan",
+        "project_label": "aktualisasi",
+        "default_capacity": 40,
+        "angkatan_style": Program.AngkatanStyle.ARABIC,
+        # BPSDMD Banten 2022, blended: 647 JP in 74 days.
+        "phases": [
+            (PhaseKind.MOOC, "MOOC (pembelajaran mandiri)", 48, 16, DayRule.WORKING_DAYS),
+            (PhaseKind.DISTANCE, "Pembelajaran jarak jauh", 217, 22, DayRule.WORKING_DAYS),
+            (PhaseKind.ACTUALIZATION, "Aktualisasi di tempat kerja", 320, 30,
+             DayRule.WORKING_DAYS),
+            (PhaseKind.CLASSICAL, "Klasikal", 62, 6, DayRule.SIX_DAY_WEEK),
+        ],
+    },
+    {
+        "code": "pka",
+        "name": "Pelatihan Kepemimpinan Administrator",
+        "former_name": "Diklatpim Tingkat III",
+        "project_label": "aksi perubahan",
+        "default_capacity": 30,
+        "angkatan_style": Program.AngkatanStyle.ROMAN,
+        # About 908 JP: three weeks in class, a study visit, two months at the office, seminar.
+        "phases": [
+            (PhaseKind.CLASSICAL, "Klasikal I", 210, 18, DayRule.SIX_DAY_WEEK),
+            (PhaseKind.STUDY_VISIT, "Studi lapangan", 30, 3, DayRule.SIX_DAY_WEEK),
+            (PhaseKind.ACTUALIZATION, "Laboratorium kepemimpinan", 540, 60,
+             DayRule.CALENDAR_DAYS),
+            (PhaseKind.SEMINAR, "Klasikal II dan seminar", 128, 17, DayRule.SIX_DAY_WEEK),
+        ],
+    },
+]  # fmt: skip
+
+
 def programs_ensure():
-    latsar, _ = Program.objects.update_or_create(
-        code="latsar",
-        defaults={
-            "name": "Pelatihan Dasar CPNS",
-            "former_name": "Diklat Prajabatan",
-            "project_label": "aktualisasi",
-            "default_capacity": 40,
-            "angkatan_style": Program.AngkatanStyle.ARABIC,
-        },
-    )
-    # BPSDMD Banten 2022, blended: 647 JP in 74 days.
-    _phases_ensure(latsar, [
-        (PhaseKind.MOOC, "MOOC (pembelajaran mandiri)", 48, 16, DayRule.WORKING_DAYS),
-        (PhaseKind.DISTANCE, "Pembelajaran jarak jauh", 217, 22, DayRule.WORKING_DAYS),
-        (PhaseKind.ACTUALIZATION, "Aktualisasi di tempat kerja", 320, 30, DayRule.WORKING_DAYS),
-        (PhaseKind.CLASSICAL, "Klasikal", 62, 6, DayRule.SIX_DAY_WEEK),
-    ])  # fmt: skip
-    pka, _ = Program.objects.update_or_create(
-        code="pka",
-        defaults={
-            "name": "Pelatihan Kepemimpinan Administrator",
-            "former_name": "Diklatpim Tingkat III",
-            "project_label": "aksi perubahan",
-            "default_capacity": 30,
-            "angkatan_style": Program.AngkatanStyle.ROMAN,
-        },
-    )
-    # About 908 JP: three weeks in class, a study visit, two months at the office, seminar.
-    _phases_ensure(pka, [
-        (PhaseKind.CLASSICAL, "Klasikal I", 210, 18, DayRule.SIX_DAY_WEEK),
-        (PhaseKind.STUDY_VISIT, "Studi lapangan", 30, 3, DayRule.SIX_DAY_WEEK),
-        (PhaseKind.ACTUALIZATION, "Laboratorium kepemimpinan", 540, 60, DayRule.CALENDAR_DAYS),
-        (PhaseKind.SEMINAR, "Klasikal II dan seminar", 128, 17, DayRule.SIX_DAY_WEEK),
-    ])  # fmt: skip
-    return latsar, pka
+    programs = {}
+    for spec in PROGRAMS:
+        fields = {k: v for k, v in spec.items() if k not in ("code", "phases")}
+        program, _ = Program.objects.update_or_create(code=spec["code"], defaults=fields)
+        _phases_ensure(program, spec["phases"])
+        programs[spec["code"]] = program
+    return programs["latsar"], programs["pka"]
 
 
 def _phases_ensure(program, phases):

@@ -29,3 +29,16 @@ def pdf_first_page_png(data: bytes, dpi=150) -> Image.Image:
 
 def pdf_qr_codes(data: bytes) -> list[str]:
     return [result.text for result in zxingcpp.read_barcodes(pdf_first_page_png(data))]
+
+
+def certificate_pdf_read(certificate):
+    """The certificate's PDF text and the URL in its QR code, after checking that the text
+    names its holder and its number."""
+    data = certificate.pdf.read()
+    participant = certificate.enrolment.participant
+    text = pdf_text(data)
+    assert participant.name in text
+    assert participant.nip_display in text
+    assert certificate.number in text
+    [url] = pdf_qr_codes(data)
+    return data, text, url
