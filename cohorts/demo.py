@@ -8,16 +8,26 @@ valid. Running it again finds what it made and creates nothing twice.
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
 from config import roles
-from curriculum.models import DayRule, PhaseKind, PhaseTemplate, Program
-from participants.models import Enrolment, Participant
+from curriculum.models import (
+    DayRule,
+    PhaseKind,
+    PhaseMode,
+    PhaseTemplate,
+    PositionLevel,
+    Program,
+    ProgramVersion,
+    Subject,
+)
+from participants.models import Participant
 from participants.services import (
     enrolment_create,
     participant_account_ensure,
@@ -25,8 +35,8 @@ from participants.services import (
 )
 from projects.services import score_record
 
-from .models import Cohort, Institution
-from .services import cohort_create
+from .models import Cohort, Institution, NonWorkingDay
+from .services import attendance_record, cohort_create, phase_days, phase_reschedule, session_add
 
 DEMO_PASSWORD = "angkatan-demo"
 
@@ -127,59 +137,139 @@ def institutions_ensure():
     return banten, jatim, governments
 
 
+LATSAR_CLASSICAL_SUBJECTS = [
+    ("Kesiapsiagaan Bela Negara", 20, "Apel, baris-berbaris, ketahanan fisik dan mental"),
+    ("Penguatan nilai-nilai BerAKHLAK", 12, "Berorientasi Pelayanan sampai Kolaboratif"),
+    ("Smart ASN", 10, "Literasi digital dan etika bermedia sosial"),
+    ("Manajemen ASN", 10, "Hak, kewajiban, dan kode etik ASN"),
+    ("Seminar rancangan aktualisasi", 10, "Presentasi di depan coach dan mentor"),
+]
+
+# Each program's curriculum, version 1. (kind, name, mode, JP, days, day rule).
 PROGRAMS = [
     {
         "code": "latsar",
         "name": "Pelatihan Dasar CPNS",
         "former_name": "Diklat Prajabatan",
+        "position_level": PositionLevel.CPNS,
         "project_label": "aktualisasi",
         "default_capacity": 40,
         "angkatan_style": Program.AngkatanStyle.ARABIC,
-        # BPSDMD Banten 2022, blended: 647 JP in 74 days.
+        # BerAKHLAK replaced ANEKA in 2021; BPSDMD Banten 2022, blended: 647 JP in 74 days.
+        "effective_date": date(2021, 7, 1),
+        "declared_total_jp": 647,
         "phases": [
-            (PhaseKind.MOOC, "MOOC (pembelajaran mandiri)", 48, 16, DayRule.WORKING_DAYS),
-            (PhaseKind.DISTANCE, "Pembelajaran jarak jauh", 217, 22, DayRule.WORKING_DAYS),
-            (PhaseKind.ACTUALIZATION, "Aktualisasi di tempat kerja", 320, 30,
+            (PhaseKind.MOOC, "MOOC (pembelajaran mandiri)", PhaseMode.ONLINE, 48, 16,
              DayRule.WORKING_DAYS),
-            (PhaseKind.CLASSICAL, "Klasikal", 62, 6, DayRule.SIX_DAY_WEEK),
+            (PhaseKind.DISTANCE, "Pembelajaran jarak jauh", PhaseMode.ONLINE, 217, 22,
+             DayRule.WORKING_DAYS),
+            (PhaseKind.ACTUALIZATION, "Aktualisasi di tempat kerja", PhaseMode.OFFICE, 320, 30,
+             DayRule.WORKING_DAYS),
+            (PhaseKind.CLASSICAL, "Klasikal", PhaseMode.CAMPUS, 62, 6, DayRule.SIX_DAY_WEEK),
+        ],
+        "subjects": {4: LATSAR_CLASSICAL_SUBJECTS},
+    },
+    {
+        "code": "pkp",
+        "name": "Pelatihan Kepemimpinan Pengawas",
+        "former_name": "Diklatpim Tingkat IV",
+        "position_level": PositionLevel.PENGAWAS,
+        "project_label": "aksi perubahan",
+        "default_capacity": 40,
+        "angkatan_style": Program.AngkatanStyle.ROMAN,
+        # 830 JP in about 96 days: 290 JP / 36 days with the agency, 540 JP / 60 at the office.
+        "effective_date": date(2019, 1, 1),
+        "declared_total_jp": 830,
+        "phases": [
+            (PhaseKind.MOOC, "MOOC", PhaseMode.ONLINE, 40, 6, DayRule.WORKING_DAYS),
+            (PhaseKind.DISTANCE, "Pembelajaran jarak jauh", PhaseMode.ONLINE, 150, 20,
+             DayRule.WORKING_DAYS),
+            (PhaseKind.CLASSICAL, "Klasikal", PhaseMode.CAMPUS, 100, 10, DayRule.SIX_DAY_WEEK),
+            (PhaseKind.ACTUALIZATION, "Laboratorium kepemimpinan", PhaseMode.OFFICE, 540, 60,
+             DayRule.WORKING_DAYS),
         ],
     },
     {
         "code": "pka",
         "name": "Pelatihan Kepemimpinan Administrator",
         "former_name": "Diklatpim Tingkat III",
+        "position_level": PositionLevel.ADMINISTRATOR,
         "project_label": "aksi perubahan",
         "default_capacity": 30,
         "angkatan_style": Program.AngkatanStyle.ROMAN,
         # About 908 JP: three weeks in class, a study visit, two months at the office, seminar.
+        "effective_date": date(2019, 1, 1),
+        "declared_total_jp": 908,
         "phases": [
-            (PhaseKind.CLASSICAL, "Klasikal I", 210, 18, DayRule.SIX_DAY_WEEK),
-            (PhaseKind.STUDY_VISIT, "Studi lapangan", 30, 3, DayRule.SIX_DAY_WEEK),
-            (PhaseKind.ACTUALIZATION, "Laboratorium kepemimpinan", 540, 60,
+            (PhaseKind.CLASSICAL, "Klasikal I", PhaseMode.CAMPUS, 210, 18, DayRule.SIX_DAY_WEEK),
+            (PhaseKind.STUDY_VISIT, "Studi lapangan", PhaseMode.CAMPUS, 30, 3,
+             DayRule.SIX_DAY_WEEK),
+            (PhaseKind.ACTUALIZATION, "Laboratorium kepemimpinan", PhaseMode.OFFICE, 540, 60,
              DayRule.CALENDAR_DAYS),
-            (PhaseKind.SEMINAR, "Klasikal II dan seminar", 128, 17, DayRule.SIX_DAY_WEEK),
+            (PhaseKind.SEMINAR, "Klasikal II dan seminar", PhaseMode.CAMPUS, 128, 17,
+             DayRule.SIX_DAY_WEEK),
+        ],
+    },
+    {
+        "code": "pkn2",
+        "name": "Pelatihan Kepemimpinan Nasional Tingkat II",
+        "former_name": "Diklatpim Tingkat II",
+        "position_level": PositionLevel.JPT_PRATAMA,
+        "project_label": "proyek perubahan",
+        "default_capacity": 60,
+        "angkatan_style": Program.AngkatanStyle.ROMAN,
+        # BPSDM Banten on behalf of LAN: 923 JP in about 107 days.
+        "effective_date": date(2019, 1, 1),
+        "declared_total_jp": 923,
+        "phases": [
+            (PhaseKind.CLASSICAL, "Klasikal I", PhaseMode.CAMPUS, 30, 3, DayRule.SIX_DAY_WEEK),
+            (PhaseKind.MOOC, "MOOC", PhaseMode.ONLINE, 45, 9, DayRule.WORKING_DAYS),
+            (PhaseKind.DISTANCE, "E-learning", PhaseMode.ONLINE, 210, 21, DayRule.WORKING_DAYS),
+            (PhaseKind.COMMITMENT, "Komitmen bersama", PhaseMode.CAMPUS, 30, 3,
+             DayRule.SIX_DAY_WEEK),
+            (PhaseKind.CLASSICAL, "Klasikal II dan studi lapangan", PhaseMode.CAMPUS, 70, 7,
+             DayRule.SIX_DAY_WEEK),
+            (PhaseKind.ACTUALIZATION, "Aktualisasi kepemimpinan", PhaseMode.OFFICE, 480, 60,
+             DayRule.WORKING_DAYS),
+            (PhaseKind.SEMINAR, "Seminar proyek perubahan", PhaseMode.CAMPUS, 58, 4,
+             DayRule.WORKING_DAYS),
         ],
     },
 ]  # fmt: skip
 
 
 def programs_ensure():
+    """Each program with its version 1; a version already used by cohorts is left alone."""
     programs = {}
     for spec in PROGRAMS:
-        fields = {k: v for k, v in spec.items() if k not in ("code", "phases")}
+        fields = {
+            k: v
+            for k, v in spec.items()
+            if k not in ("code", "phases", "subjects", "effective_date", "declared_total_jp")
+        }
         program, _ = Program.objects.update_or_create(code=spec["code"], defaults=fields)
-        _phases_ensure(program, spec["phases"])
-        programs[spec["code"]] = program
-    return programs["latsar"], programs["pka"]
-
-
-def _phases_ensure(program, phases):
-    for order, (kind, name, jp, days, rule) in enumerate(phases, start=1):
-        PhaseTemplate.objects.update_or_create(
+        version, _ = ProgramVersion.objects.get_or_create(
             program=program,
-            order=order,
-            defaults={"kind": kind, "name": name, "jp": jp, "days": days, "day_rule": rule},
+            number=1,
+            defaults={
+                "effective_date": spec["effective_date"],
+                "declared_total_jp": spec["declared_total_jp"],
+            },
         )
+        if not version.phase_templates.exists():
+            for order, (kind, name, mode, jp, days, rule) in enumerate(spec["phases"], start=1):
+                template = PhaseTemplate.objects.create(
+                    version=version, order=order, kind=kind, name=name, mode=mode, jp=jp,
+                    days=days, day_rule=rule,
+                )  # fmt: skip
+                Subject.objects.bulk_create(
+                    Subject(phase_template=template, order=n, name=sname, jp=sjp, agenda=agenda)
+                    for n, (sname, sjp, agenda) in enumerate(
+                        spec.get("subjects", {}).get(order, []), start=1
+                    )
+                )
+        programs[spec["code"]] = program
+    return programs
 
 
 def user_ensure(username, first_name, last_name, role, *, is_staff=False, is_superuser=False):
@@ -223,15 +313,14 @@ def _cohort_ensure(program, organiser, angkatan, year, start, venue):
     return cohort, True
 
 
-def latsar_cohort_fill(cohort, rng, agencies, coaches, scored_share):
-    """40 CPNS from three governments, CPNS since March 2022; two coaches split the cohort."""
+def latsar_cohort_fill(cohort, rng, agencies, coaches, *, size, cpns_since, scored_share):
+    """CPNS from three governments; the coaches split the cohort; some projects scored."""
     taken = set()
-    for index in range(40):
+    for index in range(size):
         rank = "III/a" if index % 4 else "II/c"
         nip, gender = _nip(
-            rng, taken, born_from=date(1990, 1, 1), born_to=date(2000, 12, 31),
-            start=date(2022, 3, 1),
-        )  # fmt: skip
+            rng, taken, born_from=date(1990, 1, 1), born_to=date(2000, 12, 31), start=cpns_since
+        )
         participant = participant_upsert(
             nip=nip,
             name=_name(rng, gender, DEGREES_III if rank == "III/a" else DEGREES_II),
@@ -240,22 +329,40 @@ def latsar_cohort_fill(cohort, rng, agencies, coaches, scored_share):
             agency=agencies[index % len(agencies)],
         )
         enrolment = enrolment_create(
-            cohort=cohort, participant=participant, coach=coaches[index * len(coaches) // 40]
+            cohort=cohort, participant=participant, coach=coaches[index * len(coaches) // size]
         )
-        if index < int(40 * scored_share):
+        if index < int(size * scored_share):
             # Mostly passing; every twentieth falls short of Cukup Memuaskan.
-            score = (
-                Decimal(
-                    rng.randrange(6100, 6990) if index % 20 == 19 else rng.randrange(7200, 9700)
-                )
-                / 100
-            )
+            failing = index % 20 == 19
+            score = Decimal(rng.randrange(6100, 6990) if failing else rng.randrange(7200, 9700))
             score_record(
                 project=enrolment.project,
                 grader=enrolment.coach,
-                score=score,
+                score=score / 100,
                 title=f"Aktualisasi nilai BerAKHLAK: {rng.choice(THEMES).lower()}",
             )
+
+
+def classical_week_record(cohort, rng, widyaiswara, staff):
+    """Sessions and attendance of a classical phase, as staff keep them."""
+    phase = cohort.phases.get(kind=PhaseKind.CLASSICAL)
+    subjects = [s.name for s in phase.template.subjects.all()] if phase.template else ["Klasikal"]
+    enrolments = list(cohort.enrolments.values_list("pk", flat=True))
+    for number, day in enumerate(phase_days(phase)):
+        for slot, (start, end) in enumerate(
+            [(time(8, 0), time(11, 45)), (time(13, 0), time(16, 30))]
+        ):
+            session_add(
+                phase=phase, date=day, start_time=start, end_time=end,
+                subject=subjects[(2 * number + slot) % len(subjects)],
+                widyaiswara=widyaiswara[(number + slot) % len(widyaiswara)],
+                room="Aula Karang Tanjung",
+            )  # fmt: skip
+        statuses = {}
+        for pk in enrolments:
+            roll = rng.random()
+            statuses[pk] = "hadir" if roll < 0.94 else "izin" if roll < 0.97 else "sakit"
+        attendance_record(phase=phase, date=day, statuses=statuses, recorded_by=staff)
 
 
 def pka_cohort_fill(cohort, rng, units, coach):
@@ -285,10 +392,22 @@ def pka_cohort_fill(cohort, rng, units, coach):
         )
 
 
+def _participant_login(cohort):
+    first = cohort.enrolments.select_related("participant").order_by("participant__name").first()
+    user = participant_account_ensure(participant=first.participant)
+    if not user.has_usable_password():
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    return user
+
+
 @transaction.atomic
-def demo_data_load():
+def demo_data_load(*, today=None):
+    """Load the demo. `today` places the running cohort (Angkatan 75) in its second phase."""
+    today = today or timezone.localdate()
     banten, jatim, governments = institutions_ensure()
-    latsar, pka = programs_ensure()
+    programs = programs_ensure()
+    latsar, pka = programs["latsar"], programs["pka"]
 
     admin = user_ensure("admin", "Admin", "Angkatan", roles.ADMINISTRATOR, is_staff=True,
                         is_superuser=True)  # fmt: skip
@@ -297,26 +416,44 @@ def demo_data_load():
     wi_bambang = user_ensure("bambang", "Dr. Bambang", "Sutrisno, M.Si.", roles.WIDYAISWARA)
     wi_hary = user_ensure("hary", "Dr. Hary", "Wahyudi, S.H., M.Si.", roles.WIDYAISWARA)
 
+    # An organiser's own closed day (an example: the provincial anniversary).
+    for year in (2026, 2027):
+        NonWorkingDay.objects.get_or_create(
+            institution=banten, date=date(year, 10, 4),
+            defaults={"name": "Hari Jadi Provinsi Banten"},
+        )  # fmt: skip
+
     banten_agencies = (
         governments["pemkot-tangerang"] + governments["pemkot-cilegon"]
         + governments["pemkab-tangerang"]
     )  # fmt: skip
+    campus = "Kampus BPSDMD Provinsi Banten, Karang Tanjung, Pandeglang"
     for angkatan, scored_share in [(72, 0.975), (73, 0.5), (74, 0.0)]:
-        cohort, created = _cohort_ensure(
-            latsar, banten, angkatan, 2022, date(2022, 7, 8),
-            "Kampus BPSDMD Provinsi Banten, Karang Tanjung, Pandeglang",
-        )  # fmt: skip
+        cohort, created = _cohort_ensure(latsar, banten, angkatan, 2022, date(2022, 7, 8), campus)
         if created:
             # Staff moved the classical week to 17-22 October 2022, as it was held.
-            cohort.phases.filter(kind=PhaseKind.CLASSICAL).update(
-                start_date=date(2022, 10, 17), end_date=date(2022, 10, 22)
+            classical = cohort.phases.get(kind=PhaseKind.CLASSICAL)
+            phase_reschedule(
+                phase=classical, start_date=date(2022, 10, 17), end_date=date(2022, 10, 22)
             )
-            Cohort.objects.filter(pk=cohort.pk).update(end_date=date(2022, 10, 22))
-            cohort.refresh_from_db()
             latsar_cohort_fill(
                 cohort, random.Random(angkatan), banten_agencies, [wi_siti, wi_bambang],
-                scored_share,
+                size=40, cpns_since=date(2022, 3, 1), scored_share=scored_share,
             )  # fmt: skip
+            if angkatan == 72:
+                classical_week_record(
+                    cohort, random.Random(172), [wi_siti, wi_bambang, wi_hary], staff
+                )
+
+    # A cohort running now: MOOC done, distance learning under way.
+    running, created = _cohort_ensure(
+        latsar, banten, 75, today.year, today - timedelta(days=24), campus
+    )
+    if created:
+        latsar_cohort_fill(
+            running, random.Random(75), banten_agencies, [wi_siti, wi_bambang],
+            size=36, cpns_since=date(today.year - 1, 6, 1), scored_share=0,
+        )  # fmt: skip
 
     cohort, created = _cohort_ensure(
         pka, jatim, 7, 2019, date(2019, 4, 4), "BPSDM Provinsi Jawa Timur, Malang"
@@ -324,22 +461,14 @@ def demo_data_load():
     if created:
         pka_cohort_fill(cohort, random.Random(7), governments["pemkab-probolinggo"], wi_hary)
 
-    first = (
-        Enrolment.objects.filter(cohort__program=latsar, cohort__angkatan=72)
-        .select_related("participant")
-        .order_by("participant__name")
-        .first()
-    )
-    participant_user = participant_account_ensure(participant=first.participant)
-    if not participant_user.has_usable_password():
-        participant_user.set_password(DEMO_PASSWORD)
-        participant_user.save(update_fields=["password"])
-
+    alumnus = _participant_login(Cohort.objects.get(program=latsar, angkatan=72, year=2022))
+    current = _participant_login(running)
     return DemoResult(
         logins=[
-            (roles.ADMINISTRATOR, admin.username),
-            (roles.STAFF, staff.username),
-            (roles.WIDYAISWARA, wi_siti.username),
-            (roles.PARTICIPANT, participant_user.username),
+            (roles.ADMINISTRATOR, admin.username, ""),
+            (roles.STAFF, staff.username, ""),
+            (roles.WIDYAISWARA, wi_siti.username, ""),
+            (roles.PARTICIPANT, current.username, str(running)),
+            (roles.PARTICIPANT, alumnus.username, "Angkatan 72 Tahun 2022, lulus"),
         ]
     )

@@ -1,10 +1,18 @@
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.roles import WIDYAISWARA
 from curriculum.models import Program
 
-from .models import Institution
+from .models import Attendance, Institution
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def user_label(user):
+    return user.get_full_name() or user.username
 
 
 class CohortCreateForm(forms.Form):
@@ -15,9 +23,7 @@ class CohortCreateForm(forms.Form):
     )
     angkatan = forms.IntegerField(label=_("Angkatan ke-"), min_value=1)
     year = forms.IntegerField(label=_("Tahun"), min_value=2000, max_value=2100)
-    start_date = forms.DateField(
-        label=_("Tanggal mulai"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start_date = forms.DateField(label=_("Tanggal mulai"), widget=DATE_INPUT)
     venue = forms.CharField(label=_("Tempat (klasikal)"), max_length=200, required=False)
     capacity = forms.IntegerField(
         label=_("Kapasitas"),
@@ -29,3 +35,76 @@ class CohortCreateForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].initial = timezone.localdate().year
+
+
+class PhaseDatesForm(forms.Form):
+    start_date = forms.DateField(label=_("Mulai"), widget=DATE_INPUT)
+    end_date = forms.DateField(label=_("Selesai"), widget=DATE_INPUT)
+    shift_later = forms.BooleanField(
+        label=_("Geser tahap sesudahnya"),
+        required=False,
+        help_text=_(
+            "Tahap-tahap berikutnya dijadwalkan ulang setelah tahap ini, menurut lama dan "
+            "aturan harinya masing-masing."
+        ),
+    )
+
+
+class SessionForm(forms.Form):
+    start_time = forms.TimeField(label=_("Mulai"), widget=forms.TimeInput(attrs={"type": "time"}))
+    end_time = forms.TimeField(label=_("Selesai"), widget=forms.TimeInput(attrs={"type": "time"}))
+    subject = forms.CharField(label=_("Mata pelatihan"), max_length=200)
+    widyaiswara = forms.ModelChoiceField(
+        get_user_model().objects.filter(groups__name=WIDYAISWARA).order_by("first_name"),
+        label=_("Widyaiswara"),
+        required=False,
+    )
+    room = forms.CharField(label=_("Ruang"), max_length=100, required=False)
+
+    def __init__(self, *args, subjects=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["widyaiswara"].label_from_instance = user_label
+        # Suggest the phase's subjects, still allowing any title (an opening, a visit).
+        self.fields["subject"].widget.attrs["list"] = "subjects"
+        self.subjects = subjects
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("start_time")
+            and data.get("end_time")
+            and data["end_time"] <= data["start_time"]
+        ):
+            raise forms.ValidationError(_("Jam selesai harus sesudah jam mulai."))
+        return data
+
+
+class NonWorkingDayForm(forms.Form):
+    date = forms.DateField(label=_("Tanggal"), widget=DATE_INPUT)
+    name = forms.CharField(label=_("Keterangan"), max_length=200)
+
+
+class AttendanceForm(forms.Form):
+    """One choice per enrolled participant; rows left empty are not recorded."""
+
+    def __init__(self, *args, roster, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.roster = roster
+        for enrolment in roster:
+            self.fields[f"status-{enrolment.pk}"] = forms.ChoiceField(
+                label=enrolment.participant.name,
+                choices=Attendance.Status.choices,
+                required=False,
+                widget=forms.RadioSelect,
+                initial=enrolment.day_status,
+            )
+
+    def rows(self):
+        return [(enrolment, self[f"status-{enrolment.pk}"]) for enrolment in self.roster]
+
+    def statuses(self):
+        return {
+            enrolment.pk: self.cleaned_data[f"status-{enrolment.pk}"]
+            for enrolment in self.roster
+            if self.cleaned_data.get(f"status-{enrolment.pk}")
+        }

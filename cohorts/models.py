@@ -1,3 +1,4 @@
+import secrets
 import uuid
 
 from django.conf import settings
@@ -5,7 +6,19 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from curriculum.models import DayRule, PhaseKind, Program
+from curriculum.models import (
+    DayRule,
+    PhaseKind,
+    PhaseMode,
+    PhaseTemplate,
+    Program,
+    ProgramVersion,
+)
+
+
+def calendar_token_new():
+    """A secret for a calendar subscription URL: calendar apps cannot log in."""
+    return secrets.token_urlsafe(24)
 
 
 class Institution(models.Model):
@@ -45,6 +58,33 @@ class Institution(models.Model):
         return self.name
 
 
+class NonWorkingDay(models.Model):
+    """A day an organiser does not train on, beyond national holidays and cuti bersama
+    (a provincial anniversary, a regional holiday)."""
+
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.CASCADE,
+        related_name="non_working_days",
+        verbose_name=_("instansi"),
+    )
+    date = models.DateField(_("tanggal"))
+    name = models.CharField(_("keterangan"), max_length=200)
+
+    class Meta:
+        ordering = ["institution", "date"]
+        verbose_name = _("hari libur instansi")
+        verbose_name_plural = _("hari libur instansi")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "date"], name="non_working_day_once_per_institution"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.date}: {self.name}"
+
+
 def roman(number):
     numerals = [
         (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
@@ -63,6 +103,13 @@ class Cohort(models.Model):
     program = models.ForeignKey(
         Program, on_delete=models.PROTECT, related_name="cohorts", verbose_name=_("program")
     )
+    # The curriculum version the cohort was created from; it never changes afterwards.
+    program_version = models.ForeignKey(
+        ProgramVersion,
+        on_delete=models.PROTECT,
+        related_name="cohorts",
+        verbose_name=_("versi program"),
+    )
     organiser = models.ForeignKey(
         Institution,
         on_delete=models.PROTECT,
@@ -75,6 +122,7 @@ class Cohort(models.Model):
     end_date = models.DateField(_("tanggal selesai"))
     venue = models.CharField(_("tempat"), max_length=200, blank=True)
     capacity = models.PositiveIntegerField(_("kapasitas"), default=40)
+    calendar_token = models.CharField(max_length=64, unique=True, default=calendar_token_new)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -118,14 +166,28 @@ class CohortPhase(models.Model):
     cohort = models.ForeignKey(
         Cohort, on_delete=models.CASCADE, related_name="phases", verbose_name=_("angkatan")
     )
+    template = models.ForeignKey(
+        PhaseTemplate,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cohort_phases",
+        verbose_name=_("templat tahap"),
+    )
     order = models.PositiveSmallIntegerField(_("urutan"))
     kind = models.CharField(_("jenis"), max_length=20, choices=PhaseKind.choices)
     name = models.CharField(_("nama tahap"), max_length=100)
+    mode = models.CharField(
+        _("moda"), max_length=10, choices=PhaseMode.choices, default=PhaseMode.ONLINE
+    )
     jp = models.PositiveIntegerField(_("JP"))
     days = models.PositiveIntegerField(_("lama (hari)"))
     day_rule = models.CharField(_("aturan hari"), max_length=10, choices=DayRule.choices)
     start_date = models.DateField(_("mulai"))
     end_date = models.DateField(_("selesai"))
+    # Calendar apps recognise an event by its UID and take a higher SEQUENCE as an update.
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["cohort", "order"]
@@ -141,6 +203,78 @@ class CohortPhase(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class ClassSession(models.Model):
+    """A session on one day of a classical phase: a subject taught by a widyaiswara."""
+
+    phase = models.ForeignKey(
+        CohortPhase, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("tahap")
+    )
+    date = models.DateField(_("tanggal"))
+    start_time = models.TimeField(_("mulai"))
+    end_time = models.TimeField(_("selesai"))
+    subject = models.CharField(_("mata pelatihan"), max_length=200)
+    widyaiswara = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="teaching_sessions",
+        verbose_name=_("widyaiswara"),
+    )
+    room = models.CharField(_("ruang"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["date", "start_time"]
+        verbose_name = _("sesi")
+        verbose_name_plural = _("sesi")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_time__gt=models.F("start_time")),
+                name="class_session_times_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.date} {self.start_time:%H.%M} {self.subject}"
+
+
+class Attendance(models.Model):
+    """A participant's presence on one day of a classical phase."""
+
+    class Status(models.TextChoices):
+        PRESENT = "hadir", _("Hadir")
+        EXCUSED = "izin", _("Izin")
+        SICK = "sakit", _("Sakit")
+        ABSENT = "alpa", _("Alpa")
+
+    enrolment = models.ForeignKey(
+        "participants.Enrolment",
+        on_delete=models.CASCADE,
+        related_name="attendances",
+        verbose_name=_("peserta angkatan"),
+    )
+    phase = models.ForeignKey(
+        CohortPhase, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("tahap")
+    )
+    date = models.DateField(_("tanggal"))
+    status = models.CharField(_("kehadiran"), max_length=10, choices=Status.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("presensi")
+        verbose_name_plural = _("presensi")
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "date"], name="attendance_once_per_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.enrolment_id} {self.date} {self.status}"
 
 
 class CertificateSeries(models.Model):

@@ -1,10 +1,15 @@
 """Reads for cohort pages: each is a fixed number of queries, whatever the cohort's size."""
 
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
 from django.db.models import Count, Q
 
 from participants.models import Enrolment
 
-from .models import Certificate, CertificateBatch, Cohort
+from .models import Attendance, Certificate, CertificateBatch, ClassSession, Cohort, CohortPhase
+from .scheduling import countable_dates
 
 
 def cohort_list():
@@ -26,7 +31,9 @@ def cohort_roster(cohort):
 
 def cohort_with_phases(pk):
     return (
-        Cohort.objects.select_related("program", "organiser").prefetch_related("phases").get(pk=pk)
+        Cohort.objects.select_related("program", "organiser", "program_version")
+        .prefetch_related("phases")
+        .get(pk=pk)
     )
 
 
@@ -41,4 +48,117 @@ def batch_certificates(batch):
 def batches_recent():
     return CertificateBatch.objects.select_related(
         "cohort__program", "cohort__organiser", "requested_by"
+    )
+
+
+@dataclass
+class PhaseRow:
+    phase: CohortPhase
+    counted_days: int
+    is_current: bool
+    is_past: bool
+    offset: float
+    width: float
+    dates: list
+
+    @property
+    def differs(self):
+        """Staff moved the phase so that it no longer holds its template's number of days."""
+        return self.counted_days != self.phase.days
+
+
+@dataclass
+class Schedule:
+    rows: list
+    today: date
+    today_offset: float | None
+
+    @property
+    def current(self):
+        return next((row for row in self.rows if row.is_current), None)
+
+    @property
+    def upcoming(self):
+        return next((row for row in self.rows if row.phase.start_date > self.today), None)
+
+    @property
+    def total_jp(self):
+        return sum(row.phase.jp for row in self.rows)
+
+    @property
+    def current_days_left(self):
+        """Countable days of the current phase from today on, today included."""
+        current = self.current
+        if not current:
+            return None
+        return sum(1 for day in current.dates if day >= self.today)
+
+
+def schedule_for(cohort, phases, closed, today):
+    """The cohort's phases laid out on a timeline, with today's place in it. No query: the
+    caller passes the phases and the organiser's closed days."""
+    rows = []
+    if not phases:
+        return Schedule(rows, today, None)
+    first, last = phases[0].start_date, phases[-1].end_date
+    span = (last - first).days + 1
+    for phase in phases:
+        dates = countable_dates(phase.start_date, phase.end_date, phase.day_rule, closed)
+        row = PhaseRow(
+            phase=phase,
+            counted_days=len(dates),
+            is_current=phase.start_date <= today <= phase.end_date,
+            is_past=phase.end_date < today,
+            offset=100 * (phase.start_date - first).days / span,
+            width=100 * ((phase.end_date - phase.start_date).days + 1) / span,
+            dates=dates,
+        )
+        rows.append(row)
+    today_offset = 100 * (today - first).days / span if first <= today <= last else None
+    return Schedule(rows, today, today_offset)
+
+
+def cohort_schedule(cohort, today):
+    """Two queries: the phases and the organiser's non-working days."""
+    phases = list(cohort.phases.order_by("order"))
+    closed = frozenset(cohort.organiser.non_working_days.values_list("date", flat=True))
+    return schedule_for(cohort, phases, closed, today)
+
+
+def phase_day_board(phase, days):
+    """For each day of a classical phase: its sessions and how many were marked present."""
+    sessions = defaultdict(list)
+    for session in ClassSession.objects.filter(phase=phase).select_related("widyaiswara"):
+        sessions[session.date].append(session)
+    counts = defaultdict(dict)
+    for row in (
+        Attendance.objects.filter(phase=phase)
+        .values("date", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        counts[row["date"]][row["status"]] = row["n"]
+    return [
+        {"date": day, "sessions": sessions.get(day, []), "attendance": counts.get(day, {})}
+        for day in days
+    ]
+
+
+def attendance_sheet(phase, day):
+    """The roster with each participant's status on that day: two queries."""
+    statuses = dict(
+        Attendance.objects.filter(phase=phase, date=day).values_list("enrolment_id", "status")
+    )
+    roster = list(cohort_roster(phase.cohort).select_related(None).select_related("participant"))
+    for enrolment in roster:
+        enrolment.day_status = statuses.get(enrolment.pk)
+    return roster
+
+
+def cohorts_of_widyaiswara(user):
+    return (
+        Cohort.objects.filter(Q(enrolments__coach=user) | Q(phases__sessions__widyaiswara=user))
+        .select_related("program", "organiser")
+        .distinct()
+        .order_by("-start_date")
     )

@@ -1,19 +1,46 @@
-"""Cohorts: creating an angkatan from a program and scheduling its phases."""
+"""Cohorts: creating an angkatan from a program, scheduling and moving its phases, and the
+daily record of classical phases (sessions and attendance)."""
 
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 
-from .models import Cohort, CohortPhase
-from .scheduling import phase_dates
+from curriculum.services import version_in_force
+
+from .models import Attendance, ClassSession, Cohort, CohortPhase, NonWorkingDay
+from .scheduling import countable_dates, phase_dates
+
+ERROR_PHASE_DATES_ORDER = _("Tanggal selesai tidak boleh sebelum tanggal mulai.")
+ERROR_OVERLAPS_PREVIOUS = _("%(phase)s tidak boleh mulai sebelum %(other)s selesai (%(date)s).")
+ERROR_OVERLAPS_NEXT = _(
+    "%(phase)s tidak boleh selesai pada atau sesudah %(other)s mulai (%(date)s). "
+    "Centang “Geser tahap sesudahnya” untuk memindahkan tahap-tahap berikutnya."
+)
+ERROR_NOT_A_PHASE_DAY = _("%(date)s bukan hari pelaksanaan %(phase)s.")
+ERROR_NOT_IN_COHORT = _("Peserta yang dipilih tidak terdaftar di angkatan ini.")
+ERROR_DAY_TWICE = _("%(date)s sudah tercatat sebagai hari libur instansi ini.")
+ERROR_UNKNOWN_STATUS = _("Status kehadiran tidak dikenal: %(status)s.")
 
 
-def phases_schedule(*, templates, start_date):
-    """Dates for each phase template in order: each starts the first countable day after the
-    previous one ends. Returns a list of (template, first_day, last_day)."""
+def _date(value):
+    return date_format(value, "DATE_FORMAT")
+
+
+def organiser_closed_days(institution):
+    return frozenset(institution.non_working_days.values_list("date", flat=True))
+
+
+def phases_schedule(*, templates, start_date, closed=frozenset()):
+    """Dates for each phase template in order: each starts on the first countable day after
+    the previous one ends. Returns a list of (template, first_day, last_day)."""
     schedule, day = [], start_date
     for template in templates:
-        first, last = phase_dates(day, template.days, template.day_rule)
+        first, last = phase_dates(day, template.days, template.day_rule, closed)
         schedule.append((template, first, last))
         day = last + timedelta(days=1)
     return schedule
@@ -21,10 +48,14 @@ def phases_schedule(*, templates, start_date):
 
 @transaction.atomic
 def cohort_create(*, program, organiser, angkatan, year, start_date, venue="", capacity=None):
-    templates = list(program.phase_templates.order_by("order"))
-    schedule = phases_schedule(templates=templates, start_date=start_date)
+    version = version_in_force(program=program, on=start_date)
+    templates = list(version.phase_templates.order_by("order"))
+    schedule = phases_schedule(
+        templates=templates, start_date=start_date, closed=organiser_closed_days(organiser)
+    )
     cohort = Cohort(
         program=program,
+        program_version=version,
         organiser=organiser,
         angkatan=angkatan,
         year=year,
@@ -38,9 +69,11 @@ def cohort_create(*, program, organiser, angkatan, year, start_date, venue="", c
     CohortPhase.objects.bulk_create(
         CohortPhase(
             cohort=cohort,
+            template=template,
             order=template.order,
             kind=template.kind,
             name=template.name,
+            mode=template.mode,
             jp=template.jp,
             days=template.days,
             day_rule=template.day_rule,
@@ -54,3 +87,140 @@ def cohort_create(*, program, organiser, angkatan, year, start_date, venue="", c
 
 def cohort_total_jp(cohort):
     return sum(phase.jp for phase in cohort.phases.all())
+
+
+def phase_counted_days(phase, closed):
+    return len(countable_dates(phase.start_date, phase.end_date, phase.day_rule, closed))
+
+
+@transaction.atomic
+def phase_reschedule(*, phase, start_date, end_date, shift_later=False):
+    """Move one phase to the dates staff chose.
+
+    The phase may not overlap the one before it. It may not overlap the one after it either,
+    unless `shift_later`: then every later phase is scheduled again after it, by its own length
+    and day rule. Moved phases raise their calendar SEQUENCE so subscribed calendars update.
+    """
+    cohort = Cohort.objects.select_for_update().select_related("organiser").get(pk=phase.cohort_id)
+    phases = list(cohort.phases.order_by("order"))
+    index = next(i for i, p in enumerate(phases) if p.pk == phase.pk)
+    phase = phases[index]
+    if end_date < start_date:
+        raise ValidationError(ERROR_PHASE_DATES_ORDER)
+    if index > 0 and start_date <= phases[index - 1].end_date:
+        previous = phases[index - 1]
+        raise ValidationError(
+            ERROR_OVERLAPS_PREVIOUS,
+            params={"phase": phase.name, "other": previous.name, "date": _date(previous.end_date)},
+        )
+    later = phases[index + 1 :]
+    if later and not shift_later and end_date >= later[0].start_date:
+        raise ValidationError(
+            ERROR_OVERLAPS_NEXT,
+            params={
+                "phase": phase.name,
+                "other": later[0].name,
+                "date": _date(later[0].start_date),
+            },
+        )
+
+    moved = {}
+    if (phase.start_date, phase.end_date) != (start_date, end_date):
+        moved[phase.pk] = (start_date, end_date)
+    if shift_later:
+        closed = organiser_closed_days(cohort.organiser)
+        day = end_date + timedelta(days=1)
+        for next_phase in later:
+            first, last = phase_dates(day, next_phase.days, next_phase.day_rule, closed)
+            if (first, last) != (next_phase.start_date, next_phase.end_date):
+                moved[next_phase.pk] = (first, last)
+            day = last + timedelta(days=1)
+    for pk, (first, last) in moved.items():
+        CohortPhase.objects.filter(pk=pk).update(
+            start_date=first, end_date=last, sequence=F("sequence") + 1
+        )
+    _cohort_dates_refresh(cohort)
+    return len(moved)
+
+
+def _cohort_dates_refresh(cohort):
+    phases = list(cohort.phases.order_by("order").values_list("start_date", "end_date"))
+    if phases:
+        Cohort.objects.filter(pk=cohort.pk).update(start_date=phases[0][0], end_date=phases[-1][1])
+
+
+def phase_days(phase, closed=None):
+    """The days a phase is held, by its day rule and the organiser's closed days."""
+    if closed is None:
+        closed = organiser_closed_days(phase.cohort.organiser)
+    return countable_dates(phase.start_date, phase.end_date, phase.day_rule, closed)
+
+
+def _ensure_phase_day(phase, day):
+    if day not in phase_days(phase):
+        raise ValidationError(
+            ERROR_NOT_A_PHASE_DAY, params={"date": _date(day), "phase": phase.name}
+        )
+
+
+def session_add(*, phase, date, start_time, end_time, subject, widyaiswara=None, room=""):
+    _ensure_phase_day(phase, date)
+    session = ClassSession(
+        phase=phase,
+        date=date,
+        start_time=start_time,
+        end_time=end_time,
+        subject=subject,
+        widyaiswara=widyaiswara,
+        room=room,
+    )
+    session.full_clean()
+    session.save()
+    return session
+
+
+@transaction.atomic
+def attendance_record(*, phase, date, statuses, recorded_by):
+    """Record one day's attendance: `statuses` maps enrolment ids to hadir/izin/sakit/alpa.
+
+    Participants left out keep what they had. Three queries whatever the cohort size.
+    """
+    _ensure_phase_day(phase, date)
+    enrolled = set(phase.cohort.enrolments.values_list("pk", flat=True))
+    if not set(statuses) <= enrolled:
+        raise ValidationError(ERROR_NOT_IN_COHORT)
+    valid = set(Attendance.Status.values)
+    for status in statuses.values():
+        if status not in valid:
+            raise ValidationError(ERROR_UNKNOWN_STATUS, params={"status": status})
+    existing = {
+        a.enrolment_id: a
+        for a in Attendance.objects.filter(phase=phase, date=date, enrolment_id__in=statuses)
+    }
+    changed, now = [], timezone.now()
+    for enrolment_id, status in statuses.items():
+        record = existing.get(enrolment_id)
+        if record and record.status != status:
+            record.status, record.recorded_by, record.recorded_at = status, recorded_by, now
+            changed.append(record)
+    Attendance.objects.bulk_update(changed, ["status", "recorded_by", "recorded_at"])
+    Attendance.objects.bulk_create(
+        Attendance(
+            enrolment_id=enrolment_id,
+            phase=phase,
+            date=date,
+            status=status,
+            recorded_by=recorded_by,
+        )
+        for enrolment_id, status in statuses.items()
+        if enrolment_id not in existing
+    )
+
+
+def non_working_day_add(*, institution, date, name):
+    if institution.non_working_days.filter(date=date).exists():
+        raise ValidationError(ERROR_DAY_TWICE, params={"date": _date(date)})
+    day = NonWorkingDay(institution=institution, date=date, name=name)
+    day.full_clean()
+    day.save()
+    return day

@@ -17,4 +17,29 @@ urlpatterns = [
     path("sertifikat/penerbitan/<int:pk>/status/", views.batch_status, name="batch_status"),
     path("sertifikat/<int:pk>/unduh/", views.certificate_download, name="certificate_download"),
     path("dokumen/", views.documents, name="documents"),
+    path("angkatan/<int:pk>/jadwal/", views.cohort_schedule, name="cohort_schedule"),
+    path("angkatan/<int:pk>/tahap/<int:phase_pk>/", views.phase_detail, name="phase_detail"),
+    path("angkatan/<int:pk>/tahap/<int:phase_pk>/ubah/", views.phase_edit, name="phase_edit"),
+    path(
+        "angkatan/<int:pk>/tahap/<int:phase_pk>/hari/<isodate:day>/sesi/",
+        views.session_add_view,
+        name="session_add",
+    ),
+    path(
+        "angkatan/<int:pk>/tahap/<int:phase_pk>/sesi/<int:session_pk>/hapus/",
+        views.session_delete,
+        name="session_delete",
+    ),
+    path(
+        "angkatan/<int:pk>/tahap/<int:phase_pk>/hari/<isodate:day>/presensi/",
+        views.attendance_edit,
+        name="attendance",
+    ),
+    path("instansi/<int:pk>/hari-libur/", views.institution_days, name="institution_days"),
+    path(
+        "instansi/<int:pk>/hari-libur/<int:day_pk>/hapus/",
+        views.institution_day_delete,
+        name="institution_day_delete",
+    ),
+    path("kalender/angkatan/<str:token>.ics", views.cohort_feed, name="cohort_feed"),
 ]

@@ -1,8 +1,11 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -11,21 +14,55 @@ from config.permissions import (
     can_issue_certificates,
     can_manage_cohorts,
     can_view_documents,
+    can_view_schedule,
     ensure,
     rule_required,
     signed_in,
 )
 
 from . import selectors
+from .calendar import phases_calendar
 from .certificates import certificate_batch_start, enrolments_passing
-from .forms import CohortCreateForm
-from .models import Certificate, CertificateBatch, Cohort
-from .services import cohort_create
+from .forms import (
+    AttendanceForm,
+    CohortCreateForm,
+    NonWorkingDayForm,
+    PhaseDatesForm,
+    SessionForm,
+)
+from .models import (
+    Certificate,
+    CertificateBatch,
+    ClassSession,
+    Cohort,
+    CohortPhase,
+    Institution,
+    NonWorkingDay,
+)
+from .services import (
+    attendance_record,
+    cohort_create,
+    non_working_day_add,
+    organiser_closed_days,
+    phase_counted_days,
+    phase_days,
+    phase_reschedule,
+    session_add,
+)
 
 
 @rule_required(can_manage_cohorts)
 def cohort_list(request):
-    return render(request, "cohorts/cohort_list.html", {"cohorts": selectors.cohort_list()})
+    return render(
+        request,
+        "cohorts/cohort_list.html",
+        {
+            "cohorts": selectors.cohort_list(),
+            "first_organiser": Institution.objects.filter(
+                kind=Institution.Kind.TRAINING_AGENCY
+            ).first(),
+        },
+    )
 
 
 @rule_required(can_manage_cohorts)
@@ -141,3 +178,181 @@ def verify(request, verification_id):
     )
     status = 200 if certificate else 404
     return render(request, "cohorts/verify.html", {"certificate": certificate}, status=status)
+
+
+def _cohort_phase(pk, phase_pk):
+    phase = get_object_or_404(
+        CohortPhase.objects.select_related("cohort__program", "cohort__organiser", "template"),
+        pk=phase_pk,
+        cohort_id=pk,
+    )
+    return phase.cohort, phase
+
+
+@rule_required(signed_in)
+def cohort_schedule(request, pk):
+    cohort = get_object_or_404(Cohort.objects.select_related("program", "organiser"), pk=pk)
+    ensure(can_view_schedule(request.user, cohort))
+    return render(
+        request,
+        "cohorts/cohort_schedule.html",
+        {
+            "cohort": cohort,
+            "schedule": selectors.cohort_schedule(cohort, timezone.localdate()),
+            "can_edit": can_manage_cohorts(request.user),
+            "feed_url": request.build_absolute_uri(
+                reverse("cohorts:cohort_feed", args=[cohort.calendar_token])
+            ),
+        },
+    )
+
+
+@rule_required(can_manage_cohorts)
+def phase_edit(request, pk, phase_pk):
+    cohort, phase = _cohort_phase(pk, phase_pk)
+    form = PhaseDatesForm(
+        request.POST or None,
+        initial={"start_date": phase.start_date, "end_date": phase.end_date},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            moved = phase_reschedule(phase=phase, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("Jadwal disimpan; %(count)s tahap berpindah.") % {"count": moved}
+            )
+            return redirect("cohorts:cohort_schedule", pk=cohort.pk)
+    closed = organiser_closed_days(cohort.organiser)
+    return render(
+        request,
+        "cohorts/phase_form.html",
+        {
+            "cohort": cohort,
+            "phase": phase,
+            "form": form,
+            "counted_days": phase_counted_days(phase, closed),
+        },
+    )
+
+
+@rule_required(can_manage_cohorts)
+def phase_detail(request, pk, phase_pk):
+    cohort, phase = _cohort_phase(pk, phase_pk)
+    days = phase_days(phase)
+    return render(
+        request,
+        "cohorts/phase_detail.html",
+        {
+            "cohort": cohort,
+            "phase": phase,
+            "board": selectors.phase_day_board(phase, days),
+            "enrolled": cohort.enrolments.count(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@rule_required(can_manage_cohorts)
+def session_add_view(request, pk, phase_pk, day):
+    cohort, phase = _cohort_phase(pk, phase_pk)
+    subjects = list(phase.template.subjects.all()) if phase.template else []
+    form = SessionForm(request.POST or None, subjects=subjects, initial={"room": cohort.venue})
+    if request.method == "POST" and form.is_valid():
+        try:
+            session_add(phase=phase, date=day, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Sesi ditambahkan."))
+            return redirect("cohorts:phase_detail", pk=cohort.pk, phase_pk=phase.pk)
+    return render(
+        request,
+        "cohorts/session_form.html",
+        {"cohort": cohort, "phase": phase, "day": day, "form": form, "subjects": subjects},
+    )
+
+
+@require_POST
+@rule_required(can_manage_cohorts)
+def session_delete(request, pk, phase_pk, session_pk):
+    cohort, phase = _cohort_phase(pk, phase_pk)
+    ClassSession.objects.filter(pk=session_pk, phase=phase).delete()
+    messages.success(request, _("Sesi dihapus."))
+    return redirect("cohorts:phase_detail", pk=cohort.pk, phase_pk=phase.pk)
+
+
+@rule_required(can_manage_cohorts)
+def attendance_edit(request, pk, phase_pk, day):
+    cohort, phase = _cohort_phase(pk, phase_pk)
+    if day not in phase_days(phase):
+        raise Http404
+    roster = selectors.attendance_sheet(phase, day)
+    form = AttendanceForm(request.POST or None, roster=roster)
+    if request.method == "POST" and form.is_valid():
+        try:
+            attendance_record(
+                phase=phase, date=day, statuses=form.statuses(), recorded_by=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Presensi %(date)s disimpan.") % {"date": date_format(day, "DATE_FORMAT")},
+            )
+            return redirect("cohorts:phase_detail", pk=cohort.pk, phase_pk=phase.pk)
+    return render(
+        request,
+        "cohorts/attendance_form.html",
+        {"cohort": cohort, "phase": phase, "day": day, "form": form},
+    )
+
+
+@rule_required(can_manage_cohorts)
+def institution_days(request, pk):
+    institution = get_object_or_404(Institution, pk=pk, kind=Institution.Kind.TRAINING_AGENCY)
+    form = NonWorkingDayForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            non_working_day_add(institution=institution, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Hari libur instansi ditambahkan."))
+            return redirect("cohorts:institution_days", pk=institution.pk)
+    return render(
+        request,
+        "cohorts/institution_days.html",
+        {
+            "institution": institution,
+            "days": institution.non_working_days.all(),
+            "form": form,
+            "training_agencies": Institution.objects.filter(kind=Institution.Kind.TRAINING_AGENCY),
+        },
+    )
+
+
+@require_POST
+@rule_required(can_manage_cohorts)
+def institution_day_delete(request, pk, day_pk):
+    NonWorkingDay.objects.filter(pk=day_pk, institution_id=pk).delete()
+    messages.success(request, _("Hari libur instansi dihapus."))
+    return redirect("cohorts:institution_days", pk=pk)
+
+
+def cohort_feed(request, token):
+    """The cohort's calendar for staff and widyaiswara: the secret token is the key."""
+    cohort = get_object_or_404(
+        Cohort.objects.select_related("program", "organiser"), calendar_token=token
+    )
+    phases = cohort.phases.order_by("order").select_related("cohort__program", "cohort__organiser")
+    return calendar_response(phases_calendar(name=str(cohort), phases=phases), cohort.pk)
+
+
+def calendar_response(ics, name):
+    response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="jadwal-{name}.ics"'
+    response["Cache-Control"] = "private, max-age=300"
+    return response

@@ -40,6 +40,10 @@ def can_manage_cohorts(user):
     return user.has_perm("cohorts.change_cohort")
 
 
+def can_edit_programs(user):
+    return user.has_perm("curriculum.change_program")
+
+
 def can_issue_certificates(user):
     return user.has_perm("cohorts.issue_certificates")
 
@@ -54,6 +58,16 @@ def is_widyaiswara(user):
 
 def is_participant(user):
     return hasattr(user, "participant")
+
+
+def can_view_schedule(user, cohort):
+    """Staff see every cohort's schedule; a widyaiswara those they coach or teach in."""
+    if can_manage_cohorts(user):
+        return True
+    return is_widyaiswara(user) and (
+        cohort.enrolments.filter(coach=user).exists()
+        or cohort.phases.filter(sessions__widyaiswara=user).exists()
+    )
 
 
 def can_score(user, project):

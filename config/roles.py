@@ -14,6 +14,11 @@ ADMINISTRATOR = "Administrator"
 
 _STAFF_PERMISSIONS = [
     "curriculum.view_program",
+    "curriculum.add_program",
+    "curriculum.change_program",
+    "cohorts.view_nonworkingday",
+    "cohorts.add_nonworkingday",
+    "cohorts.delete_nonworkingday",
     "cohorts.view_institution",
     "cohorts.view_cohort",
     "cohorts.add_cohort",
@@ -35,8 +40,6 @@ ROLE_PERMISSIONS = {
     PARTICIPANT: [],
     ADMINISTRATOR: _STAFF_PERMISSIONS
     + [
-        "curriculum.add_program",
-        "curriculum.change_program",
         "cohorts.add_institution",
         "cohorts.change_institution",
         "cohorts.view_documents",
@@ -77,5 +80,5 @@ def home_url(user):
     if WIDYAISWARA in roles:
         return reverse("projects:my_projects")
     if PARTICIPANT in roles:
-        return reverse("participants:my_training")
+        return reverse("participants:my_schedule")
     return reverse("no_role")

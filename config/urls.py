@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from cohorts.views import verify
 
+from .converters import IsoDateConverter
 from .views import home, no_role
+
+register_converter(IsoDateConverter, "isodate")
 
 urlpatterns = [
     path("", home, name="home"),
@@ -20,6 +23,7 @@ urlpatterns = [
     path("", include("cohorts.urls")),
     path("", include("participants.urls")),
     path("", include("projects.urls")),
+    path("", include("curriculum.urls")),
     path("admin/", admin.site.urls),
 ]
 

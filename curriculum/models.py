@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,14 +15,33 @@ class PhaseKind(models.TextChoices):
     STUDY_VISIT = "study_visit", _("Studi lapangan")
 
 
+class PhaseMode(models.TextChoices):
+    ONLINE = "online", _("Daring")
+    CAMPUS = "campus", _("Di kampus penyelenggara")
+    OFFICE = "office", _("Di tempat kerja peserta")
+
+
 class DayRule(models.TextChoices):
     WORKING_DAYS = "working", _("Hari kerja (Senin-Jumat)")
     SIX_DAY_WEEK = "six_day", _("Enam hari seminggu (Senin-Sabtu)")
     CALENDAR_DAYS = "calendar", _("Hari kalender")
 
 
+class PositionLevel(models.TextChoices):
+    JPT_PRATAMA = "jpt_pratama", _("JPT Pratama")
+    ADMINISTRATOR = "administrator", _("Administrator")
+    PENGAWAS = "pengawas", _("Pengawas")
+    PELAKSANA = "pelaksana", _("Pelaksana")
+    FUNGSIONAL = "fungsional", _("Fungsional")
+    CPNS = "cpns", _("CPNS (calon PNS)")
+
+
 class Program(models.Model):
-    """A training program template: Latsar CPNS, PKP, PKA, PKN Tingkat II."""
+    """A training program: Latsar CPNS, PKP, PKA, PKN Tingkat II.
+
+    Its curriculum (phases, subjects, total JP) lives in versions: a version used by a cohort
+    never changes, so a cohort keeps the curriculum it was created from.
+    """
 
     class AngkatanStyle(models.TextChoices):
         ARABIC = "arabic", _("Angka (Angkatan 72)")
@@ -29,6 +50,12 @@ class Program(models.Model):
     name = models.CharField(_("nama"), max_length=200)
     code = models.SlugField(_("kode"), max_length=30, unique=True)
     former_name = models.CharField(_("nama lama"), max_length=200, blank=True)
+    position_level = models.CharField(
+        _("jenjang jabatan peserta"),
+        max_length=20,
+        choices=PositionLevel.choices,
+        default=PositionLevel.CPNS,
+    )
     project_label = models.CharField(
         _("nama proyek"), max_length=100, help_text=_("aktualisasi, aksi perubahan, ...")
     )
@@ -48,19 +75,66 @@ class Program(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("curriculum:program_detail", args=[self.code])
+
+
+class ProgramVersion(models.Model):
+    """One version of a program's curriculum, in force from its effective date."""
+
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="versions", verbose_name=_("program")
+    )
+    number = models.PositiveIntegerField(_("versi"))
+    effective_date = models.DateField(_("berlaku mulai"))
+    declared_total_jp = models.PositiveIntegerField(
+        _("jumlah JP yang ditetapkan"),
+        null=True,
+        blank=True,
+        help_text=_("Jumlah JP menurut peraturan; jumlah JP tahap harus sama."),
+    )
+    note = models.CharField(_("catatan"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["program", "number"]
+        verbose_name = _("versi program")
+        verbose_name_plural = _("versi program")
+        constraints = [
+            models.UniqueConstraint(fields=["program", "number"], name="program_version_unique"),
+            models.UniqueConstraint(
+                fields=["program", "effective_date"], name="program_version_date_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(program)s versi %(number)s") % {"program": self.program, "number": self.number}
+
     def total_jp(self):
         return self.phase_templates.aggregate(total=Sum("jp"))["total"] or 0
 
+    def get_edit_url(self):
+        return reverse("curriculum:version_edit", args=[self.program.code, self.number])
+
 
 class PhaseTemplate(models.Model):
-    """One phase of a program, in order: its kind, its length in JP and in days."""
+    """One phase of a program version, in order: kind, mode, length in JP and in days."""
 
-    program = models.ForeignKey(
-        Program, on_delete=models.CASCADE, related_name="phase_templates", verbose_name=_("program")
+    version = models.ForeignKey(
+        ProgramVersion,
+        on_delete=models.CASCADE,
+        related_name="phase_templates",
+        verbose_name=_("versi program"),
     )
     order = models.PositiveSmallIntegerField(_("urutan"))
     kind = models.CharField(_("jenis"), max_length=20, choices=PhaseKind.choices)
     name = models.CharField(_("nama tahap"), max_length=100)
+    mode = models.CharField(
+        _("moda"), max_length=10, choices=PhaseMode.choices, default=PhaseMode.ONLINE
+    )
     jp = models.PositiveIntegerField(_("JP"), help_text=_("jam pelajaran, 45 menit"))
     days = models.PositiveIntegerField(_("lama (hari)"))
     day_rule = models.CharField(
@@ -68,12 +142,12 @@ class PhaseTemplate(models.Model):
     )
 
     class Meta:
-        ordering = ["program", "order"]
+        ordering = ["version", "order"]
         verbose_name = _("templat tahap")
         verbose_name_plural = _("templat tahap")
         constraints = [
             models.UniqueConstraint(
-                fields=["program", "order"], name="phase_template_order_unique"
+                fields=["version", "order"], name="phase_template_version_order_unique"
             ),
             models.CheckConstraint(
                 condition=models.Q(days__gt=0), name="phase_template_days_positive"
@@ -81,4 +155,24 @@ class PhaseTemplate(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.program.code} {self.order}. {self.name}"
+        return f"{self.order}. {self.name}"
+
+
+class Subject(models.Model):
+    """A mata pelatihan taught in a phase, with its own JP and agenda."""
+
+    phase_template = models.ForeignKey(
+        PhaseTemplate, on_delete=models.CASCADE, related_name="subjects", verbose_name=_("tahap")
+    )
+    order = models.PositiveSmallIntegerField(_("urutan"))
+    name = models.CharField(_("mata pelatihan"), max_length=200)
+    jp = models.PositiveIntegerField(_("JP"))
+    agenda = models.TextField(_("agenda"), blank=True)
+
+    class Meta:
+        ordering = ["phase_template", "order"]
+        verbose_name = _("mata pelatihan")
+        verbose_name_plural = _("mata pelatihan")
+
+    def __str__(self):
+        return self.name

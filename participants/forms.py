@@ -10,10 +10,6 @@ from .models import Rank
 from .nip import nip_normalize, nip_parse
 
 
-def _user_label(user):
-    return user.get_full_name() or user.username
-
-
 class EnrolForm(forms.Form):
     nip = forms.CharField(
         label=_("NIP"),

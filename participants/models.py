@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cohorts.models import calendar_token_new
+
 from .nip import nip_format, nip_parse, validate_nip
 
 
@@ -56,6 +58,8 @@ class Participant(models.Model):
         on_delete=models.SET_NULL,
         related_name="participant",
     )
+    # The secret in the participant's calendar subscription URL; resetting it revokes the URL.
+    calendar_token = models.CharField(max_length=64, unique=True, default=calendar_token_new)
 
     class Meta:
         ordering = ["name"]

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from cohorts.models import calendar_token_new
 from config.roles import PARTICIPANT
 from projects.models import ChangeProject
 
@@ -46,9 +47,13 @@ def participant_account_ensure(*, participant, password=None):
     """A login for the participant, with their NIP as user name."""
     user = participant.user
     if user is None:
-        user, _created = get_user_model().objects.get_or_create(
+        user, created = get_user_model().objects.get_or_create(
             username=participant.nip, defaults={"email": participant.email}
         )
+        if created:
+            # No password until the participant sets one (or staff give one).
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
         Participant.objects.filter(pk=participant.pk).update(user=user)
         participant.user = user
     if password:
@@ -56,3 +61,10 @@ def participant_account_ensure(*, participant, password=None):
         user.save(update_fields=["password"])
     user.groups.add(Group.objects.get(name=PARTICIPANT))
     return user
+
+
+def participant_calendar_reset(*, participant):
+    """A new secret for the participant's calendar URL; the old URL stops working."""
+    participant.calendar_token = calendar_token_new()
+    participant.save(update_fields=["calendar_token"])
+    return participant.calendar_token

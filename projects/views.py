@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from cohorts.selectors import cohorts_of_widyaiswara
 from config.permissions import can_score, ensure, is_widyaiswara, rule_required
 
 from .forms import ScoreForm
@@ -13,7 +14,12 @@ from .services import score_record
 @rule_required(is_widyaiswara)
 def my_projects(request):
     return render(
-        request, "projects/my_projects.html", {"projects": projects_coached_by(request.user)}
+        request,
+        "projects/my_projects.html",
+        {
+            "projects": projects_coached_by(request.user),
+            "cohorts": cohorts_of_widyaiswara(request.user),
+        },
     )
 
 

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from cohorts.models import Institution
 from cohorts.services import cohort_create
 from config import roles
-from curriculum.models import DayRule, PhaseKind, PhaseTemplate, Program
+from curriculum.models import DayRule, PhaseKind, PhaseMode, PhaseTemplate, Program, ProgramVersion
 from participants.models import Participant
 from participants.services import enrolment_create
 
@@ -68,6 +68,23 @@ class AgencyFactory(factory.django.DjangoModelFactory):
     kind = Institution.Kind.UNIT
 
 
+LATSAR_PHASES = [
+    (PhaseKind.MOOC, "MOOC", 48, 16, DayRule.WORKING_DAYS),
+    (PhaseKind.DISTANCE, "Pembelajaran jarak jauh", 217, 22, DayRule.WORKING_DAYS),
+    (PhaseKind.ACTUALIZATION, "Aktualisasi", 320, 30, DayRule.WORKING_DAYS),
+    (PhaseKind.CLASSICAL, "Klasikal", 62, 6, DayRule.SIX_DAY_WEEK),
+]
+MODES = {
+    PhaseKind.MOOC: PhaseMode.ONLINE,
+    PhaseKind.DISTANCE: PhaseMode.ONLINE,
+    PhaseKind.ACTUALIZATION: PhaseMode.OFFICE,
+    PhaseKind.CLASSICAL: PhaseMode.CAMPUS,
+    PhaseKind.SEMINAR: PhaseMode.CAMPUS,
+    PhaseKind.COMMITMENT: PhaseMode.CAMPUS,
+    PhaseKind.STUDY_VISIT: PhaseMode.CAMPUS,
+}
+
+
 class ProgramFactory(factory.django.DjangoModelFactory):
     """Latsar CPNS as BPSDMD Banten ran it in 2022 (647 JP)."""
 
@@ -83,20 +100,22 @@ class ProgramFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def phases(self, create, extracted, **kwargs):
-        if not create or self.phase_templates.exists():
+        """Version 1, in force since 2021, with the given (kind, name, jp, days, rule) phases."""
+        if not create or self.versions.exists():
             return
-        for order, (kind, name, jp, days, rule) in enumerate(
-            extracted
-            or [
-                (PhaseKind.MOOC, "MOOC", 48, 16, DayRule.WORKING_DAYS),
-                (PhaseKind.DISTANCE, "Pembelajaran jarak jauh", 217, 22, DayRule.WORKING_DAYS),
-                (PhaseKind.ACTUALIZATION, "Aktualisasi", 320, 30, DayRule.WORKING_DAYS),
-                (PhaseKind.CLASSICAL, "Klasikal", 62, 6, DayRule.SIX_DAY_WEEK),
-            ],
-            start=1,
-        ):
+        version = ProgramVersion.objects.create(
+            program=self, number=1, effective_date=date(2021, 1, 1)
+        )
+        for order, (kind, name, jp, days, rule) in enumerate(extracted or LATSAR_PHASES, start=1):
             PhaseTemplate.objects.create(
-                program=self, order=order, kind=kind, name=name, jp=jp, days=days, day_rule=rule
+                version=version,
+                order=order,
+                kind=kind,
+                name=name,
+                mode=MODES[kind],
+                jp=jp,
+                days=days,
+                day_rule=rule,
             )
 
 

@@ -130,13 +130,13 @@ def test_each_role_lands_on_its_own_home_after_login(client, role, landing):
     assert client.get(response["Location"])["Location"] == reverse(landing)
 
 
-def test_a_participant_lands_on_their_training_after_login(client, world):
+def test_a_participant_lands_on_their_schedule_after_login(client, world):
     response = client.post(
         reverse("login"),
         {"username": world["participant_user"].username, "password": PASSWORD},
         follow=True,
     )
-    assert response.redirect_chain[-1][0] == reverse("participants:my_training")
+    assert response.redirect_chain[-1][0] == reverse("participants:my_schedule")
 
 
 def test_a_user_without_a_role_is_told_so(client):

@@ -124,12 +124,13 @@ CELERY_BROKER_FILESYSTEM_DIR = env("CELERY_BROKER_FILESYSTEM_DIR", default=str(V
 def filesystem_broker_options(folder):
     """kombu's filesystem transport: one folder of message files that producers and the
     worker share."""
-    for sub in ("queue", "processed"):
+    for sub in ("queue", "processed", "control"):
         (Path(folder) / sub).mkdir(parents=True, exist_ok=True)
     return {
         "data_folder_in": str(Path(folder) / "queue"),
         "data_folder_out": str(Path(folder) / "queue"),
         "processed_folder": str(Path(folder) / "processed"),
+        "control_folder": str(Path(folder) / "control"),
         "store_processed": False,
     }
 

@@ -49,7 +49,7 @@ def test_demo_data_twice_creates_nothing_twice():
     second = demo_data_load()
     assert counts() == before
     assert first.logins == second.logins
-    assert {role for role, _ in first.logins} == {
+    assert {role for role, _username, _note in first.logins} == {
         roles.ADMINISTRATOR,
         roles.STAFF,
         roles.WIDYAISWARA,

@@ -9,5 +9,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         result = demo_data_load()
         self.stdout.write(self.style.SUCCESS("Data contoh siap. Login demo (kata sandi sama):"))
-        for role, username in result.logins:
-            self.stdout.write(f"  {role:<14} {username:<20} {DEMO_PASSWORD}")
+        for role, username, note in result.logins:
+            line = f"  {role:<14} {username:<20} {DEMO_PASSWORD}"
+            self.stdout.write(f"{line}   ({note})" if note else line)

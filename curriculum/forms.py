@@ -1,0 +1,80 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import DayRule, PhaseKind, PhaseMode, Program
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ProgramForm(forms.ModelForm):
+    class Meta:
+        model = Program
+        fields = [
+            "name",
+            "code",
+            "former_name",
+            "position_level",
+            "project_label",
+            "default_capacity",
+            "angkatan_style",
+        ]
+
+
+class ProgramCreateForm(ProgramForm):
+    effective_date = forms.DateField(label=_("Kurikulum berlaku mulai"), widget=DATE_INPUT)
+    declared_total_jp = forms.IntegerField(
+        label=_("Jumlah JP yang ditetapkan"), min_value=1, required=False
+    )
+
+
+class VersionForm(forms.Form):
+    effective_date = forms.DateField(label=_("Berlaku mulai"), widget=DATE_INPUT)
+    declared_total_jp = forms.IntegerField(
+        label=_("Jumlah JP yang ditetapkan"),
+        min_value=1,
+        required=False,
+        help_text=_("Jumlah JP menurut peraturan; jumlah JP tahap harus sama."),
+    )
+    note = forms.CharField(label=_("Catatan"), max_length=300, required=False)
+
+
+class VersionNewForm(forms.Form):
+    effective_date = forms.DateField(label=_("Versi baru berlaku mulai"), widget=DATE_INPUT)
+
+
+class PhaseTemplateForm(forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    order = forms.IntegerField(label=_("Urutan"), min_value=1, max_value=99)
+    kind = forms.ChoiceField(label=_("Jenis"), choices=PhaseKind.choices)
+    name = forms.CharField(label=_("Nama tahap"), max_length=100)
+    mode = forms.ChoiceField(label=_("Moda"), choices=PhaseMode.choices)
+    jp = forms.IntegerField(label=_("JP"), min_value=0)
+    days = forms.IntegerField(label=_("Hari"), min_value=1)
+    day_rule = forms.ChoiceField(label=_("Aturan hari"), choices=DayRule.choices)
+
+
+PhaseTemplateFormSet = forms.formset_factory(PhaseTemplateForm, extra=1, can_delete=True)
+
+
+class SubjectForm(forms.Form):
+    order = forms.IntegerField(label=_("Urutan"), min_value=1, max_value=99)
+    name = forms.CharField(label=_("Mata pelatihan"), max_length=200)
+    jp = forms.IntegerField(label=_("JP"), min_value=1)
+    agenda = forms.CharField(
+        label=_("Agenda"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+SubjectFormSet = forms.formset_factory(SubjectForm, extra=2, can_delete=True)
+
+
+def formset_rows(formset):
+    """The filled rows of a valid formset as dicts, with `delete` for the ticked ones."""
+    rows = []
+    for form in formset.forms:
+        if not form.has_changed() and not form.initial:
+            continue  # an empty extra row
+        data = dict(form.cleaned_data)
+        data["delete"] = data.pop("DELETE", False)
+        rows.append(data)
+    return rows
