@@ -25,18 +25,36 @@ from .services import cohort_total_jp
 logger = logging.getLogger(__name__)
 
 ERROR_NOTHING_TO_ISSUE = _("Belum ada peserta yang lulus di angkatan ini.")
+ERROR_BATCH_UNDER_WAY = _(
+    "Penerbitan sertifikat angkatan ini sedang berjalan; tunggu sampai selesai."
+)
+ERROR_QUEUE_UNREACHABLE = _(
+    "Antrean tugas tidak dapat dihubungi, penerbitan belum dimulai. Coba lagi nanti."
+)
+ERROR_ATTEMPTS_EXHAUSTED = _("Penerbitan gagal setelah %(attempts)s kali percobaan: %(reason)s")
+# A job whose worker keeps dying is redelivered by the broker; this many starts at most.
+MAX_ATTEMPTS = 5
+NOT_CERTIFIED = [
+    Enrolment.Status.WITHDRAWN,
+    Enrolment.Status.FAILED,
+    Enrolment.Status.DEFERRED,
+]
 NUMBER_PATTERN = "{seq:03d}/STTP/{program}/{angkatan}/{organiser}/{year}"
 
 
+def enrolment_earns_certificate(enrolment):
+    """A passing project score, and not withdrawn, failed or deferred."""
+    project = getattr(enrolment, "project", None)
+    return enrolment.status not in NOT_CERTIFIED and project is not None and project.passes
+
+
 def enrolments_passing(cohort):
-    """Enrolments that earn a certificate: a passing project score, not withdrawn."""
     return [
         enrolment
         for enrolment in Enrolment.objects.filter(cohort=cohort)
-        .exclude(status__in=[Enrolment.Status.WITHDRAWN, Enrolment.Status.FAILED])
         .select_related("participant__agency", "project", "certificate")
         .order_by("participant__name", "pk")
-        if hasattr(enrolment, "project") and enrolment.project.passes
+        if enrolment_earns_certificate(enrolment)
     ]
 
 
@@ -72,12 +90,15 @@ def certificate_ensure(*, enrolment):
         organiser=cohort.organiser.code.upper(),
         year=cohort.year,
     )
+    project = enrolment.project
     return Certificate.objects.create(
         enrolment=enrolment,
         series=series,
         seq=series.last_seq,
         number=number,
         issued_on=cohort.end_date,
+        final_score=project.final_score,
+        predicate=str(project.predicate),
     )
 
 
@@ -119,26 +140,48 @@ def certificate_render(certificate):
 
 
 def certificate_store(certificate, pdf_bytes):
+    """Write the new file, point the certificate at it, then remove the old file: a download
+    running meanwhile still finds the file the row names."""
     name = f"sttp-{certificate.pk}-{certificate.enrolment.participant.nip}.pdf"
     storage = certificate.pdf.storage
     old_name = certificate.pdf.name
     certificate.pdf.save(name, ContentFile(pdf_bytes), save=False)
-    if old_name and old_name != certificate.pdf.name:
-        storage.delete(old_name)
     certificate.rendered_at = timezone.now()
     certificate.save(update_fields=["pdf", "rendered_at"])
+    if old_name and old_name != certificate.pdf.name:
+        storage.delete(old_name)
+
+
+UNDER_WAY = [CertificateBatch.Status.QUEUED, CertificateBatch.Status.RUNNING]
 
 
 def certificate_batch_start(*, cohort, requested_by):
-    """Record the request, then queue the job once the request is committed."""
-    from .tasks import certificates_issue_job
+    """Record the request, then queue the job once the request is committed.
 
+    A second request while one is under way is refused (a double click, two staff at once).
+    If the broker cannot be reached the request is marked failed with a reason, instead of
+    waiting forever.
+    """
     if not enrolments_passing(cohort):
         raise ValidationError(ERROR_NOTHING_TO_ISSUE)
     with transaction.atomic():
+        # The cohort row is the lock that orders two requests for the same cohort.
+        type(cohort).objects.select_for_update().get(pk=cohort.pk)
+        if CertificateBatch.objects.filter(cohort=cohort, status__in=UNDER_WAY).exists():
+            raise ValidationError(ERROR_BATCH_UNDER_WAY)
         batch = CertificateBatch.objects.create(cohort=cohort, requested_by=requested_by)
-        transaction.on_commit(lambda: certificates_issue_job.delay(batch.pk))
+        transaction.on_commit(lambda: certificate_batch_enqueue(batch_id=batch.pk))
     return batch
+
+
+def certificate_batch_enqueue(*, batch_id):
+    from .tasks import certificates_issue_job
+
+    try:
+        certificates_issue_job.delay(batch_id)
+    except Exception:  # the broker's many connection errors; the batch must not stay queued
+        logger.exception("could not queue certificate batch %s", batch_id)
+        certificate_batch_fail(batch_id=batch_id, reason=str(ERROR_QUEUE_UNREACHABLE))
 
 
 def certificates_issue(*, batch_id):
@@ -151,6 +194,12 @@ def certificates_issue(*, batch_id):
         pk=batch_id
     )
     cohort = batch.cohort
+    if batch.attempts >= MAX_ATTEMPTS:
+        certificate_batch_fail(
+            batch_id=batch.pk,
+            reason=ERROR_ATTEMPTS_EXHAUSTED % {"attempts": batch.attempts, "reason": batch.error},
+        )
+        return
     enrolments = enrolments_passing(cohort)
     CertificateBatch.objects.filter(pk=batch.pk).update(
         status=CertificateBatch.Status.RUNNING,

@@ -21,7 +21,7 @@ class CohortCreateForm(forms.Form):
         Institution.objects.filter(kind=Institution.Kind.TRAINING_AGENCY),
         label=_("Penyelenggara"),
     )
-    angkatan = forms.IntegerField(label=_("Angkatan ke-"), min_value=1)
+    angkatan = forms.IntegerField(label=_("Angkatan ke-"), min_value=1, max_value=9999)
     year = forms.IntegerField(label=_("Tahun"), min_value=2000, max_value=2100)
     start_date = forms.DateField(label=_("Tanggal mulai"), widget=DATE_INPUT)
     venue = forms.CharField(label=_("Tempat (klasikal)"), max_length=200, required=False)
@@ -35,6 +35,19 @@ class CohortCreateForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].initial = timezone.localdate().year
+
+    def clean_start_date(self):
+        start = self.cleaned_data["start_date"]
+        if not 2000 <= start.year <= 2100:
+            raise forms.ValidationError(_("Tanggal mulai harus antara tahun 2000 dan 2100."))
+        return start
+
+    def clean(self):
+        data = super().clean()
+        year, start = data.get("year"), data.get("start_date")
+        if year and start and abs(year - start.year) > 1:
+            self.add_error("year", _("Tahun angkatan tidak sesuai dengan tanggal mulai."))
+        return data
 
 
 class PhaseDatesForm(forms.Form):

@@ -135,7 +135,11 @@ class Cohort(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["program", "organiser", "year", "angkatan"], name="cohort_unique_number"
+                fields=["program", "organiser", "year", "angkatan"],
+                name="cohort_unique_number",
+                violation_error_message=_(
+                    "Angkatan dengan program, penyelenggara, nomor, dan tahun ini sudah ada."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(end_date__gte=models.F("start_date")),
@@ -316,6 +320,9 @@ class Certificate(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.VALID
     )
     issued_on = models.DateField(_("tanggal terbit"))
+    # What the certificate states, fixed when it is issued.
+    final_score = models.DecimalField(_("nilai akhir"), max_digits=5, decimal_places=2)
+    predicate = models.CharField(_("predikat"), max_length=50)
     pdf = models.FileField(_("berkas PDF"), upload_to=certificate_upload_to, blank=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
 

@@ -15,6 +15,7 @@ from curriculum.services import version_in_force
 from .models import Attendance, ClassSession, Cohort, CohortPhase, NonWorkingDay
 from .scheduling import countable_dates, phase_dates
 
+ERROR_NO_PHASES = _("Program %(program)s versi %(number)s belum memiliki tahap.")
 ERROR_PHASE_DATES_ORDER = _("Tanggal selesai tidak boleh sebelum tanggal mulai.")
 ERROR_OVERLAPS_PREVIOUS = _("%(phase)s tidak boleh mulai sebelum %(other)s selesai (%(date)s).")
 ERROR_OVERLAPS_NEXT = _(
@@ -50,6 +51,10 @@ def phases_schedule(*, templates, start_date, closed=frozenset()):
 def cohort_create(*, program, organiser, angkatan, year, start_date, venue="", capacity=None):
     version = version_in_force(program=program, on=start_date)
     templates = list(version.phase_templates.order_by("order"))
+    if not templates:
+        raise ValidationError(
+            ERROR_NO_PHASES, params={"program": program, "number": version.number}
+        )
     schedule = phases_schedule(
         templates=templates, start_date=start_date, closed=organiser_closed_days(organiser)
     )
@@ -59,8 +64,8 @@ def cohort_create(*, program, organiser, angkatan, year, start_date, venue="", c
         organiser=organiser,
         angkatan=angkatan,
         year=year,
-        start_date=schedule[0][1] if schedule else start_date,
-        end_date=schedule[-1][2] if schedule else start_date,
+        start_date=schedule[0][1],
+        end_date=schedule[-1][2],
         venue=venue,
         capacity=capacity or program.default_capacity,
     )

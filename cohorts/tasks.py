@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .certificates import certificate_batch_fail, certificates_issue
+from .certificates import ERROR_ATTEMPTS_EXHAUSTED, certificate_batch_fail, certificates_issue
 
 MAX_RETRIES = 3
 
@@ -20,6 +20,10 @@ def certificates_issue_job(self, batch_id):
         certificates_issue(batch_id=batch_id)
     except Exception as exc:
         if self.request.retries >= self.max_retries:
-            certificate_batch_fail(batch_id=batch_id, reason=f"{type(exc).__name__}: {exc}")
+            reason = ERROR_ATTEMPTS_EXHAUSTED % {
+                "attempts": self.request.retries + 1,
+                "reason": f"{type(exc).__name__}: {exc}",
+            }
+            certificate_batch_fail(batch_id=batch_id, reason=reason)
             raise
         raise self.retry(exc=exc) from exc

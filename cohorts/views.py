@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +21,11 @@ from config.permissions import (
 
 from . import selectors
 from .calendar import phases_calendar
-from .certificates import certificate_batch_start, enrolments_passing
+from .certificates import (
+    certificate_batch_start,
+    enrolment_earns_certificate,
+    enrolments_passing,
+)
 from .forms import (
     AttendanceForm,
     CohortCreateForm,
@@ -73,8 +76,6 @@ def cohort_create_view(request):
             cohort = cohort_create(**form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
-        except IntegrityError:
-            form.add_error(None, _("Angkatan dengan nomor dan tahun ini sudah ada."))
         else:
             messages.success(request, _("Angkatan dibuat dan tahapnya dijadwalkan."))
             return redirect(cohort)
@@ -97,7 +98,7 @@ def cohort_detail(request, pk):
             "phases": phases,
             "total_jp": sum(p.jp for p in phases),
             "roster": roster,
-            "passing": sum(1 for e in roster if e.project.passes),
+            "passing": sum(1 for e in roster if enrolment_earns_certificate(e)),
             "latest_batch": cohort.certificate_batches.first(),
         },
     )

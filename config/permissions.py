@@ -9,6 +9,8 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
+from .roles import PARTICIPANT, user_roles
+
 
 def rule_required(predicate):
     def decorator(view):
@@ -57,7 +59,8 @@ def is_widyaiswara(user):
 
 
 def is_participant(user):
-    return hasattr(user, "participant")
+    """A signed-in participant: the role, and a participant record to show."""
+    return PARTICIPANT in user_roles(user) and hasattr(user, "participant")
 
 
 def can_view_schedule(user, cohort):

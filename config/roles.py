@@ -43,6 +43,11 @@ ROLE_PERMISSIONS = {
         "cohorts.add_institution",
         "cohorts.change_institution",
         "cohorts.view_documents",
+        # Administrators give people their roles in the admin site.
+        "auth.view_user",
+        "auth.add_user",
+        "auth.change_user",
+        "auth.view_group",
     ],
 }
 

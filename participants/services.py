@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from cohorts.models import calendar_token_new
+from cohorts.models import Cohort, calendar_token_new
 from config.roles import PARTICIPANT
 from projects.models import ChangeProject
 
@@ -34,13 +34,26 @@ def participant_upsert(*, nip, name, rank, position, agency, email=""):
 
 @transaction.atomic
 def enrolment_create(*, cohort, participant, coach=None):
+    """Enrol a participant: checked against the cohort's capacity under a lock on the cohort,
+    so two staff enrolling at once cannot overfill it. The enrolment comes with its change
+    project and the participant with a login (their NIP)."""
+    cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
     if Enrolment.objects.filter(cohort=cohort, participant=participant).exists():
         raise ValidationError(ERROR_ALREADY_ENROLLED, params={"nip": participant.nip_display})
     if cohort.enrolments.count() >= cohort.capacity:
         raise ValidationError(ERROR_COHORT_FULL, params={"capacity": cohort.capacity})
     enrolment = Enrolment.objects.create(cohort=cohort, participant=participant, coach=coach)
     ChangeProject.objects.create(enrolment=enrolment)
+    participant_account_ensure(participant=participant)
     return enrolment
+
+
+@transaction.atomic
+def participant_enrol(*, cohort, coach=None, **participant_fields):
+    """The enrol form's one service: the participant's record and their enrolment together,
+    so a refused enrolment leaves the record as it was."""
+    participant = participant_upsert(**participant_fields)
+    return enrolment_create(cohort=cohort, participant=participant, coach=coach)
 
 
 def participant_account_ensure(*, participant, password=None):

@@ -22,7 +22,7 @@ from .selectors import (
     participant_calendar_phases,
     participant_training,
 )
-from .services import enrolment_create, participant_calendar_reset, participant_upsert
+from .services import participant_calendar_reset, participant_enrol
 
 
 @rule_required(can_manage_cohorts)
@@ -30,16 +30,14 @@ def enrol(request, cohort_pk):
     cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=cohort_pk)
     form = EnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        coach = data.pop("coach")
         try:
-            participant = participant_upsert(**data)
-            enrolment_create(cohort=cohort, participant=participant, coach=coach)
+            enrolment = participant_enrol(cohort=cohort, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(
-                request, _("%(name)s terdaftar di angkatan ini.") % {"name": participant.name}
+                request,
+                _("%(name)s terdaftar di angkatan ini.") % {"name": enrolment.participant.name},
             )
             if "again" in request.POST:
                 return redirect("participants:enrol", cohort_pk=cohort.pk)

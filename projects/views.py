@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -37,15 +38,19 @@ def score(request, pk):
         initial={"title": project.title, "final_score": project.final_score},
     )
     if request.method == "POST" and form.is_valid():
-        score_record(
-            project=project,
-            grader=request.user,
-            score=form.cleaned_data["final_score"],
-            title=form.cleaned_data["title"],
-        )
-        messages.success(
-            request,
-            _("Nilai %(name)s tersimpan.") % {"name": project.enrolment.participant.name},
-        )
-        return redirect("projects:my_projects")
+        try:
+            score_record(
+                project=project,
+                grader=request.user,
+                score=form.cleaned_data["final_score"],
+                title=form.cleaned_data["title"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Nilai %(name)s tersimpan.") % {"name": project.enrolment.participant.name},
+            )
+            return redirect("projects:my_projects")
     return render(request, "projects/score_form.html", {"form": form, "project": project})

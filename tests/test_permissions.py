@@ -25,6 +25,7 @@ def world():
         score_record(project=enrolment.project, grader=coach, score=Decimal("85"))
     batch = CertificateBatch.objects.create(cohort=cohort)
     certificates_issue(batch_id=batch.pk)
+    unscored = enrol(cohort, coach=coach)
     participant_user = participant_account_ensure(participant=mine.participant, password=PASSWORD)
     return {
         "cohort": cohort,
@@ -32,25 +33,38 @@ def world():
         "coach": coach,
         "mine": mine,
         "other": other,
+        "unscored": unscored,
         "participant_user": participant_user,
     }
 
 
 def staff_urls(world):
+    """Every staff URL with the status staff get: 200, or 302 after a POST that acts."""
     cohort, batch = world["cohort"], world["batch"]
+    phase = cohort.phases.get(kind="classical")
     return [
-        ("get", reverse("cohorts:cohort_list")),
-        ("get", reverse("cohorts:cohort_create")),
-        ("get", reverse("cohorts:cohort_detail", args=[cohort.pk])),
-        ("get", reverse("participants:enrol", args=[cohort.pk])),
-        ("post", reverse("cohorts:certificates_issue", args=[cohort.pk])),
-        ("get", reverse("cohorts:batch_detail", args=[batch.pk])),
-        ("get", reverse("cohorts:batch_status", args=[batch.pk])),
+        ("get", reverse("cohorts:cohort_list"), 200),
+        ("get", reverse("cohorts:cohort_create"), 200),
+        ("get", reverse("cohorts:cohort_detail", args=[cohort.pk]), 200),
+        ("get", reverse("participants:enrol", args=[cohort.pk]), 200),
+        ("post", reverse("cohorts:certificates_issue", args=[cohort.pk]), 302),
+        ("get", reverse("cohorts:batch_detail", args=[batch.pk]), 200),
+        ("get", reverse("cohorts:batch_status", args=[batch.pk]), 200),
+        ("get", reverse("cohorts:phase_edit", args=[cohort.pk, phase.pk]), 200),
+        ("get", reverse("cohorts:phase_detail", args=[cohort.pk, phase.pk]), 200),
+        ("get", reverse("cohorts:session_add", args=[cohort.pk, phase.pk, phase.start_date]), 200),
+        ("get", reverse("cohorts:attendance", args=[cohort.pk, phase.pk, phase.start_date]), 200),
+        ("get", reverse("cohorts:institution_days", args=[cohort.organiser_id]), 200),
+        ("get", reverse("curriculum:program_list"), 200),
+        ("get", reverse("curriculum:program_detail", args=[cohort.program.code]), 200),
+        ("get", reverse("curriculum:program_edit", args=[cohort.program.code]), 200),
+        ("get", reverse("curriculum:program_create"), 200),
+        ("get", reverse("curriculum:version_new", args=[cohort.program.code]), 200),
     ]
 
 
 def test_anonymous_visitors_are_sent_to_login_from_every_staff_page(client, world):
-    for method, url in staff_urls(world) + [("get", reverse("cohorts:documents"))]:
+    for method, url, _status in staff_urls(world) + [("get", reverse("cohorts:documents"), 0)]:
         response = getattr(client, method)(url)
         assert response.status_code == 302, url
         assert response["Location"].startswith(reverse("login")), url
@@ -61,16 +75,16 @@ def test_anonymous_visitors_are_sent_to_login_from_every_staff_page(client, worl
 def test_participants_and_widyaiswara_are_refused_every_staff_page(client, world, who):
     user = world["participant_user"] if who == "participant" else world["coach"]
     client.force_login(user)
-    for method, url in staff_urls(world) + [("get", reverse("cohorts:documents"))]:
+    for method, url, _status in staff_urls(world) + [("get", reverse("cohorts:documents"), 0)]:
         assert getattr(client, method)(url).status_code == 403, url
     assert CertificateBatch.objects.count() == 1
 
 
 def test_staff_reach_every_staff_page_but_not_the_documents_of_administrators(client, world):
     client.force_login(staff_user())
-    for method, url in staff_urls(world):
+    for method, url, status in staff_urls(world):
         response = getattr(client, method)(url)
-        assert response.status_code in (200, 302), url
+        assert response.status_code == status, url
     assert client.get(reverse("cohorts:documents")).status_code == 403
 
 
@@ -82,18 +96,30 @@ def test_administrators_see_the_documents_page(client, world):
 
 
 def test_a_widyaiswara_scores_only_the_participants_they_coach(client, world):
+    project = world["unscored"].project
     stranger = widyaiswara_user(username="stranger")
     client.force_login(stranger)
-    url = reverse("projects:score", args=[world["mine"].project.pk])
+    url = reverse("projects:score", args=[project.pk])
     assert client.get(url).status_code == 403
     assert client.post(url, {"final_score": "10"}).status_code == 403
-    world["mine"].project.refresh_from_db()
-    assert world["mine"].project.final_score == Decimal("85")
+    project.refresh_from_db()
+    assert project.final_score is None
 
     client.force_login(world["coach"])
     assert client.post(url, {"final_score": "88,25", "title": "Layanan"}).status_code == 302
+    project.refresh_from_db()
+    assert project.final_score == Decimal("88.25")
+
+
+def test_a_certified_score_cannot_be_changed(client, world):
+    client.force_login(world["coach"])
+    url = reverse("projects:score", args=[world["mine"].project.pk])
+    response = client.post(url, {"final_score": "10"})
+    assert response.status_code == 200
+    number = Certificate.objects.get(enrolment=world["mine"]).number
+    assert f"sertifikat peserta ini sudah terbit ({number})" in response.content.decode()
     world["mine"].project.refresh_from_db()
-    assert world["mine"].project.final_score == Decimal("88.25")
+    assert world["mine"].project.final_score == Decimal("85")
 
 
 def test_a_participant_downloads_their_own_certificate_and_no_one_elses(client, world):
@@ -144,3 +170,16 @@ def test_a_user_without_a_role_is_told_so(client):
     response = client.get("/", follow=True)
     assert response.status_code == 403
     assert "belum memiliki peran" in response.content.decode()
+
+
+def test_the_cohort_schedule_is_for_staff_and_the_cohorts_widyaiswara(client, world):
+    url = reverse("cohorts:cohort_schedule", args=[world["cohort"].pk])
+    assert client.get(url)["Location"].startswith(reverse("login"))
+    for user, status in [
+        (staff_user(), 200),
+        (world["coach"], 200),
+        (widyaiswara_user(username="elsewhere"), 403),
+        (world["participant_user"], 403),
+    ]:
+        client.force_login(user)
+        assert client.get(url).status_code == status, user

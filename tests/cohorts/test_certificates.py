@@ -5,7 +5,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from cohorts.certificates import (
+    ERROR_BATCH_UNDER_WAY,
     ERROR_NOTHING_TO_ISSUE,
+    ERROR_QUEUE_UNREACHABLE,
+    MAX_ATTEMPTS,
+    certificate_batch_enqueue,
     certificate_batch_start,
     certificates_issue,
 )
@@ -108,3 +112,69 @@ def test_verification_page_shows_no_nip(cohort_with_scores, client):
     page = client.get(certificate.get_verification_path()).content.decode()
     assert certificate.enrolment.participant.nip not in page
     assert certificate.enrolment.participant.nip_display not in page
+
+
+def test_a_second_request_while_one_is_under_way_is_refused(cohort_with_scores):
+    staff = staff_user()
+    certificate_batch_start(cohort=cohort_with_scores, requested_by=staff)
+    with pytest.raises(ValidationError) as error:
+        certificate_batch_start(cohort=cohort_with_scores, requested_by=staff)
+    assert error.value.messages == [str(ERROR_BATCH_UNDER_WAY)]
+    assert CertificateBatch.objects.count() == 1
+
+
+def test_an_unreachable_queue_marks_the_request_failed(cohort_with_scores, monkeypatch):
+    from kombu.exceptions import OperationalError
+
+    from cohorts import tasks
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("[Errno 111] Connection refused")
+
+    # The broker is the outside service here: it refuses the connection.
+    monkeypatch.setattr(tasks.certificates_issue_job, "delay", broker_down)
+    batch = CertificateBatch.objects.create(cohort=cohort_with_scores)
+    certificate_batch_enqueue(batch_id=batch.pk)
+    batch.refresh_from_db()
+    assert batch.status == CertificateBatch.Status.FAILED
+    assert batch.error == str(ERROR_QUEUE_UNREACHABLE)
+
+
+def test_a_job_that_keeps_failing_ends_failed_with_its_reason(
+    cohort_with_scores, settings, tmp_path
+):
+    from cohorts.tasks import MAX_RETRIES, certificates_issue_job
+
+    blocked = tmp_path / "media"
+    blocked.write_text("a file where the media folder should be")
+    settings.MEDIA_ROOT = str(blocked)
+    batch = CertificateBatch.objects.create(cohort=cohort_with_scores)
+
+    result = certificates_issue_job.apply(args=[batch.pk])
+
+    assert result.failed()
+    batch.refresh_from_db()
+    assert batch.status == CertificateBatch.Status.FAILED
+    assert batch.error.startswith(f"Penerbitan gagal setelah {MAX_RETRIES + 1} kali percobaan:")
+    # Every attempt stopped at the first file; its number was taken once, not once a try.
+    assert list(Certificate.objects.values_list("seq", flat=True)) == [1]
+
+
+def test_a_job_redelivered_too_often_gives_up(cohort_with_scores):
+    batch = CertificateBatch.objects.create(
+        cohort=cohort_with_scores, attempts=MAX_ATTEMPTS, error="WorkerLostError"
+    )
+    certificates_issue(batch_id=batch.pk)
+    batch.refresh_from_db()
+    assert batch.status == CertificateBatch.Status.FAILED
+    assert f"setelah {MAX_ATTEMPTS} kali percobaan" in batch.error
+    assert not Certificate.objects.exists()
+
+
+def test_deferred_and_withdrawn_participants_get_no_certificate(cohort_with_scores):
+    passing = [e for e in Enrolment.objects.filter(cohort=cohort_with_scores) if e.project.passes]
+    Enrolment.objects.filter(pk=passing[0].pk).update(status=Enrolment.Status.DEFERRED)
+    Enrolment.objects.filter(pk=passing[1].pk).update(status=Enrolment.Status.WITHDRAWN)
+    batch = CertificateBatch.objects.create(cohort=cohort_with_scores)
+    certificates_issue(batch_id=batch.pk)
+    assert list(Certificate.objects.values_list("enrolment_id", flat=True)) == [passing[2].pk]

@@ -43,6 +43,15 @@ def test_demo_data_follows_the_banten_and_probolinggo_cohorts():
         nip_parse(nip)
 
 
+def test_every_printed_demo_login_signs_in_with_the_demo_password():
+    from django.contrib.auth import authenticate
+
+    from cohorts.demo import DEMO_PASSWORD
+
+    for _role, username, _note in demo_data_load().logins:
+        assert authenticate(username=username, password=DEMO_PASSWORD) is not None, username
+
+
 def test_demo_data_twice_creates_nothing_twice():
     first = demo_data_load()
     before = counts()
