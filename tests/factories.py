@@ -158,3 +158,18 @@ def enrol(cohort, participant=None, coach=None):
     return enrolment_create(
         cohort=cohort, participant=participant or ParticipantFactory(), coach=coach
     )
+
+
+def start_running_today(program, today, days_ago=30):
+    """A start date about `days_ago` days back whose schedule has a phase running `today`
+    (today may fall in the weekend between two phases otherwise)."""
+    from cohorts.services import phases_schedule
+
+    templates = list(program.versions.get().phase_templates.order_by("order"))
+    start = today - timedelta(days=days_ago)
+    while not any(
+        first <= today <= last
+        for _, first, last in phases_schedule(templates=templates, start_date=start)
+    ):
+        start -= timedelta(days=1)
+    return start

@@ -1,6 +1,5 @@
 """Jadwal saya: a participant's own phases, today's place in them, and their attendance."""
 
-from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -9,7 +8,7 @@ from django.utils import timezone
 from cohorts.services import attendance_record
 from participants.services import participant_account_ensure
 
-from ..factories import CohortFactory, enrol, staff_user
+from ..factories import CohortFactory, ProgramFactory, enrol, staff_user, start_running_today
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +17,10 @@ pytestmark = pytest.mark.django_db
 def running():
     """A cohort whose distance learning runs today, with two participants."""
     today = timezone.localdate()
-    cohort = CohortFactory(start_date=today - timedelta(days=30), year=today.year)
+    program = ProgramFactory()
+    cohort = CohortFactory(
+        program=program, start_date=start_running_today(program, today), year=today.year
+    )
     mine, other = enrol(cohort), enrol(cohort)
     return cohort, mine, other
 
