@@ -1,4 +1,4 @@
-from django.db.models import Count, Prefetch, Sum
+from django.db.models import Count, OuterRef, Prefetch, Subquery, Sum
 
 from .models import PhaseTemplate, Program, ProgramVersion
 
@@ -22,9 +22,20 @@ def program_catalogue():
     return programs
 
 
+def _phase_total_jp():
+    # A subquery: summed over a join with cohorts, each phase would count once per cohort.
+    return Subquery(
+        PhaseTemplate.objects.filter(version=OuterRef("pk"))
+        .order_by()
+        .values("version")
+        .annotate(total=Sum("jp"))
+        .values("total")
+    )
+
+
 def program_versions(program):
     return program.versions.annotate(
-        phase_total_jp=Sum("phase_templates__jp"),
+        phase_total_jp=_phase_total_jp(),
         cohort_count=Count("cohorts", distinct=True),
     ).order_by("number")
 

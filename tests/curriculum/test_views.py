@@ -98,3 +98,14 @@ def test_the_catalogue_costs_the_same_for_many_programs(client, django_assert_ma
     with django_assert_max_num_queries(7):
         page = client.get(reverse("curriculum:program_list")).content.decode()
     assert page.count("647") == 6
+
+
+def test_a_version_used_by_several_cohorts_shows_its_own_total(client):
+    first = CohortFactory()
+    CohortFactory(program=first.program, organiser=first.organiser)
+    client.force_login(staff_user())
+    page = client.get(first.program.get_absolute_url()).content.decode()
+    row = page.split('id="versions"')[1].split("</tr>")[1]
+    cells = [c.split(">", 1)[1].split("<", 1)[0] for c in row.split("<td")[1:]]
+    # version, in force from, phase JP, declared JP, cohorts
+    assert cells[2:5] == ["647", "—", "2"]

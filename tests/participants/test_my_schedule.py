@@ -1,6 +1,5 @@
 """Jadwal saya: a participant's own phases, today's place in them, and their attendance."""
 
-
 import pytest
 from django.urls import reverse
 from django.utils import timezone
