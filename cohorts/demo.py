@@ -254,6 +254,7 @@ def programs_ensure():
             defaults={
                 "effective_date": spec["effective_date"],
                 "declared_total_jp": spec["declared_total_jp"],
+                "published_at": timezone.now(),
             },
         )
         if not version.phase_templates.exists():

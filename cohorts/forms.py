@@ -50,9 +50,15 @@ class CohortCreateForm(forms.Form):
         return data
 
 
+def _within_range(value):
+    if not 2000 <= value.year <= 2100:
+        raise forms.ValidationError(_("Tanggal harus antara tahun 2000 dan 2100."))
+    return value
+
+
 class PhaseDatesForm(forms.Form):
-    start_date = forms.DateField(label=_("Mulai"), widget=DATE_INPUT)
-    end_date = forms.DateField(label=_("Selesai"), widget=DATE_INPUT)
+    start_date = forms.DateField(label=_("Mulai"), widget=DATE_INPUT, validators=[_within_range])
+    end_date = forms.DateField(label=_("Selesai"), widget=DATE_INPUT, validators=[_within_range])
     shift_later = forms.BooleanField(
         label=_("Geser tahap sesudahnya"),
         required=False,
@@ -93,7 +99,7 @@ class SessionForm(forms.Form):
 
 
 class NonWorkingDayForm(forms.Form):
-    date = forms.DateField(label=_("Tanggal"), widget=DATE_INPUT)
+    date = forms.DateField(label=_("Tanggal"), widget=DATE_INPUT, validators=[_within_range])
     name = forms.CharField(label=_("Keterangan"), max_length=200)
 
 

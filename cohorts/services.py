@@ -10,9 +10,18 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from config.db import unique_or_error
+from curriculum.models import PhaseMode
 from curriculum.services import version_in_force
 
-from .models import Attendance, ClassSession, Cohort, CohortPhase, NonWorkingDay
+from .models import (
+    Attendance,
+    ClassSession,
+    Cohort,
+    CohortPhase,
+    NonWorkingDay,
+    calendar_token_new,
+)
 from .scheduling import countable_dates, phase_dates
 
 ERROR_NO_PHASES = _("Program %(program)s versi %(number)s belum memiliki tahap.")
@@ -25,6 +34,13 @@ ERROR_OVERLAPS_NEXT = _(
 ERROR_NOT_A_PHASE_DAY = _("%(date)s bukan hari pelaksanaan %(phase)s.")
 ERROR_NOT_IN_COHORT = _("Peserta yang dipilih tidak terdaftar di angkatan ini.")
 ERROR_DAY_TWICE = _("%(date)s sudah tercatat sebagai hari libur instansi ini.")
+ERROR_RECORDS_OUTSIDE = _(
+    "%(phase)s sudah memiliki sesi atau presensi pada %(date)s, di luar tanggal baru. "
+    "Hapus sesinya atau pilih tanggal yang mencakup hari itu."
+)
+ERROR_NOT_AT_CAMPUS = _("Sesi dan presensi hanya dicatat untuk tahap di kampus penyelenggara.")
+ERROR_FUTURE_DAY = _("Presensi %(date)s belum dapat dicatat: hari itu belum tiba.")
+ERROR_COHORT_TWICE = _("Angkatan dengan program, penyelenggara, nomor, dan tahun ini sudah ada.")
 ERROR_UNKNOWN_STATUS = _("Status kehadiran tidak dikenal: %(status)s.")
 
 
@@ -70,7 +86,8 @@ def cohort_create(*, program, organiser, angkatan, year, start_date, venue="", c
         capacity=capacity or program.default_capacity,
     )
     cohort.full_clean()
-    cohort.save()
+    with unique_or_error(ERROR_COHORT_TWICE):
+        cohort.save()
     CohortPhase.objects.bulk_create(
         CohortPhase(
             cohort=cohort,
@@ -140,12 +157,27 @@ def phase_reschedule(*, phase, start_date, end_date, shift_later=False):
             if (first, last) != (next_phase.start_date, next_phase.end_date):
                 moved[next_phase.pk] = (first, last)
             day = last + timedelta(days=1)
+    _ensure_records_inside(moved, {p.pk: p for p in phases})
     for pk, (first, last) in moved.items():
         CohortPhase.objects.filter(pk=pk).update(
             start_date=first, end_date=last, sequence=F("sequence") + 1
         )
     _cohort_dates_refresh(cohort)
     return len(moved)
+
+
+def _ensure_records_inside(moved, phases_by_pk):
+    """A phase that already has sessions or attendance may not move away from those days:
+    they would be left behind, outside every phase."""
+    for pk, (first, last) in moved.items():
+        dates = set(ClassSession.objects.filter(phase_id=pk).values_list("date", flat=True))
+        dates |= set(Attendance.objects.filter(phase_id=pk).values_list("date", flat=True))
+        outside = sorted(d for d in dates if not first <= d <= last)
+        if outside:
+            raise ValidationError(
+                ERROR_RECORDS_OUTSIDE,
+                params={"phase": phases_by_pk[pk].name, "date": _date(outside[0])},
+            )
 
 
 def _cohort_dates_refresh(cohort):
@@ -162,6 +194,8 @@ def phase_days(phase, closed=None):
 
 
 def _ensure_phase_day(phase, day):
+    if phase.mode != PhaseMode.CAMPUS:
+        raise ValidationError(ERROR_NOT_AT_CAMPUS)
     if day not in phase_days(phase):
         raise ValidationError(
             ERROR_NOT_A_PHASE_DAY, params={"date": _date(day), "phase": phase.name}
@@ -188,9 +222,12 @@ def session_add(*, phase, date, start_time, end_time, subject, widyaiswara=None,
 def attendance_record(*, phase, date, statuses, recorded_by):
     """Record one day's attendance: `statuses` maps enrolment ids to hadir/izin/sakit/alpa.
 
-    Participants left out keep what they had. Three queries whatever the cohort size.
+    Participants left out keep what they had. A fixed number of queries whatever the cohort
+    size.
     """
     _ensure_phase_day(phase, date)
+    if date > timezone.localdate():
+        raise ValidationError(ERROR_FUTURE_DAY, params={"date": _date(date)})
     enrolled = set(phase.cohort.enrolments.values_list("pk", flat=True))
     if not set(statuses) <= enrolled:
         raise ValidationError(ERROR_NOT_IN_COHORT)
@@ -198,17 +235,18 @@ def attendance_record(*, phase, date, statuses, recorded_by):
     for status in statuses.values():
         if status not in valid:
             raise ValidationError(ERROR_UNKNOWN_STATUS, params={"status": status})
+    # One record per participant per day, whichever phase recorded it before.
     existing = {
-        a.enrolment_id: a
-        for a in Attendance.objects.filter(phase=phase, date=date, enrolment_id__in=statuses)
+        a.enrolment_id: a for a in Attendance.objects.filter(date=date, enrolment_id__in=statuses)
     }
     changed, now = [], timezone.now()
     for enrolment_id, status in statuses.items():
         record = existing.get(enrolment_id)
-        if record and record.status != status:
-            record.status, record.recorded_by, record.recorded_at = status, recorded_by, now
+        if record and (record.status, record.phase_id) != (status, phase.pk):
+            record.status, record.phase, record.recorded_by = status, phase, recorded_by
+            record.recorded_at = now
             changed.append(record)
-    Attendance.objects.bulk_update(changed, ["status", "recorded_by", "recorded_at"])
+    Attendance.objects.bulk_update(changed, ["status", "phase", "recorded_by", "recorded_at"])
     Attendance.objects.bulk_create(
         Attendance(
             enrolment_id=enrolment_id,
@@ -226,6 +264,14 @@ def non_working_day_add(*, institution, date, name):
     if institution.non_working_days.filter(date=date).exists():
         raise ValidationError(ERROR_DAY_TWICE, params={"date": _date(date)})
     day = NonWorkingDay(institution=institution, date=date, name=name)
-    day.full_clean()
-    day.save()
+    day.full_clean(validate_constraints=False)
+    with unique_or_error(ERROR_DAY_TWICE, date=_date(date)):
+        day.save()
     return day
+
+
+def cohort_calendar_reset(*, cohort):
+    """A new secret for the cohort's calendar URL, when someone should lose access to it."""
+    cohort.calendar_token = calendar_token_new()
+    cohort.save(update_fields=["calendar_token"])
+    return cohort.calendar_token

@@ -42,4 +42,5 @@ urlpatterns = [
         name="institution_day_delete",
     ),
     path("kalender/angkatan/<str:token>.ics", views.cohort_feed, name="cohort_feed"),
+    path("angkatan/<int:pk>/kalender/baru/", views.cohort_feed_reset, name="cohort_feed_reset"),
 ]

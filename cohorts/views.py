@@ -15,6 +15,7 @@ from config.permissions import (
     can_view_documents,
     can_view_schedule,
     ensure,
+    public,
     rule_required,
     signed_in,
 )
@@ -43,7 +44,9 @@ from .models import (
     NonWorkingDay,
 )
 from .services import (
+    ERROR_FUTURE_DAY,
     attendance_record,
+    cohort_calendar_reset,
     cohort_create,
     non_working_day_add,
     organiser_closed_days,
@@ -165,6 +168,7 @@ def documents(request):
     return render(request, "cohorts/documents.html", {"batches": selectors.batches_recent()[:100]})
 
 
+@public("anyone holding a certificate's QR code may check it")
 def verify(request, verification_id):
     """Public: anyone holding the QR link sees whether the certificate is genuine."""
     certificate = (
@@ -289,6 +293,9 @@ def attendance_edit(request, pk, phase_pk, day):
     cohort, phase = _cohort_phase(pk, phase_pk)
     if day not in phase_days(phase):
         raise Http404
+    if day > timezone.localdate():
+        messages.error(request, ERROR_FUTURE_DAY % {"date": date_format(day, "DATE_FORMAT")})
+        return redirect("cohorts:phase_detail", pk=cohort.pk, phase_pk=phase.pk)
     roster = selectors.attendance_sheet(phase, day)
     form = AttendanceForm(request.POST or None, roster=roster)
     if request.method == "POST" and form.is_valid():
@@ -343,6 +350,19 @@ def institution_day_delete(request, pk, day_pk):
     return redirect("cohorts:institution_days", pk=pk)
 
 
+@require_POST
+@rule_required(can_manage_cohorts)
+def cohort_feed_reset(request, pk):
+    cohort = get_object_or_404(Cohort, pk=pk)
+    cohort_calendar_reset(cohort=cohort)
+    messages.success(
+        request,
+        _("Alamat kalender angkatan diganti; alamat lama tidak berlaku lagi. Bagikan yang baru."),
+    )
+    return redirect("cohorts:cohort_schedule", pk=cohort.pk)
+
+
+@public("the secret token in the URL is the key; calendar apps cannot log in")
 def cohort_feed(request, token):
     """The cohort's calendar for staff and widyaiswara: the secret token is the key."""
     cohort = get_object_or_404(

@@ -28,6 +28,16 @@ def rule_required(predicate):
     return decorator
 
 
+def public(reason):
+    """Mark a view as open to anyone, with the reason; every other view declares a rule."""
+
+    def decorator(view):
+        view.public = reason
+        return view
+
+    return decorator
+
+
 def ensure(allowed):
     if not allowed:
         raise PermissionDenied

@@ -19,10 +19,20 @@ class PhaseTemplateInline(admin.TabularInline):
     model = PhaseTemplate
     extra = 0
 
+    # A published version is frozen here too: cohorts were created from it.
+    def has_change_permission(self, request, obj=None):
+        return (obj is None or obj.is_draft) and super().has_change_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return (obj is None or obj.is_draft) and super().has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return (obj is None or obj.is_draft) and super().has_delete_permission(request, obj)
+
 
 @admin.register(ProgramVersion)
 class ProgramVersionAdmin(admin.ModelAdmin):
-    list_display = ["program", "number", "effective_date", "declared_total_jp"]
+    list_display = ["program", "number", "effective_date", "declared_total_jp", "published_at"]
     inlines = [PhaseTemplateInline]
 
 

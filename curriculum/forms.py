@@ -1,12 +1,21 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import DayRule, PhaseKind, PhaseMode, Program
+from .models import MAX_DAYS, MAX_JP, DayRule, PhaseKind, PhaseMode, Program
+from .services import LOCKED_ONCE_USED
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ProgramForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.cohorts.exists():
+            # Cohort names and certificate numbers are made of these.
+            for name in LOCKED_ONCE_USED:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Terkunci: program sudah dipakai angkatan.")
+
     class Meta:
         model = Program
         fields = [
@@ -42,24 +51,29 @@ class VersionNewForm(forms.Form):
     effective_date = forms.DateField(label=_("Versi baru berlaku mulai"), widget=DATE_INPUT)
 
 
+def _with_blank(choices):
+    # A blank first option, so an untouched empty row sends nothing and is skipped.
+    return [("", "—"), *choices]
+
+
 class PhaseTemplateForm(forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     order = forms.IntegerField(label=_("Urutan"), min_value=1, max_value=99)
-    kind = forms.ChoiceField(label=_("Jenis"), choices=PhaseKind.choices)
+    kind = forms.ChoiceField(label=_("Jenis"), choices=_with_blank(PhaseKind.choices))
     name = forms.CharField(label=_("Nama tahap"), max_length=100)
-    mode = forms.ChoiceField(label=_("Moda"), choices=PhaseMode.choices)
-    jp = forms.IntegerField(label=_("JP"), min_value=0)
-    days = forms.IntegerField(label=_("Hari"), min_value=1)
-    day_rule = forms.ChoiceField(label=_("Aturan hari"), choices=DayRule.choices)
+    mode = forms.ChoiceField(label=_("Moda"), choices=_with_blank(PhaseMode.choices))
+    jp = forms.IntegerField(label=_("JP"), min_value=0, max_value=MAX_JP)
+    days = forms.IntegerField(label=_("Hari"), min_value=1, max_value=MAX_DAYS)
+    day_rule = forms.ChoiceField(label=_("Aturan hari"), choices=_with_blank(DayRule.choices))
 
 
-PhaseTemplateFormSet = forms.formset_factory(PhaseTemplateForm, extra=1, can_delete=True)
+PhaseTemplateFormSet = forms.formset_factory(PhaseTemplateForm, extra=3, can_delete=True)
 
 
 class SubjectForm(forms.Form):
     order = forms.IntegerField(label=_("Urutan"), min_value=1, max_value=99)
     name = forms.CharField(label=_("Mata pelatihan"), max_length=200)
-    jp = forms.IntegerField(label=_("JP"), min_value=1)
+    jp = forms.IntegerField(label=_("JP"), min_value=1, max_value=MAX_JP)
     agenda = forms.CharField(
         label=_("Agenda"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -1,8 +1,13 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+# Bounds that keep a typing slip from scheduling a phase for centuries.
+MAX_JP = 5000
+MAX_DAYS = 366
 
 
 class PhaseKind(models.TextChoices):
@@ -94,6 +99,8 @@ class ProgramVersion(models.Model):
         help_text=_("Jumlah JP menurut peraturan; jumlah JP tahap harus sama."),
     )
     note = models.CharField(_("catatan"), max_length=300, blank=True)
+    # A draft can be edited and is never used; once published a version is frozen.
+    published_at = models.DateTimeField(_("diterbitkan"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -116,6 +123,10 @@ class ProgramVersion(models.Model):
     def total_jp(self):
         return self.phase_templates.aggregate(total=Sum("jp"))["total"] or 0
 
+    @property
+    def is_draft(self):
+        return self.published_at is None
+
     def get_edit_url(self):
         return reverse("curriculum:version_edit", args=[self.program.code, self.number])
 
@@ -135,8 +146,12 @@ class PhaseTemplate(models.Model):
     mode = models.CharField(
         _("moda"), max_length=10, choices=PhaseMode.choices, default=PhaseMode.ONLINE
     )
-    jp = models.PositiveIntegerField(_("JP"), help_text=_("jam pelajaran, 45 menit"))
-    days = models.PositiveIntegerField(_("lama (hari)"))
+    jp = models.PositiveIntegerField(
+        _("JP"), help_text=_("jam pelajaran, 45 menit"), validators=[MaxValueValidator(MAX_JP)]
+    )
+    days = models.PositiveIntegerField(
+        _("lama (hari)"), validators=[MinValueValidator(1), MaxValueValidator(MAX_DAYS)]
+    )
     day_rule = models.CharField(
         _("aturan hari"), max_length=10, choices=DayRule.choices, default=DayRule.WORKING_DAYS
     )
@@ -166,7 +181,7 @@ class Subject(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("urutan"))
     name = models.CharField(_("mata pelatihan"), max_length=200)
-    jp = models.PositiveIntegerField(_("JP"))
+    jp = models.PositiveIntegerField(_("JP"), validators=[MaxValueValidator(MAX_JP)])
     agenda = models.TextField(_("agenda"), blank=True)
 
     class Meta:

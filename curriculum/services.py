@@ -1,18 +1,25 @@
 """Programs and their curriculum versions.
 
-A version that a cohort was created from is frozen: changing the curriculum means a new
-version with a later effective date, and each new cohort takes the version in force on its
-start date.
+A version is a draft while staff build it: it can be edited and no cohort uses it. Published,
+it is frozen and new cohorts take the version in force on their start date, so a cohort keeps
+the curriculum it was created from. Changing the curriculum means a new version with a later
+effective date.
 """
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from config.db import unique_or_error
 
 from .models import PhaseTemplate, Program, ProgramVersion, Subject
 
+ERROR_VERSION_PUBLISHED = _(
+    "Versi %(number)s sudah diterbitkan dan tidak dapat diubah. Buat versi baru."
+)
 ERROR_VERSION_IN_USE = _(
-    "Versi %(number)s sudah dipakai angkatan dan tidak dapat diubah. Buat versi baru."
+    "Versi %(number)s sudah dipakai angkatan dan tidak dapat ditarik kembali menjadi draf."
 )
 ERROR_TOTAL_MISMATCH = _(
     "Jumlah JP tahap (%(total)s) tidak sama dengan jumlah JP yang ditetapkan (%(declared)s)."
@@ -23,10 +30,19 @@ ERROR_SUBJECTS_JP = _(
     "Jumlah JP mata pelatihan (%(total)s) tidak sama dengan JP tahap %(phase)s (%(jp)s)."
 )
 ERROR_EFFECTIVE_DATE = _("Versi baru harus berlaku setelah versi %(number)s (%(date)s).")
-ERROR_LATEST_NOT_IN_USE = _("Versi %(number)s belum dipakai angkatan mana pun: ubah versi itu.")
-ERROR_NO_VERSION_IN_FORCE = _("Belum ada versi program %(program)s yang berlaku pada %(date)s.")
+ERROR_DRAFT_EXISTS = _("Versi %(number)s masih draf: ubah dan terbitkan versi itu dahulu.")
+ERROR_NO_VERSION_IN_FORCE = _(
+    "Belum ada versi program %(program)s yang terbit dan berlaku pada %(date)s."
+)
+ERROR_DATE_TAKEN = _("Sudah ada versi yang berlaku mulai %(date)s.")
+ERROR_FIELDS_LOCKED = _(
+    "Kode dan penomoran angkatan tidak dapat diubah setelah program dipakai angkatan: "
+    "nama angkatan dan nomor sertifikat bergantung padanya."
+)
 
 PHASE_FIELDS = ["order", "kind", "name", "mode", "jp", "days", "day_rule"]
+# Fields that cohort names and certificate numbers are made of.
+LOCKED_ONCE_USED = ["code", "angkatan_style"]
 
 
 def version_in_use(version):
@@ -34,8 +50,12 @@ def version_in_use(version):
 
 
 def version_in_force(*, program, on):
-    """The version a cohort starting on `on` follows: the latest effective by then."""
-    version = program.versions.filter(effective_date__lte=on).order_by("-effective_date").first()
+    """The version a cohort starting on `on` follows: the latest published one by then."""
+    version = (
+        program.versions.filter(published_at__isnull=False, effective_date__lte=on)
+        .order_by("-effective_date")
+        .first()
+    )
     if version is None:
         raise ValidationError(ERROR_NO_VERSION_IN_FORCE, params={"program": program, "date": on})
     return version
@@ -57,6 +77,10 @@ def program_create(*, created_by=None, effective_date, declared_total_jp=None, *
 
 
 def program_update(*, program, **fields):
+    if program.cohorts.exists() and any(
+        getattr(program, name) != fields[name] for name in LOCKED_ONCE_USED if name in fields
+    ):
+        raise ValidationError(ERROR_FIELDS_LOCKED)
     for name, value in fields.items():
         setattr(program, name, value)
     program.full_clean()
@@ -66,21 +90,24 @@ def program_update(*, program, **fields):
 
 @transaction.atomic
 def version_draft_create(*, program, effective_date, created_by=None):
-    """A new version copying the latest one's phases and subjects, ready to edit."""
+    """A new draft copying the latest version's phases and subjects, ready to edit."""
     latest = program.versions.order_by("-number").first()
-    if not version_in_use(latest):
-        raise ValidationError(ERROR_LATEST_NOT_IN_USE, params={"number": latest.number})
-    if effective_date <= latest.effective_date:
+    if latest is not None and latest.is_draft:
+        raise ValidationError(ERROR_DRAFT_EXISTS, params={"number": latest.number})
+    if latest is not None and effective_date <= latest.effective_date:
         raise ValidationError(
             ERROR_EFFECTIVE_DATE, params={"number": latest.number, "date": latest.effective_date}
         )
-    draft = ProgramVersion.objects.create(
-        program=program,
-        number=latest.number + 1,
-        effective_date=effective_date,
-        declared_total_jp=latest.declared_total_jp,
-        created_by=created_by,
-    )
+    with unique_or_error(ERROR_DATE_TAKEN, date=effective_date):
+        draft = ProgramVersion.objects.create(
+            program=program,
+            number=latest.number + 1 if latest else 1,
+            effective_date=effective_date,
+            declared_total_jp=latest.declared_total_jp if latest else None,
+            created_by=created_by,
+        )
+    if latest is None:
+        return draft
     for phase in latest.phase_templates.prefetch_related("subjects"):
         copy = PhaseTemplate.objects.create(
             version=draft, **{name: getattr(phase, name) for name in PHASE_FIELDS}
@@ -92,21 +119,29 @@ def version_draft_create(*, program, effective_date, created_by=None):
     return draft
 
 
-def _ensure_editable(version):
-    if version_in_use(version):
-        raise ValidationError(ERROR_VERSION_IN_USE, params={"number": version.number})
+def _ensure_draft(version):
+    if not version.is_draft:
+        raise ValidationError(ERROR_VERSION_PUBLISHED, params={"number": version.number})
+
+
+def _check_total(phases_jp, declared_total_jp):
+    total = sum(phases_jp)
+    if declared_total_jp is not None and total != declared_total_jp:
+        raise ValidationError(
+            ERROR_TOTAL_MISMATCH, params={"total": total, "declared": declared_total_jp}
+        )
 
 
 @transaction.atomic
 def version_save(*, version, effective_date, declared_total_jp, note, phases):
-    """Save a version's fields and its phases.
+    """Save a draft's fields and its phases.
 
     `phases` is a list of dicts with PHASE_FIELDS, plus `id` for an existing phase template and
-    `delete` to remove it. The version must not be in use; the phases' JP must add up to the
-    declared total when one is declared.
+    `delete` to remove it. The phases' JP must add up to the declared total when one is
+    declared, and a phase with subjects must keep the JP its subjects add up to.
     """
     version = ProgramVersion.objects.select_for_update().get(pk=version.pk)
-    _ensure_editable(version)
+    _ensure_draft(version)
     kept = [p for p in phases if not p.get("delete")]
     if not kept:
         raise ValidationError(ERROR_NO_PHASES)
@@ -114,11 +149,7 @@ def version_save(*, version, effective_date, declared_total_jp, note, phases):
     for order in orders:
         if orders.count(order) > 1:
             raise ValidationError(ERROR_ORDER_TWICE, params={"order": order})
-    total = sum(p["jp"] for p in kept)
-    if declared_total_jp is not None and total != declared_total_jp:
-        raise ValidationError(
-            ERROR_TOTAL_MISMATCH, params={"total": total, "declared": declared_total_jp}
-        )
+    _check_total([p["jp"] for p in kept], declared_total_jp)
     previous = (
         version.program.versions.filter(number__lt=version.number).order_by("-number").first()
     )
@@ -133,28 +164,63 @@ def version_save(*, version, effective_date, declared_total_jp, note, phases):
     version.full_clean()
     version.save(update_fields=["effective_date", "declared_total_jp", "note"])
 
-    existing = {p.pk: p for p in version.phase_templates.all()}
-    doomed = [p["id"] for p in phases if p.get("delete") and p.get("id") in existing]
-    PhaseTemplate.objects.filter(pk__in=doomed).delete()
+    existing = {p.pk: p for p in version.phase_templates.prefetch_related("subjects")}
+    PhaseTemplate.objects.filter(
+        pk__in=[p["id"] for p in phases if p.get("delete") and p.get("id") in existing]
+    ).delete()
     # Orders are unique per version: park the kept ones out of the way before renumbering.
-    kept_ids = [p["id"] for p in kept if p.get("id") in existing]
-    for offset, pk in enumerate(kept_ids, start=1):
-        PhaseTemplate.objects.filter(pk=pk).update(order=10000 + offset)
-    for data in kept:
-        fields = {name: data[name] for name in PHASE_FIELDS}
+    for offset, data in enumerate(kept, start=1):
         if data.get("id") in existing:
-            PhaseTemplate.objects.filter(pk=data["id"]).update(**fields)
-        else:
-            template = PhaseTemplate(version=version, **fields)
-            template.full_clean()
-            template.save()
+            PhaseTemplate.objects.filter(pk=data["id"]).update(order=10000 + offset)
+    for data in kept:
+        template = existing.get(data.get("id")) or PhaseTemplate(version=version)
+        for name in PHASE_FIELDS:
+            setattr(template, name, data[name])
+        if template.pk:
+            subjects = list(template.subjects.all())
+            if subjects and sum(s.jp for s in subjects) != template.jp:
+                raise ValidationError(
+                    ERROR_SUBJECTS_JP,
+                    params={
+                        "total": sum(s.jp for s in subjects),
+                        "phase": template.name,
+                        "jp": template.jp,
+                    },
+                )
+        template.full_clean()
+        template.save()
+    return version
+
+
+@transaction.atomic
+def version_publish(*, version):
+    """Freeze a draft so cohorts can use it from its effective date."""
+    version = ProgramVersion.objects.select_for_update().get(pk=version.pk)
+    _ensure_draft(version)
+    phases = list(version.phase_templates.all())
+    if not phases:
+        raise ValidationError(ERROR_NO_PHASES)
+    _check_total([p.jp for p in phases], version.declared_total_jp)
+    version.published_at = timezone.now()
+    version.save(update_fields=["published_at"])
+    return version
+
+
+@transaction.atomic
+def version_unpublish(*, version):
+    """Back to draft, for a correction, as long as no cohort uses it."""
+    version = ProgramVersion.objects.select_for_update().get(pk=version.pk)
+    if version_in_use(version):
+        raise ValidationError(ERROR_VERSION_IN_USE, params={"number": version.number})
+    version.published_at = None
+    version.save(update_fields=["published_at"])
     return version
 
 
 @transaction.atomic
 def subjects_save(*, phase_template, subjects):
     """Replace a phase's subjects; their JP must add up to the phase's JP."""
-    _ensure_editable(phase_template.version)
+    _ensure_draft(phase_template.version)
     kept = [s for s in subjects if not s.get("delete")]
     total = sum(s["jp"] for s in kept)
     if kept and total != phase_template.jp:

@@ -12,6 +12,16 @@ urlpatterns = [
     path("program/<slug:code>/versi/baru/", views.version_new, name="version_new"),
     path("program/<slug:code>/versi/<int:number>/ubah/", views.version_edit, name="version_edit"),
     path(
+        "program/<slug:code>/versi/<int:number>/terbitkan/",
+        views.version_publish,
+        name="version_publish",
+    ),
+    path(
+        "program/<slug:code>/versi/<int:number>/tarik/",
+        views.version_unpublish,
+        name="version_unpublish",
+    ),
+    path(
         "program/<slug:code>/versi/<int:number>/tahap/<int:order>/mata-pelatihan/",
         views.subjects_edit,
         name="subjects_edit",

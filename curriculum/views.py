@@ -2,7 +2,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from config.permissions import can_edit_programs, rule_required
 
@@ -41,7 +43,9 @@ def program_create(request):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("Program dibuat. Tambahkan tahap-tahapnya."))
+            messages.success(
+                request, _("Program dibuat. Tambahkan tahap-tahapnya, lalu terbitkan versinya.")
+            )
             return redirect(program.versions.get().get_edit_url())
     return render(request, "curriculum/program_form.html", {"form": form, "program": None})
 
@@ -51,12 +55,16 @@ def program_edit(request, code):
     program = get_object_or_404(Program, code=code)
     form = ProgramForm(request.POST or None, instance=program)
     if request.method == "POST" and form.is_valid():
-        program = services.program_update(
-            program=Program.objects.get(pk=program.pk),
-            **{name: form.cleaned_data[name] for name in form.changed_data},
-        )
-        messages.success(request, _("Program disimpan."))
-        return redirect(program)
+        try:
+            program = services.program_update(
+                program=Program.objects.get(pk=program.pk),
+                **{name: form.cleaned_data[name] for name in form.changed_data},
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Program disimpan."))
+            return redirect(program)
     return render(request, "curriculum/program_form.html", {"form": form, "program": program})
 
 
@@ -84,8 +92,8 @@ def program_detail(request, code):
 @rule_required(can_edit_programs)
 def version_edit(request, code, number):
     version = _version(code, number)
-    if services.version_in_use(version):
-        messages.error(request, services.ERROR_VERSION_IN_USE % {"number": version.number})
+    if not version.is_draft:
+        messages.error(request, services.ERROR_VERSION_PUBLISHED % {"number": version.number})
         return redirect(version.program)
     phases = version.phase_templates.order_by("order")
     form = VersionForm(
@@ -149,8 +157,8 @@ def version_new(request, code):
 def subjects_edit(request, code, number, order):
     version = _version(code, number)
     phase = get_object_or_404(PhaseTemplate, version=version, order=order)
-    if services.version_in_use(version):
-        messages.error(request, services.ERROR_VERSION_IN_USE % {"number": version.number})
+    if not version.is_draft:
+        messages.error(request, services.ERROR_VERSION_PUBLISHED % {"number": version.number})
         return redirect(version.program)
     formset = SubjectFormSet(
         request.POST or None,
@@ -174,3 +182,33 @@ def subjects_edit(request, code, number, order):
         "curriculum/subjects_form.html",
         {"version": version, "phase": phase, "formset": formset, "error": error},
     )
+
+
+@require_POST
+@rule_required(can_edit_programs)
+def version_publish(request, code, number):
+    version = _version(code, number)
+    try:
+        services.version_publish(version=version)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Versi %(number)s diterbitkan; angkatan yang mulai sejak %(date)s memakainya.")
+            % {"number": number, "date": date_format(version.effective_date, "DATE_FORMAT")},
+        )
+    return redirect(f"{version.program.get_absolute_url()}?versi={number}")
+
+
+@require_POST
+@rule_required(can_edit_programs)
+def version_unpublish(request, code, number):
+    version = _version(code, number)
+    try:
+        services.version_unpublish(version=version)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Versi %(number)s kembali menjadi draf.") % {"number": number})
+    return redirect(f"{version.program.get_absolute_url()}?versi={number}")

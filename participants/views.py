@@ -12,7 +12,7 @@ from cohorts.calendar import phase_location, phases_calendar
 from cohorts.models import Cohort
 from cohorts.selectors import cohort_schedule
 from cohorts.views import calendar_response
-from config.permissions import can_manage_cohorts, is_participant, rule_required
+from config.permissions import can_manage_cohorts, is_participant, public, rule_required
 
 from .forms import EnrolForm
 from .models import Participant
@@ -96,6 +96,7 @@ def calendar_reset(request):
     return redirect("participants:my_schedule")
 
 
+@public("the secret token in the URL is the key; calendar apps cannot log in")
 def calendar_feed(request, token):
     """The participant's private calendar: the token in the URL is the only key."""
     participant = get_object_or_404(Participant, calendar_token=token)

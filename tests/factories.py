@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from cohorts.models import Institution
 from cohorts.services import cohort_create
@@ -104,7 +105,10 @@ class ProgramFactory(factory.django.DjangoModelFactory):
         if not create or self.versions.exists():
             return
         version = ProgramVersion.objects.create(
-            program=self, number=1, effective_date=date(2021, 1, 1)
+            program=self,
+            number=1,
+            effective_date=date(2021, 1, 1),
+            published_at=timezone.now(),
         )
         for order, (kind, name, jp, days, rule) in enumerate(extracted or LATSAR_PHASES, start=1):
             PhaseTemplate.objects.create(
@@ -173,3 +177,11 @@ def start_running_today(program, today, days_ago=30):
     ):
         start -= timedelta(days=1)
     return start
+
+
+def draft_version(**kwargs):
+    """Version 1 of a new program, still a draft (editable, used by no cohort)."""
+    version = ProgramFactory(**kwargs).versions.get()
+    ProgramVersion.objects.filter(pk=version.pk).update(published_at=None)
+    version.refresh_from_db()
+    return version

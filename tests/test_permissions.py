@@ -42,6 +42,7 @@ def staff_urls(world):
     """Every staff URL with the status staff get: 200, or 302 after a POST that acts."""
     cohort, batch = world["cohort"], world["batch"]
     phase = cohort.phases.get(kind="classical")
+    code = cohort.program.code
     return [
         ("get", reverse("cohorts:cohort_list"), 200),
         ("get", reverse("cohorts:cohort_create"), 200),
@@ -60,6 +61,14 @@ def staff_urls(world):
         ("get", reverse("curriculum:program_edit", args=[cohort.program.code]), 200),
         ("get", reverse("curriculum:program_create"), 200),
         ("get", reverse("curriculum:version_new", args=[cohort.program.code]), 200),
+        # A published version sends staff back to the program page with a message.
+        ("get", reverse("curriculum:version_edit", args=[code, 1]), 302),
+        ("get", reverse("curriculum:subjects_edit", args=[code, 1, 4]), 302),
+        ("post", reverse("curriculum:version_publish", args=[code, 1]), 302),
+        ("post", reverse("curriculum:version_unpublish", args=[code, 1]), 302),
+        ("post", reverse("cohorts:session_delete", args=[cohort.pk, phase.pk, 999]), 302),
+        ("post", reverse("cohorts:institution_day_delete", args=[cohort.organiser_id, 999]), 302),
+        ("post", reverse("cohorts:cohort_feed_reset", args=[cohort.pk]), 302),
     ]
 
 

@@ -1,13 +1,21 @@
 """Sessions and attendance of classical phases, through the pages staff use on a phone."""
 
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
-from cohorts.models import Attendance, ClassSession
-from cohorts.services import ERROR_NOT_A_PHASE_DAY, attendance_record, session_add
+from cohorts.models import Attendance, ClassSession, CohortPhase
+from cohorts.services import (
+    ERROR_NOT_A_PHASE_DAY,
+    ERROR_NOT_AT_CAMPUS,
+    ERROR_RECORDS_OUTSIDE,
+    attendance_record,
+    phase_reschedule,
+    session_add,
+)
 
 from ..factories import CohortFactory, enrol, staff_user, widyaiswara_user
 
@@ -104,3 +112,58 @@ def test_a_widyaiswara_teaching_a_session_sees_the_cohort_schedule(client, class
         subject="Smart ASN", widyaiswara=teacher,
     )  # fmt: skip
     assert client.get(url).status_code == 200
+
+
+def test_a_phase_with_records_cannot_move_away_from_them(classical):
+    cohort, phase = classical
+    enrolment = enrol(cohort)
+    attendance_record(
+        phase=phase, date=phase.start_date, statuses={enrolment.pk: "hadir"}, recorded_by=None
+    )
+    with pytest.raises(ValidationError) as error:
+        phase_reschedule(
+            phase=phase,
+            start_date=phase.start_date + timedelta(days=7),
+            end_date=phase.end_date + timedelta(days=7),
+        )
+    assert error.value.messages == [
+        str(ERROR_RECORDS_OUTSIDE) % {"phase": "Klasikal", "date": "13 Oktober 2022"}
+    ]
+
+
+def test_a_day_recorded_under_one_phase_can_be_recorded_again_under_another(classical):
+    """One record per participant per day: a second phase on that day takes it over."""
+    cohort, phase = classical
+    enrolment = enrol(cohort)
+    day = phase.start_date
+    attendance_record(phase=phase, date=day, statuses={enrolment.pk: "izin"}, recorded_by=None)
+    seminar = CohortPhase.objects.create(
+        cohort=cohort, order=5, kind="seminar", name="Seminar", mode="campus", jp=8, days=1,
+        day_rule="working", start_date=day, end_date=day,
+    )  # fmt: skip
+    attendance_record(phase=seminar, date=day, statuses={enrolment.pk: "hadir"}, recorded_by=None)
+    record = Attendance.objects.get(enrolment=enrolment, date=day)
+    assert (record.phase, record.status) == (seminar, "hadir")
+
+
+def test_attendance_only_for_campus_days_that_have_come(classical):
+    cohort, phase = classical
+    enrolment = enrol(cohort)
+    online = cohort.phases.get(kind="mooc")
+    with pytest.raises(ValidationError) as error:
+        attendance_record(
+            phase=online, date=online.start_date, statuses={enrolment.pk: "hadir"},
+            recorded_by=None,
+        )  # fmt: skip
+    assert error.value.messages == [str(ERROR_NOT_AT_CAMPUS)]
+
+    today = timezone.localdate()
+    upcoming = CohortFactory(start_date=today + timedelta(days=10), year=today.year)
+    future_classical = upcoming.phases.get(kind="classical")
+    later = enrol(upcoming)
+    with pytest.raises(ValidationError) as error:
+        attendance_record(
+            phase=future_classical, date=future_classical.start_date,
+            statuses={later.pk: "hadir"}, recorded_by=None,
+        )  # fmt: skip
+    assert "belum dapat dicatat: hari itu belum tiba" in error.value.messages[0]

@@ -90,3 +90,17 @@ def test_a_participant_feed_holds_only_their_own_cohorts(client):
     url = reverse("participants:calendar_feed", args=[participant.calendar_token])
     uids = set(events(client.get(url)))
     assert uids == {f"{p.uid}@angkatan" for p in mine.phases.all()}
+
+
+def test_staff_replace_the_cohort_feed_address(client):
+    from ..factories import staff_user
+
+    cohort = CohortFactory(start_date=date(2022, 7, 8))
+    old = reverse("cohorts:cohort_feed", args=[cohort.calendar_token])
+    client.force_login(staff_user())
+    assert client.post(reverse("cohorts:cohort_feed_reset", args=[cohort.pk])).status_code == 302
+    cohort.refresh_from_db()
+    assert client.get(old).status_code == 404
+    assert (
+        client.get(reverse("cohorts:cohort_feed", args=[cohort.calendar_token])).status_code == 200
+    )

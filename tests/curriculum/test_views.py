@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from ..factories import CohortFactory, ProgramFactory, staff_user
+from ..factories import CohortFactory, ProgramFactory, draft_version, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def formset_post(version, changes=None, extra=None, **fields):
 
 
 def test_staff_add_a_phase_and_see_the_new_total(client):
-    version = ProgramFactory().versions.get()
+    version = draft_version()
     client.force_login(staff_user())
     response = client.post(
         version.get_edit_url(),
@@ -63,7 +63,7 @@ def test_staff_add_a_phase_and_see_the_new_total(client):
 
 
 def test_a_total_that_does_not_match_is_shown_and_nothing_changes(client):
-    version = ProgramFactory().versions.get()
+    version = draft_version()
     client.force_login(staff_user())
     response = client.post(
         version.get_edit_url(),
@@ -77,11 +77,11 @@ def test_a_total_that_does_not_match_is_shown_and_nothing_changes(client):
     assert version.phase_templates.get(order=1).jp == 48
 
 
-def test_a_version_in_use_cannot_be_opened_for_editing(client):
+def test_a_published_version_cannot_be_opened_for_editing(client):
     cohort = CohortFactory()
     client.force_login(staff_user())
     response = client.get(cohort.program_version.get_edit_url(), follow=True)
-    assert "sudah dipakai angkatan dan tidak dapat diubah" in response.content.decode()
+    assert "sudah diterbitkan dan tidak dapat diubah" in response.content.decode()
     new = client.post(
         reverse("curriculum:version_new", args=[cohort.program.code]),
         {"effective_date": "2025-01-01"},
@@ -107,5 +107,5 @@ def test_a_version_used_by_several_cohorts_shows_its_own_total(client):
     page = client.get(first.program.get_absolute_url()).content.decode()
     row = page.split('id="versions"')[1].split("</tr>")[1]
     cells = [c.split(">", 1)[1].split("<", 1)[0] for c in row.split("<td")[1:]]
-    # version, in force from, phase JP, declared JP, cohorts
-    assert cells[2:5] == ["647", "—", "2"]
+    # version, in force from, status, phase JP, declared JP, cohorts
+    assert cells[3:6] == ["647", "—", "2"]

@@ -1,5 +1,7 @@
 """Jadwal saya: a participant's own phases, today's place in them, and their attendance."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -41,12 +43,12 @@ def test_jadwal_saya_shows_todays_phase_and_what_comes_next(client, running):
     assert mine.participant.agency.name in page  # where actualization happens
 
 
-def test_a_participant_sees_only_their_own_attendance(client, running):
-    cohort, mine, other = running
-    classical = cohort.phases.get(kind="classical")
-    day = classical.start_date
+def test_a_participant_sees_only_their_own_attendance(client):
+    past = CohortFactory(start_date=date(2022, 7, 8))
+    mine, other = enrol(past), enrol(past)
+    classical = past.phases.get(kind="classical")
     attendance_record(
-        phase=classical, date=day, statuses={mine.pk: "sakit", other.pk: "alpa"},
+        phase=classical, date=classical.start_date, statuses={mine.pk: "sakit", other.pk: "alpa"},
         recorded_by=staff_user(),
     )  # fmt: skip
     login(client, mine)
