@@ -17,6 +17,14 @@ urlpatterns = [
         name="login",
     ),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "akun/atur-sandi/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="registration/password_set.html",
+            success_url="/masuk/?sandi=baru",
+        ),
+        name="password_set",
+    ),
     path("tanpa-peran/", no_role, name="no_role"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("verifikasi/<uuid:verification_id>/", verify, name="verify"),

@@ -191,3 +191,54 @@ class Subject(models.Model):
 
     def __str__(self):
         return self.name
+
+
+def retirement_ages_default():
+    # Batas usia pensiun (BUP): 58 for administrator, pengawas and pelaksana; 60 for JPT and
+    # most functional positions (UU ASN). Agencies adjust per program.
+    return {
+        PositionLevel.JPT_PRATAMA: 60,
+        PositionLevel.ADMINISTRATOR: 58,
+        PositionLevel.PENGAWAS: 58,
+        PositionLevel.PELAKSANA: 58,
+        PositionLevel.FUNGSIONAL: 60,
+        PositionLevel.CPNS: 58,
+    }
+
+
+class EligibilityPolicy(models.Model):
+    """Who may join a cohort of the program; checked on every enrolment and import."""
+
+    program = models.OneToOneField(
+        Program, on_delete=models.CASCADE, related_name="eligibility", verbose_name=_("program")
+    )
+    allowed_levels = models.JSONField(
+        _("jenjang jabatan yang boleh ikut"),
+        default=list,
+        blank=True,
+        help_text=_("Kosong: semua jenjang."),
+    )
+    min_years_before_retirement = models.DecimalField(
+        _("minimal sisa masa kerja sebelum BUP (tahun)"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+    )
+    retirement_ages = models.JSONField(_("BUP per jenjang"), default=retirement_ages_default)
+    max_per_agency = models.PositiveIntegerField(
+        _("maksimal peserta dari satu instansi per angkatan"), null=True, blank=True
+    )
+    refuse_overlapping = models.BooleanField(
+        _("tolak peserta yang sedang ikut angkatan lain pada waktu yang sama"), default=True
+    )
+
+    class Meta:
+        verbose_name = _("syarat peserta")
+        verbose_name_plural = _("syarat peserta")
+
+    def __str__(self):
+        return str(self.program)
+
+    def retirement_age(self, level):
+        return int(self.retirement_ages.get(level, 58))

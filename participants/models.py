@@ -1,8 +1,12 @@
+from datetime import date
+
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import calendar_token_new
+from curriculum.models import PositionLevel
 
 from .nip import nip_format, nip_parse, validate_nip
 
@@ -44,6 +48,9 @@ class Participant(models.Model):
     )
     rank = models.CharField(_("pangkat/golongan"), max_length=5, choices=Rank.choices)
     position = models.CharField(_("jabatan"), max_length=200)
+    position_level = models.CharField(
+        _("jenjang jabatan"), max_length=20, choices=PositionLevel.choices, blank=True
+    )
     agency = models.ForeignKey(
         "cohorts.Institution",
         on_delete=models.PROTECT,
@@ -51,6 +58,7 @@ class Participant(models.Model):
         verbose_name=_("instansi"),
     )
     email = models.EmailField(_("surel"), blank=True)
+    phone = models.CharField(_("telepon"), max_length=30, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -69,6 +77,9 @@ class Participant(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("participants:participant_detail", args=[self.pk])
+
     @property
     def nip_display(self):
         return nip_format(self.nip)
@@ -80,6 +91,75 @@ class Participant(models.Model):
     @property
     def nip_info(self):
         return nip_parse(self.nip)
+
+    @property
+    def birth_date(self):
+        return self.nip_info.birth_date
+
+    @property
+    def gender_display(self):
+        return _("Laki-laki") if self.nip_info.gender == 1 else _("Perempuan")
+
+    @property
+    def cpns_start(self):
+        info = self.nip_info
+        return date(info.start_year, info.start_month, 1)
+
+
+class Mentor(models.Model):
+    """A participant's direct superior, who supervises the change project at the office."""
+
+    nip = models.CharField(_("NIP"), max_length=18, unique=True, validators=[validate_nip])
+    name = models.CharField(_("nama lengkap dengan gelar"), max_length=200)
+    position = models.CharField(_("jabatan"), max_length=200, blank=True)
+    email = models.EmailField(_("surel"), blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="mentor",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("mentor")
+        verbose_name_plural = _("mentor")
+
+    def __str__(self):
+        return self.name
+
+
+class StudyGroup(models.Model):
+    """A kelompok: participants of one cohort coached together, usually by project theme."""
+
+    cohort = models.ForeignKey(
+        "cohorts.Cohort",
+        on_delete=models.CASCADE,
+        related_name="groups",
+        verbose_name=_("angkatan"),
+    )
+    name = models.CharField(_("nama kelompok"), max_length=100)
+    theme = models.CharField(_("tema"), max_length=100, blank=True)
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="coached_groups",
+        verbose_name=_("coach (widyaiswara)"),
+    )
+
+    class Meta:
+        ordering = ["cohort", "name"]
+        verbose_name = _("kelompok")
+        verbose_name_plural = _("kelompok")
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "name"], name="group_name_once_per_cohort"),
+        ]
+
+    def __str__(self):
+        return self.name
 
 
 class Enrolment(models.Model):
@@ -116,6 +196,22 @@ class Enrolment(models.Model):
         related_name="coached_enrolments",
         verbose_name=_("coach (widyaiswara)"),
     )
+    group = models.ForeignKey(
+        StudyGroup,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="enrolments",
+        verbose_name=_("kelompok"),
+    )
+    mentor = models.ForeignKey(
+        Mentor,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="enrolments",
+        verbose_name=_("mentor"),
+    )
     enrolled_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -130,3 +226,58 @@ class Enrolment(models.Model):
 
     def __str__(self):
         return f"{self.participant} — {self.cohort}"
+
+
+class EligibilityOverride(models.Model):
+    """A rule staff set aside for one enrolment, with their written reason."""
+
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.CASCADE, related_name="overrides", verbose_name=_("peserta")
+    )
+    rule = models.CharField(_("syarat"), max_length=30)
+    message = models.TextField(_("alasan penolakan"))
+    reason = models.TextField(_("alasan pengecualian"))
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    overridden_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["overridden_at"]
+        verbose_name = _("pengecualian syarat")
+        verbose_name_plural = _("pengecualian syarat")
+
+    def __str__(self):
+        return f"{self.rule}: {self.reason}"
+
+
+class ImportBatch(models.Model):
+    """An uploaded participant list, checked row by row, imported only when staff confirm."""
+
+    class Status(models.TextChoices):
+        CHECKED = "checked", _("Diperiksa")
+        IMPORTED = "imported", _("Diimpor")
+
+    cohort = models.ForeignKey(
+        "cohorts.Cohort",
+        on_delete=models.CASCADE,
+        related_name="imports",
+        verbose_name=_("angkatan"),
+    )
+    file_name = models.CharField(_("berkas"), max_length=255)
+    rows = models.JSONField(default=list)
+    errors = models.JSONField(default=list)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CHECKED)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    summary = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("impor peserta")
+        verbose_name_plural = _("impor peserta")
+
+    def __str__(self):
+        return self.file_name

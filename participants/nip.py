@@ -16,6 +16,7 @@ ERROR_BIRTH_DATE = _("Tanggal lahir pada NIP (8 angka pertama) bukan tanggal yan
 ERROR_START = _("TMT CPNS pada NIP (angka 9-14) bukan bulan yang ada.")
 ERROR_START_TOO_EARLY = _("TMT CPNS pada NIP harus setelah peserta berumur 18 tahun.")
 ERROR_GENDER = _("Kode jenis kelamin pada NIP (angka ke-15) harus 1 atau 2.")
+ERROR_SEQUENCE = _("Nomor urut pada NIP (3 angka terakhir) tidak boleh 000.")
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,8 @@ def nip_parse(value):
     gender = int(nip[14])
     if gender not in (1, 2):
         raise ValidationError(ERROR_GENDER, code="nip_gender")
+    if nip[15:18] == "000":
+        raise ValidationError(ERROR_SEQUENCE, code="nip_sequence")
     return NipInfo(birth, start_year, start_month, gender, int(nip[15:18]))
 
 

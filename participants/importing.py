@@ -1,0 +1,436 @@
+"""Participant lists from the spreadsheets agencies send: CSV or XLSX, checked row by row,
+imported in one transaction only when every row is right.
+
+Real files are messy: NIPs with spaces, typed as numbers, or behind an apostrophe; ranks
+written three ways; stray spaces, empty trailing rows, a byte-order mark, semicolons. Each
+problem is reported with its row, its column and a message in Indonesian.
+"""
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+
+import openpyxl
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from cohorts.models import Cohort, Institution
+from config.roles import PARTICIPANT
+from curriculum.models import PositionLevel
+from projects.models import ChangeProject
+
+from .accounts import invitations_queue
+from .eligibility import CohortContext, refusals_for
+from .models import Enrolment, ImportBatch, Mentor, Participant
+from .nip import nip_normalize, nip_parse
+from .ranks import rank_parse
+
+# The template's headers, in order; reading also accepts the aliases below.
+COLUMNS = [
+    ("nip", "NIP"),
+    ("name", "Nama Lengkap dan Gelar"),
+    ("rank", "Pangkat/Golongan"),
+    ("position", "Jabatan"),
+    ("position_level", "Jenjang Jabatan"),
+    ("agency", "Instansi"),
+    ("email", "Surel"),
+    ("phone", "Telepon"),
+    ("mentor_nip", "NIP Mentor"),
+    ("mentor_name", "Nama Mentor"),
+    ("mentor_position", "Jabatan Mentor"),
+    ("mentor_email", "Surel Mentor"),
+]
+LABELS = dict(COLUMNS)
+ALIASES = {
+    "nip": "nip",
+    "nip peserta": "nip",
+    "nama": "name",
+    "nama lengkap": "name",
+    "nama lengkap dan gelar": "name",
+    "nama dan gelar": "name",
+    "pangkat": "rank",
+    "golongan": "rank",
+    "pangkat golongan": "rank",
+    "pangkat gol": "rank",
+    "gol ruang": "rank",
+    "jabatan": "position",
+    "jenjang": "position_level",
+    "jenjang jabatan": "position_level",
+    "instansi": "agency",
+    "unit kerja": "agency",
+    "opd": "agency",
+    "perangkat daerah": "agency",
+    "surel": "email",
+    "email": "email",
+    "e mail": "email",
+    "telepon": "phone",
+    "no hp": "phone",
+    "nomor hp": "phone",
+    "hp": "phone",
+    "nip mentor": "mentor_nip",
+    "nama mentor": "mentor_name",
+    "jabatan mentor": "mentor_position",
+    "surel mentor": "mentor_email",
+    "email mentor": "mentor_email",
+}
+REQUIRED = ["nip", "name", "rank", "position", "agency"]
+ALREADY_ENROLLED = "enrolled"
+SCIENTIFIC = re.compile(r"^\d+(\.\d+)?[eE]\+?\d+$")
+MAX_ROWS = 5000
+
+
+class ImportFileError(ValidationError):
+    """The file as a whole cannot be read."""
+
+
+def _key(header):
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", str(header or "").lower()).split())
+
+
+def _text(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).replace("\u00a0", " ").split())
+
+
+def rows_from_file(uploaded):
+    """(row number as the spreadsheet shows it, {column: raw value}) for each non-empty row."""
+    name = uploaded.name.lower()
+    if name.endswith(".xlsx"):
+        table = _xlsx_rows(uploaded)
+    elif name.endswith(".csv"):
+        table = _csv_rows(uploaded)
+    else:
+        raise ImportFileError(_("Berkas harus CSV atau XLSX."))
+    header_at = next((i for i, row in enumerate(table) if any(_text(c) for c in row)), None)
+    if header_at is None:
+        raise ImportFileError(_("Berkas kosong."))
+    header = [ALIASES.get(_key(cell)) for cell in table[header_at]]
+    missing = [LABELS[c] for c in REQUIRED if c not in header]
+    if missing:
+        raise ImportFileError(
+            _("Kolom wajib tidak ditemukan: %(columns)s. Pakai templat impor.")
+            % {"columns": ", ".join(missing)}
+        )
+    rows = []
+    for index, raw in enumerate(table[header_at + 1 :], start=header_at + 2):
+        if not any(_text(cell) for cell in raw):
+            continue  # empty rows, often at the end of a sheet
+        rows.append((index, {key: raw[i] for i, key in enumerate(header) if key and i < len(raw)}))
+    if len(rows) > MAX_ROWS:
+        raise ImportFileError(
+            _("Berkas berisi %(count)s baris; paling banyak %(max)s.")
+            % {"count": len(rows), "max": MAX_ROWS}
+        )
+    return rows
+
+
+def _xlsx_rows(uploaded):
+    try:
+        book = openpyxl.load_workbook(uploaded, read_only=True, data_only=True)
+    except Exception as error:  # a corrupt or mislabelled file
+        raise ImportFileError(_("Berkas XLSX tidak dapat dibaca.")) from error
+    sheet = book.worksheets[0]
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def _csv_rows(uploaded):
+    data = uploaded.read()
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    first_line = text.splitlines()[0] if text else ""
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
+def nip_from_cell(value):
+    """The NIP as 18 digits, or a ValidationError that says what went wrong in Excel."""
+    if isinstance(value, float) or (isinstance(value, str) and SCIENTIFIC.match(value.strip())):
+        # Excel keeps 15 significant digits: an 18-digit NIP typed as a number has lost three.
+        raise ValidationError(
+            _("NIP tersimpan sebagai angka sehingga digit terakhirnya hilang; format kolom NIP "
+              "sebagai teks lalu ketik ulang.")
+        )  # fmt: skip
+    text = _text(value).lstrip("'’")
+    nip = nip_normalize(text)
+    nip_parse(nip)
+    return nip
+
+
+def _level_parse(value):
+    text = _key(value)
+    if not text:
+        return ""
+    for code, label in PositionLevel.choices:
+        if text in (_key(code), _key(label)):
+            return code
+    return None
+
+
+@dataclass
+class Checked:
+    rows: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+
+    def error(self, row, column, message):
+        self.errors.append({"row": row, "column": LABELS.get(column, column), "message": message})
+
+
+def rows_check(cohort, raw_rows):
+    """Clean and check every row; returns the rows ready to import and the problems found."""
+    result = Checked()
+    agencies = {}
+    for institution in Institution.objects.exclude(kind=Institution.Kind.TRAINING_AGENCY):
+        agencies[_key(institution.name)] = institution
+        agencies[_key(institution.code)] = institution
+    seen = {}
+    cleaned = []
+    for number, raw in raw_rows:
+        data, ok = {"row": number}, True
+        try:
+            data["nip"] = nip_from_cell(raw.get("nip"))
+        except ValidationError as error:
+            result.error(number, "nip", " ".join(error.messages))
+            ok = False
+        for column in ("name", "position"):
+            data[column] = _text(raw.get(column))
+            if not data[column]:
+                result.error(number, column, _("Wajib diisi."))
+                ok = False
+        rank = rank_parse(raw.get("rank"))
+        if rank is None:
+            result.error(
+                number, "rank",
+                _("Pangkat/golongan “%(value)s” tidak dikenal; tulis misalnya III/a atau "
+                  "Penata Muda (III/a).") % {"value": _text(raw.get("rank"))},
+            )  # fmt: skip
+            ok = False
+        data["rank"] = rank
+        level = _level_parse(raw.get("position_level"))
+        if level is None:
+            result.error(
+                number, "position_level",
+                _("Jenjang jabatan “%(value)s” tidak dikenal.") % {
+                    "value": _text(raw.get("position_level"))
+                },
+            )  # fmt: skip
+            ok = False
+        data["position_level"] = level or ""
+        agency = agencies.get(_key(raw.get("agency")))
+        if agency is None:
+            result.error(
+                number, "agency",
+                _("Instansi “%(value)s” tidak terdaftar; periksa ejaannya atau minta admin "
+                  "menambahkannya.") % {"value": _text(raw.get("agency"))},
+            )  # fmt: skip
+            ok = False
+        data["agency"] = agency.pk if agency else None
+        for column in ("email", "mentor_email"):
+            data[column] = _text(raw.get(column)).lower()
+            if data[column]:
+                try:
+                    validate_email(data[column])
+                except ValidationError:
+                    result.error(number, column, _("Alamat surel tidak sah."))
+                    ok = False
+        data["phone"] = _text(raw.get("phone"))
+        data["mentor_name"] = _text(raw.get("mentor_name"))
+        data["mentor_position"] = _text(raw.get("mentor_position"))
+        data["mentor_nip"] = ""
+        if _text(raw.get("mentor_nip")) or data["mentor_name"]:
+            try:
+                data["mentor_nip"] = nip_from_cell(raw.get("mentor_nip"))
+            except ValidationError as error:
+                result.error(number, "mentor_nip", " ".join(error.messages))
+                ok = False
+            if not data["mentor_name"]:
+                result.error(number, "mentor_name", _("Wajib diisi bila ada mentor."))
+                ok = False
+        if ok and data["nip"] in seen:
+            result.error(
+                number, "nip", _("NIP sama dengan baris %(row)s.") % {"row": seen[data["nip"]]}
+            )
+            ok = False
+        if ok:
+            seen[data["nip"]] = number
+            cleaned.append(data)
+    _eligibility_check(cohort, cleaned, result)
+    return result
+
+
+def _eligibility_check(cohort, cleaned, result):
+    """The program's rules for every clean row, counting the rows above it in the file."""
+    context = CohortContext(cohort)
+    existing = {p.nip: p for p in Participant.objects.filter(nip__in=[d["nip"] for d in cleaned])}
+    overlapping = context.overlapping([p.pk for p in existing.values()])
+    agencies = {i.pk: i for i in Institution.objects.filter(pk__in={d["agency"] for d in cleaned})}
+    added, added_per_agency = 0, {}
+    for data in cleaned:
+        person = existing.get(data["nip"])
+        if person is not None and person.pk in context.enrolled_ids:
+            # Enrolled before (perhaps with a rule set aside): only their record is updated.
+            data["action"] = ALREADY_ENROLLED
+            result.rows.append(data)
+            continue
+        data["action"] = "update" if person else "new"
+        probe = Participant(
+            pk=person.pk if person else None,
+            nip=data["nip"],
+            position_level=data["position_level"],
+            agency=agencies[data["agency"]],
+        )
+        refusals = refusals_for(
+            probe, context, overlapping=overlapping, added_per_agency=added_per_agency,
+            added=added,
+        )  # fmt: skip
+        for refusal in refusals:
+            result.error(data["row"], _("Syarat"), refusal.message)
+        if not refusals:
+            result.rows.append(data)
+            added += 1
+            added_per_agency[data["agency"]] = added_per_agency.get(data["agency"], 0) + 1
+
+
+def import_check(*, cohort, uploaded, uploaded_by):
+    """Read and check an upload; the result is kept for the preview and the confirmation."""
+    checked = rows_check(cohort, rows_from_file(uploaded))
+    summary = {
+        "total": len(checked.rows) + len({e["row"] for e in checked.errors}),
+        "new": sum(1 for r in checked.rows if r["action"] == "new"),
+        "update": sum(1 for r in checked.rows if r["action"] == "update"),
+        "enrolled": sum(1 for r in checked.rows if r["action"] == ALREADY_ENROLLED),
+        "error_rows": len({e["row"] for e in checked.errors}),
+    }
+    return ImportBatch.objects.create(
+        cohort=cohort,
+        file_name=uploaded.name[:255],
+        rows=checked.rows,
+        errors=sorted(checked.errors, key=lambda e: e["row"]),
+        summary=summary,
+        uploaded_by=uploaded_by,
+    )
+
+
+ERROR_HAS_ERRORS = _("Berkas masih berisi kesalahan; perbaiki lalu unggah ulang.")
+ERROR_ALREADY_IMPORTED = _("Berkas ini sudah diimpor.")
+
+
+@transaction.atomic
+def import_apply(*, batch):
+    """Import a checked file: everything or nothing. Runs a fixed number of queries however
+    long the file is (bulk inserts and updates), and a second run of the same file creates
+    nothing twice: it only updates what changed."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.errors:
+        raise ValidationError(ERROR_HAS_ERRORS)
+    if batch.status == ImportBatch.Status.IMPORTED:
+        raise ValidationError(ERROR_ALREADY_IMPORTED)
+    cohort = Cohort.objects.select_for_update().select_related("program").get(pk=batch.cohort_id)
+    # Checked again: the cohort may have filled up since the preview.
+    again = Checked()
+    _eligibility_check(cohort, [dict(r) for r in batch.rows], again)
+    if again.errors:
+        batch.errors = again.errors
+        batch.save(update_fields=["errors"])
+        raise ValidationError(ERROR_HAS_ERRORS)
+    rows = batch.rows
+
+    mentors = _mentors_upsert(rows)
+    people = _participants_upsert(rows)
+    enrolled = set(cohort.enrolments.values_list("participant_id", flat=True))
+    new_enrolments = [
+        Enrolment(cohort=cohort, participant=people[r["nip"]], mentor=mentors.get(r["mentor_nip"]))
+        for r in rows
+        if people[r["nip"]].pk not in enrolled
+    ]
+    Enrolment.objects.bulk_create(new_enrolments)
+    created = Enrolment.objects.filter(
+        cohort=cohort, participant__in=[e.participant for e in new_enrolments]
+    )
+    ChangeProject.objects.bulk_create(ChangeProject(enrolment=e) for e in created)
+    accounts = _accounts_ensure([people[r["nip"]] for r in rows])
+    invitations_queue(participant_ids=accounts)
+    batch.status = ImportBatch.Status.IMPORTED
+    batch.summary = {**batch.summary, "enrolled_now": len(new_enrolments)}
+    batch.save(update_fields=["status", "summary"])
+    return {"enrolled": len(new_enrolments), "accounts": accounts}
+
+
+def _mentors_upsert(rows):
+    data = {r["mentor_nip"]: r for r in rows if r["mentor_nip"]}
+    existing = {m.nip: m for m in Mentor.objects.filter(nip__in=data)}
+    changed, new = [], []
+    for nip, r in data.items():
+        mentor = existing.get(nip) or Mentor(nip=nip)
+        values = {"name": r["mentor_name"], "position": r["mentor_position"],
+                  "email": r["mentor_email"]}  # fmt: skip
+        if mentor.pk is None:
+            new.append(Mentor(nip=nip, **values))
+        elif any(getattr(mentor, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(mentor, k, v)
+            changed.append(mentor)
+    Mentor.objects.bulk_create(new)
+    Mentor.objects.bulk_update(changed, ["name", "position", "email"])
+    return {m.nip: m for m in Mentor.objects.filter(nip__in=data)}
+
+
+FIELDS = ["name", "rank", "position", "position_level", "email", "phone"]
+
+
+def _participants_upsert(rows):
+    existing = {p.nip: p for p in Participant.objects.filter(nip__in=[r["nip"] for r in rows])}
+    changed, new = [], []
+    for r in rows:
+        values = {k: r[k] for k in FIELDS}
+        person = existing.get(r["nip"])
+        if person is None:
+            new.append(Participant(nip=r["nip"], agency_id=r["agency"], **values))
+        elif any(getattr(person, k) != v for k, v in values.items()) or (
+            person.agency_id != r["agency"]
+        ):
+            for k, v in values.items():
+                setattr(person, k, v)
+            person.agency_id = r["agency"]
+            changed.append(person)
+    Participant.objects.bulk_create(new)
+    Participant.objects.bulk_update(changed, [*FIELDS, "agency"])
+    return {p.nip: p for p in Participant.objects.filter(nip__in=[r["nip"] for r in rows])}
+
+
+def _accounts_ensure(people):
+    """Logins (user name = NIP, no password until the invitation is used) for those without."""
+    User = get_user_model()
+    without = [p for p in people if p.user_id is None]
+    taken = set(User.objects.filter(username__in=[p.nip for p in without]).values_list(
+        "username", flat=True))  # fmt: skip
+    User.objects.bulk_create(
+        User(username=p.nip, email=p.email, password=make_password(None))
+        for p in without
+        if p.nip not in taken
+    )
+    users = {u.username: u for u in User.objects.filter(username__in=[p.nip for p in without])}
+    for person in without:
+        person.user = users[person.nip]
+    Participant.objects.bulk_update(without, ["user"])
+    role = Group.objects.get(name=PARTICIPANT)
+    already = set(role.user_set.filter(pk__in=[u.pk for u in users.values()]).values_list(
+        "pk", flat=True))  # fmt: skip
+    User.groups.through.objects.bulk_create(
+        User.groups.through(user_id=u.pk, group_id=role.pk)
+        for u in users.values()
+        if u.pk not in already
+    )
+    return [p.pk for p in without]
