@@ -3,7 +3,7 @@
 from django.urls import URLPattern, URLResolver, get_resolver
 
 # Django's own views, which carry their own protection.
-DJANGO_VIEWS = {"login", "logout", "set_language"}
+DJANGO_VIEWS = {"login", "logout", "set_language", "password_set"}
 
 
 def patterns(resolver, namespace=""):
