@@ -19,12 +19,13 @@ from config.permissions import (
     rule_required,
     signed_in,
 )
+from participants.forms import RosterFilterForm
+from participants.selectors import roster_filtered
 
 from . import selectors
 from .calendar import phases_calendar
 from .certificates import (
     certificate_batch_start,
-    enrolment_earns_certificate,
     enrolments_passing,
 )
 from .forms import (
@@ -91,7 +92,8 @@ def cohort_detail(request, pk):
         cohort = selectors.cohort_with_phases(pk)
     except Cohort.DoesNotExist:
         raise Http404 from None
-    roster = list(selectors.cohort_roster(cohort))
+    filter_form = RosterFilterForm(request.GET or None, cohort=cohort)
+    roster = list(roster_filtered(cohort, filter_form.filters()))
     phases = list(cohort.phases.all())
     return render(
         request,
@@ -101,7 +103,9 @@ def cohort_detail(request, pk):
             "phases": phases,
             "total_jp": sum(p.jp for p in phases),
             "roster": roster,
-            "passing": sum(1 for e in roster if enrolment_earns_certificate(e)),
+            "filter_form": filter_form,
+            "enrolled": cohort.enrolments.count(),
+            "passing": len(enrolments_passing(cohort)),
             "latest_batch": cohort.certificate_batches.first(),
         },
     )

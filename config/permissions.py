@@ -56,6 +56,16 @@ def can_edit_programs(user):
     return user.has_perm("curriculum.change_program")
 
 
+def can_edit_eligibility(user):
+    """Administrators set who may join a program."""
+    return user.has_perm("curriculum.change_eligibilitypolicy")
+
+
+def can_view_participant(user, participant):
+    """Staff see every participant; a participant only themselves."""
+    return can_manage_cohorts(user) or (participant.user_id == user.pk and is_participant(user))
+
+
 def can_issue_certificates(user):
     return user.has_perm("cohorts.issue_certificates")
 

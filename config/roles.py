@@ -43,6 +43,9 @@ ROLE_PERMISSIONS = {
         "cohorts.add_institution",
         "cohorts.change_institution",
         "cohorts.view_documents",
+        "curriculum.view_eligibilitypolicy",
+        "curriculum.add_eligibilitypolicy",
+        "curriculum.change_eligibilitypolicy",
         # Administrators give people their roles in the admin site.
         "auth.view_user",
         "auth.add_user",

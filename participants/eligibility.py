@@ -167,3 +167,16 @@ def refusals_for(participant, context, *, overlapping=None, added_per_agency=Non
                 )
             )
     return refusals
+
+
+def policy_save(*, program, allowed_levels, min_years_before_retirement, max_per_agency,
+                refuse_overlapping, retirement_ages):  # fmt: skip
+    policy = policy_for(program)
+    policy.allowed_levels = list(allowed_levels)
+    policy.min_years_before_retirement = min_years_before_retirement
+    policy.max_per_agency = max_per_agency
+    policy.refuse_overlapping = refuse_overlapping
+    policy.retirement_ages = dict(retirement_ages)
+    policy.full_clean()
+    policy.save()
+    return policy

@@ -3,11 +3,28 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from cohorts.forms import user_label
 from cohorts.models import Institution
 from config.roles import WIDYAISWARA
+from curriculum.models import EligibilityPolicy, PositionLevel
 
-from .models import Rank
+from .models import Enrolment, Rank
 from .nip import nip_normalize, nip_parse
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+def _widyaiswara():
+    return get_user_model().objects.filter(groups__name=WIDYAISWARA).order_by("first_name")
+
+
+def _nip_clean(value):
+    nip = nip_normalize(value)
+    try:
+        nip_parse(nip)
+    except ValidationError as error:
+        raise forms.ValidationError(error.messages) from None
+    return nip
 
 
 class EnrolForm(forms.Form):
@@ -19,26 +36,140 @@ class EnrolForm(forms.Form):
     name = forms.CharField(label=_("Nama lengkap dengan gelar"), max_length=200)
     rank = forms.ChoiceField(label=_("Pangkat/golongan"), choices=Rank.choices)
     position = forms.CharField(label=_("Jabatan"), max_length=200)
+    position_level = forms.ChoiceField(
+        label=_("Jenjang jabatan"), choices=[("", "—"), *PositionLevel.choices], required=False
+    )
     agency = forms.ModelChoiceField(
         Institution.objects.exclude(kind=Institution.Kind.TRAINING_AGENCY), label=_("Instansi")
     )
     email = forms.EmailField(label=_("Surel"), required=False)
-    coach = forms.ModelChoiceField(
-        get_user_model().objects.filter(groups__name=WIDYAISWARA).order_by("first_name"),
-        label=_("Coach (widyaiswara)"),
+    phone = forms.CharField(label=_("Telepon"), max_length=30, required=False)
+    coach = forms.ModelChoiceField(_widyaiswara(), label=_("Coach (widyaiswara)"), required=False)
+    mentor_nip = forms.CharField(label=_("NIP mentor"), max_length=30, required=False)
+    mentor_name = forms.CharField(label=_("Nama mentor"), max_length=200, required=False)
+    mentor_position = forms.CharField(label=_("Jabatan mentor"), max_length=200, required=False)
+    mentor_email = forms.EmailField(label=_("Surel mentor"), required=False)
+    override_reason = forms.CharField(
+        label=_("Alasan pengecualian syarat"),
         required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Isi hanya bila peserta tetap didaftarkan walau tidak memenuhi syarat."),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["coach"].label_from_instance = lambda user: (
-            user.get_full_name() or user.username
-        )
+        self.fields["coach"].label_from_instance = user_label
 
     def clean_nip(self):
-        nip = nip_normalize(self.cleaned_data["nip"])
-        try:
-            nip_parse(nip)
-        except ValidationError as error:
-            raise forms.ValidationError(error.messages) from None
-        return nip
+        return _nip_clean(self.cleaned_data["nip"])
+
+    def clean_mentor_nip(self):
+        value = self.cleaned_data["mentor_nip"]
+        return _nip_clean(value) if value.strip() else ""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("mentor_nip") and not data.get("mentor_name"):
+            self.add_error("mentor_name", _("Wajib diisi bila ada mentor."))
+        return data
+
+    def service_arguments(self):
+        data = dict(self.cleaned_data)
+        mentor = {
+            "nip": data.pop("mentor_nip"),
+            "name": data.pop("mentor_name"),
+            "position": data.pop("mentor_position"),
+            "email": data.pop("mentor_email"),
+        }
+        data["mentor"] = mentor if mentor["nip"] else None
+        return data
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Berkas peserta (XLSX atau CSV)"),
+        help_text=_("Paling besar 5 MB. Pakai templat agar kolomnya dikenali."),
+    )
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        if uploaded.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("Berkas lebih dari 5 MB."))
+        if not uploaded.name.lower().endswith((".xlsx", ".csv")):
+            raise forms.ValidationError(_("Berkas harus CSV atau XLSX."))
+        return uploaded
+
+
+SORTS = [
+    ("name", _("Nama")),
+    ("nip", _("NIP")),
+    ("agency", _("Instansi")),
+    ("group", _("Kelompok")),
+    ("-score", _("Nilai tertinggi")),
+]
+
+
+class RosterFilterForm(forms.Form):
+    q = forms.CharField(label=_("Cari nama atau NIP"), required=False)
+    agency = forms.ModelChoiceField(Institution.objects.none(), label=_("Instansi"), required=False)
+    group = forms.ModelChoiceField(Institution.objects.none(), label=_("Kelompok"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("Semua")), *Enrolment.Status.choices], required=False
+    )
+    sort = forms.ChoiceField(label=_("Urutkan"), choices=SORTS, required=False)
+
+    def __init__(self, *args, cohort, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Institution.objects.filter(
+            participants__enrolments__cohort=cohort
+        ).distinct()
+        self.fields["group"].queryset = cohort.groups.all()
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs["class"] = f"{css} form-select-sm form-control-sm"
+
+    def filters(self):
+        return self.cleaned_data if self.is_valid() else {}
+
+
+class StudyGroupForm(forms.Form):
+    name = forms.CharField(label=_("Nama kelompok"), max_length=100)
+    theme = forms.CharField(label=_("Tema"), max_length=100, required=False)
+    coach = forms.ModelChoiceField(_widyaiswara(), label=_("Coach"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["coach"].label_from_instance = user_label
+
+
+class GroupProposeForm(forms.Form):
+    count = forms.IntegerField(label=_("Jumlah kelompok"), min_value=1, max_value=20, initial=3)
+
+
+class EligibilityPolicyForm(forms.ModelForm):
+    allowed_levels = forms.MultipleChoiceField(
+        label=_("Jenjang jabatan yang boleh ikut"),
+        choices=PositionLevel.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Kosongkan untuk semua jenjang."),
+    )
+
+    class Meta:
+        model = EligibilityPolicy
+        fields = [
+            "allowed_levels",
+            "min_years_before_retirement",
+            "max_per_agency",
+            "refuse_overlapping",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for level, label in PositionLevel.choices:
+            self.fields[f"bup_{level}"] = forms.IntegerField(
+                label=_("BUP %(level)s (tahun)") % {"level": label},
+                min_value=50,
+                max_value=70,
+                initial=self.instance.retirement_age(level),
+            )

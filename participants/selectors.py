@@ -1,8 +1,11 @@
-from django.db.models import Prefetch
+from collections import defaultdict
+
+from django.db.models import F, Prefetch, Q
 
 from cohorts.models import Attendance, CohortPhase
 
 from .models import Enrolment
+from .nip import nip_normalize
 
 
 def participant_training(participant):
@@ -44,3 +47,63 @@ def participant_calendar_phases(participant):
     return CohortPhase.objects.filter(cohort__enrolments__participant=participant).select_related(
         "cohort__program", "cohort__organiser"
     )
+
+
+ROSTER_ORDER = {
+    "name": ["participant__name"],
+    "nip": ["participant__nip"],
+    "agency": ["participant__agency__name", "participant__name"],
+    "group": ["group__name", "participant__name"],
+    "-score": [F("project__final_score").desc(nulls_last=True), "participant__name"],
+}
+
+
+def roster_filtered(cohort, filters):
+    """The cohort's roster with search, filters and sorting: one query whatever its size."""
+    roster = Enrolment.objects.filter(cohort=cohort).select_related(
+        "participant__agency", "coach", "project", "certificate", "group", "mentor"
+    )
+    query = (filters.get("q") or "").strip()
+    if query:
+        digits = nip_normalize(query)
+        roster = roster.filter(
+            Q(participant__name__icontains=query)
+            | (Q(participant__nip__contains=digits) if digits.isdigit() else Q(pk__in=[]))
+        )
+    if filters.get("agency"):
+        roster = roster.filter(participant__agency=filters["agency"])
+    if filters.get("group"):
+        roster = roster.filter(group=filters["group"])
+    if filters.get("status"):
+        roster = roster.filter(status=filters["status"])
+    return roster.order_by(*ROSTER_ORDER.get(filters.get("sort") or "name"))
+
+
+def participant_history(participant):
+    return (
+        Enrolment.objects.filter(participant=participant)
+        .select_related(
+            "cohort__program", "cohort__organiser", "project", "certificate", "group", "coach",
+            "mentor",
+        )
+        .prefetch_related("overrides")
+        .order_by("-cohort__start_date")
+    )  # fmt: skip
+
+
+def groups_overview(cohort):
+    """Groups with their members, and the participants in none: three queries."""
+    groups = list(cohort.groups.select_related("coach"))
+    members = defaultdict(list)
+    ungrouped = []
+    for enrolment in (
+        Enrolment.objects.filter(cohort=cohort)
+        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .select_related("participant__agency", "project")
+        .order_by("participant__name")
+    ):
+        (members[enrolment.group_id] if enrolment.group_id else ungrouped).append(enrolment)
+    for group in groups:
+        group.members = members.get(group.pk, [])
+        group.agency_count = len({e.participant.agency_id for e in group.members})
+    return {"groups": groups, "ungrouped": ungrouped}

@@ -9,29 +9,65 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cohorts.calendar import phase_location, phases_calendar
+from cohorts.forms import user_label
 from cohorts.models import Cohort
 from cohorts.selectors import cohort_schedule
 from cohorts.views import calendar_response
-from config.permissions import can_manage_cohorts, is_participant, public, rule_required
+from config.permissions import (
+    can_edit_eligibility,
+    can_manage_cohorts,
+    can_view_participant,
+    ensure,
+    is_participant,
+    public,
+    rule_required,
+    signed_in,
+)
+from curriculum.models import PositionLevel, Program
 
-from .forms import EnrolForm
-from .models import Participant
+from .accounts import invitation_send
+from .eligibility import policy_for, policy_save
+from .forms import (
+    EligibilityPolicyForm,
+    EnrolForm,
+    GroupProposeForm,
+    ImportUploadForm,
+    RosterFilterForm,
+    StudyGroupForm,
+)
+from .groups import group_create, group_members_set, groups_propose
+from .importing import COLUMNS, import_apply, import_check
+from .models import ImportBatch, Participant
 from .selectors import (
     attendance_of,
     enrolment_current,
+    groups_overview,
     participant_calendar_phases,
+    participant_history,
     participant_training,
+    roster_filtered,
 )
-from .services import participant_calendar_reset, participant_enrol
+from .services import (
+    EligibilityRefused,
+    participant_account_ensure,
+    participant_calendar_reset,
+    participant_enrol,
+)
+from .tables import table_response
 
 
 @rule_required(can_manage_cohorts)
 def enrol(request, cohort_pk):
     cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=cohort_pk)
     form = EnrolForm(request.POST or None)
+    refusals = []
     if request.method == "POST" and form.is_valid():
         try:
-            enrolment = participant_enrol(cohort=cohort, **form.cleaned_data)
+            enrolment = participant_enrol(
+                cohort=cohort, overridden_by=request.user, **form.service_arguments()
+            )
+        except EligibilityRefused as error:
+            refusals = error.refusals
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -42,7 +78,11 @@ def enrol(request, cohort_pk):
             if "again" in request.POST:
                 return redirect("participants:enrol", cohort_pk=cohort.pk)
             return redirect(cohort)
-    return render(request, "participants/enrol_form.html", {"form": form, "cohort": cohort})
+    return render(
+        request,
+        "participants/enrol_form.html",
+        {"form": form, "cohort": cohort, "refusals": refusals},
+    )
 
 
 @rule_required(is_participant)
@@ -108,3 +148,178 @@ def calendar_feed(request, token):
         ),
         participant.pk,
     )
+
+
+@rule_required(can_manage_cohorts)
+def import_upload(request, cohort_pk):
+    cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=cohort_pk)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = import_check(
+                cohort=cohort, uploaded=form.cleaned_data["file"], uploaded_by=request.user
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            return redirect("participants:import_preview", cohort_pk=cohort.pk, pk=batch.pk)
+    return render(request, "participants/import_upload.html", {"cohort": cohort, "form": form})
+
+
+@rule_required(can_manage_cohorts)
+def import_preview(request, cohort_pk, pk):
+    batch = get_object_or_404(
+        ImportBatch.objects.select_related("cohort__program"), pk=pk, cohort_id=cohort_pk
+    )
+    if request.method == "POST":
+        try:
+            result = import_apply(batch=batch)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("participants:import_preview", cohort_pk=cohort_pk, pk=pk)
+        messages.success(
+            request,
+            _("%(count)s peserta baru didaftarkan; data yang berubah diperbarui.")
+            % {"count": result["enrolled"]},
+        )
+        return redirect(batch.cohort)
+    return render(
+        request,
+        "participants/import_preview.html",
+        {"batch": batch, "cohort": batch.cohort, "columns": [label for _k, label in COLUMNS]},
+    )
+
+
+@rule_required(can_manage_cohorts)
+def import_template(request, kind):
+    """The import template, with Indonesian headers and one example row."""
+    example = [
+        "19860926 201505 1 001", "Dr. Hary Wahyudi, S.H., M.Si.", "Penata (III/c)",
+        "Analis Kebijakan Ahli Muda", "Fungsional", "Dinas Kesehatan Kota Tangerang",
+        "hary@example.go.id", "0812 3456 7890", "19700101 199503 1 002",
+        "Ir. Budi Santoso, M.T.", "Kepala Dinas Kesehatan", "budi@example.go.id",
+    ]  # fmt: skip
+    return table_response(
+        "templat-impor-peserta", kind, [label for _k, label in COLUMNS], [example]
+    )
+
+
+@rule_required(can_manage_cohorts)
+def roster_export(request, cohort_pk, kind):
+    cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=cohort_pk)
+    form = RosterFilterForm(request.GET or None, cohort=cohort)
+    roster = roster_filtered(cohort, form.filters())
+    header = ["NIP", "Nama", "Pangkat/Golongan", "Jabatan", "Jenjang Jabatan", "Instansi",
+              "Surel", "Telepon", "Kelompok", "Coach", "Mentor", "Status", "Nilai"]  # fmt: skip
+    rows = [
+        [
+            e.participant.nip_display,
+            e.participant.name,
+            e.participant.rank_display,
+            e.participant.position,
+            e.participant.get_position_level_display(),
+            e.participant.agency.name,
+            e.participant.email,
+            e.participant.phone,
+            e.group.name if e.group else "",
+            user_label(e.coach) if e.coach else "",
+            e.mentor.name if e.mentor else "",
+            e.get_status_display(),
+            e.project.final_score if hasattr(e, "project") else "",
+        ]  # fmt: skip
+        for e in roster
+    ]
+    return table_response(f"peserta-{cohort.program.code}-{cohort.angkatan}", kind, header, rows)
+
+
+@rule_required(signed_in)
+def participant_detail(request, pk):
+    participant = get_object_or_404(Participant.objects.select_related("agency", "user"), pk=pk)
+    ensure(can_view_participant(request.user, participant))
+    return render(
+        request,
+        "participants/participant_detail.html",
+        {
+            "participant": participant,
+            "history": participant_history(participant),
+            "is_staff_view": can_manage_cohorts(request.user),
+        },
+    )
+
+
+@require_POST
+@rule_required(can_manage_cohorts)
+def invitation_resend(request, pk):
+    participant = get_object_or_404(Participant.objects.select_related("user"), pk=pk)
+    participant_account_ensure(participant=participant)
+    if invitation_send(participant=participant):
+        messages.success(
+            request, _("Undangan dikirim ke %(email)s.") % {"email": participant.email}
+        )
+    else:
+        messages.error(request, _("Peserta ini belum memiliki alamat surel."))
+    return redirect(participant)
+
+
+@rule_required(can_manage_cohorts)
+def groups_board(request, cohort_pk):
+    cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=cohort_pk)
+    create_form = StudyGroupForm(request.POST if "create" in request.POST else None)
+    propose_form = GroupProposeForm(request.POST if "propose" in request.POST else None)
+    if request.method == "POST":
+        if "create" in request.POST and create_form.is_valid():
+            try:
+                group_create(cohort=cohort, **create_form.cleaned_data)
+            except ValidationError as error:
+                create_form.add_error(None, error)
+            else:
+                messages.success(request, _("Kelompok dibuat."))
+                return redirect("participants:groups", cohort_pk=cohort.pk)
+        elif "propose" in request.POST and propose_form.is_valid():
+            groups_propose(cohort=cohort, count=propose_form.cleaned_data["count"])
+            messages.success(
+                request,
+                _("Peserta dibagi ke %(count)s kelompok menurut tema, dengan instansi disebar.")
+                % {"count": propose_form.cleaned_data["count"]},
+            )
+            return redirect("participants:groups", cohort_pk=cohort.pk)
+        elif "move" in request.POST:
+            assignments = {}
+            for key, value in request.POST.items():
+                if key.startswith("group-") and key[6:].isdigit():
+                    assignments[int(key[6:])] = int(value) if value.isdigit() else None
+            moved = group_members_set(cohort=cohort, assignments=assignments)
+            messages.success(request, _("%(count)s peserta dipindahkan.") % {"count": moved})
+            return redirect("participants:groups", cohort_pk=cohort.pk)
+    return render(
+        request,
+        "participants/groups_board.html",
+        {
+            "cohort": cohort,
+            "board": groups_overview(cohort),
+            "create_form": create_form,
+            "propose_form": propose_form,
+        },
+    )
+
+
+@rule_required(can_edit_eligibility)
+def eligibility_edit(request, code):
+    program = get_object_or_404(Program, code=code)
+    policy = policy_for(program)
+    form = EligibilityPolicyForm(request.POST or None, instance=policy)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        policy_save(
+            program=program,
+            allowed_levels=data["allowed_levels"],
+            min_years_before_retirement=data["min_years_before_retirement"],
+            max_per_agency=data["max_per_agency"],
+            refuse_overlapping=data["refuse_overlapping"],
+            retirement_ages={
+                level: data[f"bup_{level}"] for level, _label in PositionLevel.choices
+            },
+        )
+        messages.success(request, _("Syarat peserta %(program)s disimpan.") % {"program": program})
+        return redirect(program)
+    return render(request, "participants/eligibility_form.html", {"program": program, "form": form})

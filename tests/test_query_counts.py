@@ -8,9 +8,11 @@ from .factories import CohortFactory, enrol, staff_user, widyaiswara_user
 pytestmark = pytest.mark.django_db
 
 # session, user, the user's and the groups' permissions (2), the role names for the menu;
-# the cohort with program and organiser, its phases, the roster (participant, agency, coach,
-# project and certificate in one join), the latest certificate batch.
-COHORT_PAGE_QUERIES = 9
+# the cohort with program and organiser, its phases, the filtered roster (participant,
+# agency, coach, group, mentor, project and certificate in one join), the enrolled count,
+# those earning a certificate, the latest certificate batch, and the filter's agencies and
+# groups.
+COHORT_PAGE_QUERIES = 13
 # session, user, permissions (2), role names: what every signed-in page costs.
 PER_REQUEST = 5
 

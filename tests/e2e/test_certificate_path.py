@@ -43,12 +43,12 @@ def log_out(page):
 
 
 def enrol(page, *, nip, name, agency, coach, again):
-    page.get_by_label("NIP").fill(nip)
-    page.get_by_label("Nama lengkap dengan gelar").fill(name)
-    page.get_by_label("Pangkat/golongan").select_option("III/a")
-    page.get_by_label("Jabatan").fill("Analis Kebijakan Ahli Pertama")
-    page.get_by_label("Instansi").select_option(label=agency)
-    page.get_by_label("Coach (widyaiswara)").select_option(label=coach)
+    page.locator("#id_nip").fill(nip)
+    page.locator("#id_name").fill(name)
+    page.locator("#id_rank").select_option("III/a")
+    page.locator("#id_position").fill("Analis Kebijakan Ahli Pertama")
+    page.locator("#id_agency").select_option(label=agency)
+    page.locator("#id_coach").select_option(label=coach)
     page.get_by_role(
         "button", name="Daftarkan dan tambah lagi" if again else "Daftarkan", exact=True
     ).click()
