@@ -101,13 +101,13 @@ class ProgramFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def phases(self, create, extracted, **kwargs):
-        """Version 1, in force since 2021, with the given (kind, name, jp, days, rule) phases."""
+        """Version 1, in force since 2018, with the given (kind, name, jp, days, rule) phases."""
         if not create or self.versions.exists():
             return
         version = ProgramVersion.objects.create(
             program=self,
             number=1,
-            effective_date=date(2021, 1, 1),
+            effective_date=date(2018, 1, 1),
             published_at=timezone.now(),
         )
         for order, (kind, name, jp, days, rule) in enumerate(extracted or LATSAR_PHASES, start=1):

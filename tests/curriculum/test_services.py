@@ -127,7 +127,7 @@ def test_a_published_version_is_frozen_and_a_new_version_keeps_old_cohorts_as_th
     assert error.value.messages == [str(ERROR_VERSION_IN_USE) % {"number": 1}]
 
     with pytest.raises(ValidationError) as error:
-        version_draft_create(program=cohort.program, effective_date=date(2020, 1, 1))
+        version_draft_create(program=cohort.program, effective_date=date(2017, 6, 1))
     assert "harus berlaku setelah versi 1" in error.value.messages[0]
 
     v2 = version_draft_create(program=cohort.program, effective_date=date(2024, 1, 1))
@@ -158,11 +158,11 @@ def test_an_effective_date_before_the_previous_version_is_refused():
     v2 = version_draft_create(program=cohort.program, effective_date=date(2024, 1, 1))
     with pytest.raises(ValidationError) as error:
         version_save(
-            version=v2, effective_date=date(2020, 1, 1), declared_total_jp=None, note="",
+            version=v2, effective_date=date(2017, 1, 1), declared_total_jp=None, note="",
             phases=phase_rows(v2),
         )  # fmt: skip
     assert error.value.messages == [
-        str(ERROR_EFFECTIVE_DATE) % {"number": 1, "date": date(2021, 1, 1)}
+        str(ERROR_EFFECTIVE_DATE) % {"number": 1, "date": date(2018, 1, 1)}
     ]
 
 
@@ -170,11 +170,11 @@ def test_a_cohort_before_any_version_is_in_force_is_refused():
     program = ProgramFactory()
     with pytest.raises(ValidationError) as error:
         cohort_create(
-            program=program, organiser=TrainingAgencyFactory(), angkatan=1, year=2019,
-            start_date=date(2019, 3, 1),
+            program=program, organiser=TrainingAgencyFactory(), angkatan=1, year=2017,
+            start_date=date(2017, 3, 1),
         )  # fmt: skip
     assert error.value.messages == [
-        str(ERROR_NO_VERSION_IN_FORCE) % {"program": program, "date": date(2019, 3, 1)}
+        str(ERROR_NO_VERSION_IN_FORCE) % {"program": program, "date": date(2017, 3, 1)}
     ]
 
 

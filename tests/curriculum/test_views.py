@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 def formset_post(version, changes=None, extra=None, **fields):
     data = {
-        "effective_date": "2021-01-01",
+        "effective_date": "2018-01-01",
         "declared_total_jp": fields.get("declared_total_jp", ""),
         "note": "",
     }

@@ -1,0 +1,61 @@
+"""Every enrolled participant gets a login (their NIP) and an invitation to set a password."""
+
+import re
+from datetime import date
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from participants.accounts import invitations_send
+
+from ..factories import CohortFactory, ParticipantFactory, enrol
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_invitation_link_sets_a_password_that_logs_in(client):
+    cohort = CohortFactory(start_date=date(2022, 7, 8))
+    person = ParticipantFactory(email="dewi@example.go.id")
+    enrol(cohort, person)
+    person.refresh_from_db()
+    assert person.user.username == person.nip
+
+    assert invitations_send(participant_ids=[person.pk]) == 1
+    [message] = mail.outbox
+    assert message.to == ["dewi@example.go.id"]
+    assert person.nip in message.body
+    url = re.search(r"https?://\S+/akun/atur-sandi/\S+/", message.body).group(0)
+    path = url.split("://", 1)[1].split("/", 1)[1]
+
+    form_page = client.get("/" + path, follow=True)
+    assert "Buat kata sandi" in form_page.content.decode()
+    response = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "Latsar-Banten-2022", "new_password2": "Latsar-Banten-2022"},
+    )
+    assert response.status_code == 302
+    assert client.login(username=person.nip, password="Latsar-Banten-2022")
+    # The link works once.
+    again = client.get("/" + path, follow=True)
+    assert "tidak berlaku lagi" in again.content.decode()
+
+
+def test_a_participant_without_email_gets_no_invitation():
+    cohort = CohortFactory(start_date=date(2022, 7, 8))
+    person = enrol(cohort, ParticipantFactory(email="")).participant
+    assert invitations_send(participant_ids=[person.pk]) == 0
+    assert mail.outbox == []
+
+
+def test_a_participant_sees_their_own_page_and_no_one_elses(client):
+    cohort = CohortFactory(start_date=date(2022, 7, 8))
+    mine, other = enrol(cohort).participant, enrol(cohort).participant
+    mine.refresh_from_db()
+    client.force_login(mine.user)
+    assert client.get(mine.get_absolute_url()).status_code == 200
+    assert client.get(other.get_absolute_url()).status_code == 403
+    assert (
+        client.get(reverse("participants:roster_export", args=[cohort.pk, "csv"])).status_code
+        == 403
+    )

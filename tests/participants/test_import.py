@@ -1,0 +1,195 @@
+"""Importing participant lists as agencies send them: messy, in XLSX or CSV."""
+
+import io
+from datetime import date
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from participants.importing import (
+    ImportFileError,
+    import_apply,
+    import_check,
+)
+from participants.models import Enrolment, Mentor, Participant
+
+from ..factories import AgencyFactory, CohortFactory, enrol, staff_user, valid_nip
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ["NIP", "Nama Lengkap dan Gelar", "Pangkat/Golongan", "Jabatan", "Jenjang Jabatan",
+          "Instansi", "Surel", "Telepon"]  # fmt: skip
+
+
+def xlsx(rows, header=HEADER, name="peserta.xlsx"):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
+def csv_file(text, name="peserta.csv", encoding="utf-8-sig"):
+    return SimpleUploadedFile(name, text.encode(encoding))
+
+
+@pytest.fixture
+def cohort():
+    AgencyFactory(name="Dinas Kesehatan Kota Tangerang", code="dinkes-tng")
+    AgencyFactory(name="Dinas Pendidikan Kota Cilegon", code="disdik-clg")
+    return CohortFactory(start_date=date(2022, 7, 8))
+
+
+def check(cohort, upload):
+    return import_check(cohort=cohort, uploaded=upload, uploaded_by=staff_user())
+
+
+def test_the_messy_forms_of_a_real_spreadsheet_are_understood(cohort):
+    upload = xlsx(
+        [
+            # spaces in the NIP, the rank as "Penata Muda (III/a)", stray spaces
+            ["19960512 202203 1 142", "  Ahmad   Suryani, S.H. ", "Penata Muda (III/a)",
+             "Analis Kebijakan", "CPNS (calon PNS)", " dinas kesehatan kota tangerang ",
+             "ahmad@example.go.id", "0812"],
+            # the rank as "Pengatur II/c", the level by its code
+            ["199702042022032007", "Dewi Lestari, S.Kom.", "Pengatur II/c", "Perawat", "cpns",
+             "disdik-clg", "", ""],
+            # an apostrophe before the NIP, the rank as a bare code
+            ["'199801012022031003", "Budi Santoso, A.Md.", "ii/c", "Perawat", "",
+             "Dinas Kesehatan Kota Tangerang", "", ""],
+            [None, None, None, None, None, None, None, None],  # empty trailing rows
+            ["", "", "", "", "", "", "", ""],
+        ]
+    )  # fmt: skip
+    batch = check(cohort, upload)
+    assert batch.errors == []
+    assert [(r["nip"], r["name"], r["rank"]) for r in batch.rows] == [
+        ("199605122022031142", "Ahmad Suryani, S.H.", "III/a"),
+        ("199702042022032007", "Dewi Lestari, S.Kom.", "II/c"),
+        ("199801012022031003", "Budi Santoso, A.Md.", "II/c"),
+    ]
+    result = import_apply(batch=batch)
+    assert result["enrolled"] == 3
+    ahmad = Participant.objects.get(nip="199605122022031142")
+    assert ahmad.agency.name == "Dinas Kesehatan Kota Tangerang"
+    assert ahmad.user.username == "199605122022031142"
+    assert not ahmad.user.has_usable_password()
+
+
+def test_a_csv_with_a_byte_order_mark_and_semicolons(cohort):
+    text = (
+        "NIP;Nama;Pangkat;Jabatan;Instansi\r\n"
+        "19960512 202203 1 142;Ahmad Suryani, S.H.;III/a;Analis;Dinas Kesehatan Kota Tangerang\r\n"
+        ";;;;\r\n"
+    )
+    batch = check(cohort, csv_file(text))
+    assert batch.errors == []
+    assert [r["nip"] for r in batch.rows] == ["199605122022031142"]
+
+
+def test_a_file_with_one_bad_row_imports_nothing_and_says_which_row_and_why(cohort):
+    upload = xlsx(
+        [
+            ["19960512 202203 1 142", "Ahmad Suryani, S.H.", "III/a", "Analis", "",
+             "Dinas Kesehatan Kota Tangerang", "", ""],
+            [1.99702042022032e17, "Dewi Lestari", "III/a", "Perawat", "",
+             "Dinas Kesehatan Kota Tangerang", "", ""],
+            ["1.99702E+17", "Eko Pratama", "III/a", "Perawat", "", "Dinas Kesehatan Kota Tangerang",
+             "", ""],
+            ["19860231 201505 1 001", "Fajar", "Penata Muda Banget", "Guru", "",
+             "Dinas Pariwisata", "bukan-surel", ""],
+            ["19960512 202203 1 142", "Ahmad Lagi", "III/a", "Analis", "",
+             "Dinas Kesehatan Kota Tangerang", "", ""],
+        ]
+    )  # fmt: skip
+    batch = check(cohort, upload)
+    problems = {(e["row"], e["column"]) for e in batch.errors}
+    assert problems == {
+        (3, "NIP"),
+        (4, "NIP"),
+        (5, "NIP"),
+        (5, "Pangkat/Golongan"),
+        (5, "Instansi"),
+        (5, "Surel"),
+        (6, "NIP"),
+    }
+    messages = {(e["row"], e["column"]): e["message"] for e in batch.errors}
+    assert "format kolom NIP sebagai teks" in messages[(3, "NIP")]
+    assert "format kolom NIP sebagai teks" in messages[(4, "NIP")]
+    assert messages[(5, "NIP")] == (
+        "Tanggal lahir pada NIP (8 angka pertama) bukan tanggal yang ada."
+    )
+    assert messages[(5, "Instansi")].startswith("Instansi “Dinas Pariwisata” tidak terdaftar")
+    assert messages[(6, "NIP")] == "NIP sama dengan baris 2."
+    with pytest.raises(Exception, match="masih berisi kesalahan"):
+        import_apply(batch=batch)
+    assert not Participant.objects.exists()
+    assert not Enrolment.objects.exists()
+
+
+def test_importing_the_same_file_again_creates_nothing_twice_and_updates_what_changed(cohort):
+    rows = [
+        [valid_nip(n), f"Peserta {n}", "III/a", "Analis", "", "Dinas Kesehatan Kota Tangerang",
+         "", ""]
+        for n in range(5)
+    ]  # fmt: skip
+    import_apply(batch=check(cohort, xlsx(rows)))
+    rows[0][1] = "Peserta 0, S.E."
+    again = check(cohort, xlsx(rows))
+    assert again.summary["enrolled"] == 5 and again.summary["new"] == 0
+    import_apply(batch=again)
+    assert Participant.objects.count() == 5
+    assert Enrolment.objects.count() == 5
+    assert Participant.objects.get(nip=valid_nip(0)).name == "Peserta 0, S.E."
+
+
+def test_a_participant_enrolled_before_is_reported_not_duplicated(cohort):
+    person = enrol(cohort).participant
+    rows = [[person.nip, person.name, "III/a", "Analis", "", "Dinas Kesehatan Kota Tangerang",
+             "", ""]]  # fmt: skip
+    batch = check(cohort, xlsx(rows))
+    assert [r["action"] for r in batch.rows] == ["enrolled"]
+    assert import_apply(batch=batch)["enrolled"] == 0
+
+
+def test_mentors_come_with_the_rows(cohort):
+    header = [*HEADER, "NIP Mentor", "Nama Mentor", "Jabatan Mentor", "Surel Mentor"]
+    rows = [[valid_nip(1), "Peserta 1", "III/a", "Analis", "", "Dinas Kesehatan Kota Tangerang",
+             "", "", "19700101 199503 1 002", "Ir. Budi Santoso, M.T.", "Kepala Dinas",
+             "budi@example.go.id"]]  # fmt: skip
+    import_apply(batch=check(cohort, xlsx(rows, header=header)))
+    enrolment = Enrolment.objects.get()
+    assert enrolment.mentor == Mentor.objects.get(nip="197001011995031002")
+
+
+def test_a_file_without_the_required_columns_is_refused(cohort):
+    with pytest.raises(ImportFileError) as error:
+        check(cohort, xlsx([["x"]], header=["Nomor", "Nama"]))
+    assert "Kolom wajib tidak ditemukan: NIP, Pangkat/Golongan, Jabatan, Instansi" in str(
+        error.value
+    )
+
+
+def test_two_thousand_rows_import_in_a_bounded_number_of_queries(
+    cohort, django_assert_max_num_queries
+):
+    rows = [
+        [valid_nip(n), f"Peserta {n:04d}", "III/a", "Analis", "",
+         "Dinas Kesehatan Kota Tangerang", "", ""]
+        for n in range(2000)
+    ]  # fmt: skip
+    cohort.capacity = 2000
+    cohort.save(update_fields=["capacity"])
+    upload = xlsx(rows)
+    # Bulk reads and writes: SQLite splits a bulk insert into chunks of a few hundred rows,
+    # so the count grows by chunks, never by rows.
+    with django_assert_max_num_queries(60):
+        batch = check(cohort, upload)
+    with django_assert_max_num_queries(120):
+        result = import_apply(batch=batch)
+    assert result["enrolled"] == 2000
+    assert Enrolment.objects.filter(cohort=cohort).count() == 2000

@@ -1,0 +1,7 @@
+from config import roles
+
+from ..factories import UserFactory
+
+
+def admin_user(**kwargs):
+    return UserFactory(role=roles.ADMINISTRATOR, **kwargs)
