@@ -19,6 +19,7 @@ from django.utils import timezone
 from config import roles
 from curriculum.models import (
     DayRule,
+    EligibilityPolicy,
     PhaseKind,
     PhaseMode,
     PhaseTemplate,
@@ -27,12 +28,15 @@ from curriculum.models import (
     ProgramVersion,
     Subject,
 )
+from participants.groups import groups_propose
 from participants.models import Participant
 from participants.services import (
     enrolment_create,
+    mentor_upsert,
     participant_account_ensure,
     participant_upsert,
 )
+from projects.models import ChangeProject
 from projects.services import score_record
 
 from .models import Cohort, Institution, NonWorkingDay
@@ -273,6 +277,23 @@ def programs_ensure():
     return programs
 
 
+# Eligibility per program (DOMAIN.md): Latsar for CPNS; leadership programs for their level,
+# more than four years before retirement, at most two officials from one OPD.
+ELIGIBILITY = {
+    "latsar": {"allowed_levels": [PositionLevel.CPNS]},
+    "pkp": {"allowed_levels": [PositionLevel.PENGAWAS], "min_years_before_retirement": 4,
+            "max_per_agency": 2},
+    "pka": {"allowed_levels": [PositionLevel.ADMINISTRATOR], "min_years_before_retirement": 4,
+            "max_per_agency": 2},
+    "pkn2": {"allowed_levels": [PositionLevel.JPT_PRATAMA], "min_years_before_retirement": 4},
+}  # fmt: skip
+
+
+def eligibility_ensure(programs):
+    for code, rules in ELIGIBILITY.items():
+        EligibilityPolicy.objects.get_or_create(program=programs[code], defaults=rules)
+
+
 def user_ensure(username, first_name, last_name, role, *, is_staff=False, is_superuser=False):
     user, created = get_user_model().objects.get_or_create(
         username=username,
@@ -327,11 +348,14 @@ def latsar_cohort_fill(cohort, rng, agencies, coaches, *, size, cpns_since, scor
             name=_name(rng, gender, DEGREES_III if rank == "III/a" else DEGREES_II),
             rank=rank,
             position=rng.choice(LATSAR_POSITIONS_III if rank == "III/a" else LATSAR_POSITIONS_II),
+            position_level=PositionLevel.CPNS,
             agency=agencies[index % len(agencies)],
+            email=f"cpns{nip[-6:]}@example.go.id",
         )
         enrolment = enrolment_create(
-            cohort=cohort, participant=participant, coach=coaches[index * len(coaches) // size]
-        )
+            cohort=cohort, participant=participant, coach=coaches[index * len(coaches) // size],
+            invite=False,
+        )  # fmt: skip
         if index < int(size * scored_share):
             # Mostly passing; every twentieth falls short of Cukup Memuaskan.
             failing = index % 20 == 19
@@ -382,9 +406,18 @@ def pka_cohort_fill(cohort, rng, units, coach):
             rank=rng.choice(["III/d", "IV/a", "IV/b"]),
             position=f"{positions[index % 2 if unit.name.startswith('Dinas') else 0]} "
             f"{unit.name.split(' Kabupaten')[0]}",
+            position_level=PositionLevel.ADMINISTRATOR,
             agency=unit,
         )
-        enrolment = enrolment_create(cohort=cohort, participant=participant, coach=coach)
+        head = mentor_upsert(
+            nip=_nip(rng, taken, born_from=date(1965, 1, 1), born_to=date(1970, 12, 31),
+                     start=date(1992, 3, 1))[0],
+            name=_name(rng, 1, ["S.H., M.Si.", "Dr., M.Pd.", "Ir., M.T."]),
+            position=f"Kepala {unit.name.split(' Kabupaten')[0]}",
+        )  # fmt: skip
+        enrolment = enrolment_create(
+            cohort=cohort, participant=participant, coach=coach, mentor=head, invite=False
+        )
         score_record(
             project=enrolment.project,
             grader=coach,
@@ -409,6 +442,7 @@ def demo_data_load(*, today=None):
     banten, jatim, governments = institutions_ensure()
     programs = programs_ensure()
     latsar, pka = programs["latsar"], programs["pka"]
+    eligibility_ensure(programs)
 
     admin = user_ensure("admin", "Admin", "Angkatan", roles.ADMINISTRATOR, is_staff=True,
                         is_superuser=True)  # fmt: skip
@@ -453,7 +487,7 @@ def demo_data_load(*, today=None):
     if created:
         latsar_cohort_fill(
             running, random.Random(75), banten_agencies, [wi_siti, wi_bambang],
-            size=36, cpns_since=date(today.year - 1, 6, 1), scored_share=0,
+            size=30, cpns_since=date(today.year - 1, 6, 1), scored_share=0,
         )  # fmt: skip
 
     cohort, created = _cohort_ensure(
@@ -461,6 +495,12 @@ def demo_data_load(*, today=None):
     )
     if created:
         pka_cohort_fill(cohort, random.Random(7), governments["pemkab-probolinggo"], wi_hary)
+        # The coach split the thirty into three groups by the theme of their innovation.
+        rng = random.Random(77)
+        for project in ChangeProject.objects.filter(enrolment__cohort=cohort):
+            project.theme = rng.choice(THEMES[:3])
+            project.save(update_fields=["theme"])
+        groups_propose(cohort=cohort, count=3)
 
     alumnus = _participant_login(Cohort.objects.get(program=latsar, angkatan=72, year=2022))
     current = _participant_login(running)

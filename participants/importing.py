@@ -361,7 +361,9 @@ def import_apply(*, batch):
     )
     ChangeProject.objects.bulk_create(ChangeProject(enrolment=e) for e in created)
     accounts = _accounts_ensure([people[r["nip"]] for r in rows])
-    invitations_queue(participant_ids=accounts)
+    invitations_queue(
+        participant_ids=[p.pk for p in people.values() if p.pk in set(accounts) and p.email]
+    )
     batch.status = ImportBatch.Status.IMPORTED
     batch.summary = {**batch.summary, "enrolled_now": len(new_enrolments)}
     batch.save(update_fields=["status", "summary"])

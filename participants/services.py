@@ -60,7 +60,7 @@ def mentor_upsert(*, nip, name, position="", email=""):
 
 @transaction.atomic
 def enrolment_create(*, cohort, participant, coach=None, mentor=None, group=None,
-                     override_reason="", overridden_by=None):  # fmt: skip
+                     override_reason="", overridden_by=None, invite=True):  # fmt: skip
     """Enrol a participant, checked against the program's eligibility policy under a lock on
     the cohort, so two staff enrolling at once cannot overfill it or an agency's quota.
 
@@ -89,7 +89,7 @@ def enrolment_create(*, cohort, participant, coach=None, mentor=None, group=None
     ChangeProject.objects.create(enrolment=enrolment)
     had_account = participant.user_id is not None
     participant_account_ensure(participant=participant)
-    if not had_account:
+    if invite and not had_account and participant.email:
         invitations_queue(participant_ids=[participant.pk])
     return enrolment
 
