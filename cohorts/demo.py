@@ -28,8 +28,9 @@ from curriculum.models import (
     ProgramVersion,
     Subject,
 )
+from participants.accounts import mentor_account_ensure
 from participants.groups import groups_propose
-from participants.models import Participant
+from participants.models import Mentor, Participant
 from participants.services import (
     enrolment_create,
     mentor_upsert,
@@ -415,6 +416,7 @@ def pka_cohort_fill(cohort, rng, units, coach):
             name=_name(rng, 1, ["S.H., M.Si.", "Dr., M.Pd.", "Ir., M.T."]),
             position=f"Kepala {unit.name.split(' Kabupaten')[0]}",
         )  # fmt: skip
+        mentor_account_ensure(mentor=head, invite=False)
         enrolment = enrolment_create(
             cohort=cohort, participant=participant, coach=coach, mentor=head, invite=False
         )
@@ -504,6 +506,10 @@ def demo_data_load(*, today=None):
 
     alumnus = _participant_login(Cohort.objects.get(program=latsar, angkatan=72, year=2022))
     current = _participant_login(running)
+    mentor = Mentor.objects.filter(enrolments__cohort__program=pka).order_by("name").first().user
+    if not mentor.has_usable_password():
+        mentor.set_password(DEMO_PASSWORD)
+        mentor.save(update_fields=["password"])
     return DemoResult(
         logins=[
             (roles.ADMINISTRATOR, admin.username, ""),
@@ -511,5 +517,6 @@ def demo_data_load(*, today=None):
             (roles.WIDYAISWARA, wi_siti.username, ""),
             (roles.PARTICIPANT, current.username, str(running)),
             (roles.PARTICIPANT, alumnus.username, "Angkatan 72 Tahun 2022, lulus"),
+            (roles.MENTOR, mentor.username, "atasan peserta PKA Angkatan VII 2019"),
         ]
     )

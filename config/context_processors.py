@@ -9,4 +9,5 @@ def role_flags(request):
         "is_admin_role": roles.ADMINISTRATOR in user_roles,
         "is_widyaiswara_role": roles.WIDYAISWARA in user_roles,
         "is_participant_role": roles.PARTICIPANT in user_roles,
+        "is_mentor_role": roles.MENTOR in user_roles,
     }

@@ -9,7 +9,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
-from .roles import PARTICIPANT, user_roles
+from .roles import MENTOR, PARTICIPANT, user_roles
 
 
 def rule_required(predicate):
@@ -81,6 +81,10 @@ def is_widyaiswara(user):
 def is_participant(user):
     """A signed-in participant: the role, and a participant record to show."""
     return PARTICIPANT in user_roles(user) and hasattr(user, "participant")
+
+
+def is_mentor(user):
+    return MENTOR in user_roles(user) and hasattr(user, "mentor")
 
 
 def can_view_schedule(user, cohort):

@@ -11,6 +11,7 @@ STAFF = "Staf BPSDM"
 WIDYAISWARA = "Widyaiswara"
 PARTICIPANT = "Peserta"
 ADMINISTRATOR = "Administrator"
+MENTOR = "Mentor"
 
 _STAFF_PERMISSIONS = [
     "curriculum.view_program",
@@ -38,6 +39,7 @@ ROLE_PERMISSIONS = {
     STAFF: _STAFF_PERMISSIONS,
     WIDYAISWARA: ["projects.score_changeproject"],
     PARTICIPANT: [],
+    MENTOR: [],
     ADMINISTRATOR: _STAFF_PERMISSIONS
     + [
         "cohorts.add_institution",
@@ -89,4 +91,6 @@ def home_url(user):
         return reverse("projects:my_projects")
     if PARTICIPANT in roles:
         return reverse("participants:my_schedule")
+    if MENTOR in roles:
+        return reverse("participants:my_mentees")
     return reverse("no_role")

@@ -25,7 +25,7 @@ from config.roles import PARTICIPANT
 from curriculum.models import PositionLevel
 from projects.models import ChangeProject
 
-from .accounts import invitations_queue
+from .accounts import invitations_queue, mentor_account_ensure
 from .eligibility import CohortContext, refusals_for
 from .models import Enrolment, ImportBatch, Mentor, Participant
 from .nip import nip_normalize, nip_parse
@@ -386,7 +386,11 @@ def _mentors_upsert(rows):
             changed.append(mentor)
     Mentor.objects.bulk_create(new)
     Mentor.objects.bulk_update(changed, ["name", "position", "email"])
-    return {m.nip: m for m in Mentor.objects.filter(nip__in=data)}
+    mentors = {m.nip: m for m in Mentor.objects.filter(nip__in=data)}
+    # Mentors are few per file (one per office): a login each, one at a time, is fine.
+    for mentor in mentors.values():
+        mentor_account_ensure(mentor=mentor)
+    return mentors
 
 
 FIELDS = ["name", "rank", "position", "position_level", "email", "phone"]

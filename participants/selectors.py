@@ -107,3 +107,11 @@ def groups_overview(cohort):
         group.members = members.get(group.pk, [])
         group.agency_count = len({e.participant.agency_id for e in group.members})
     return {"groups": groups, "ungrouped": ungrouped}
+
+
+def mentees_of(mentor):
+    return (
+        Enrolment.objects.filter(mentor=mentor)
+        .select_related("participant__agency", "cohort__program", "project", "coach")
+        .order_by("-cohort__start_date", "participant__name")
+    )

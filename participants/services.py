@@ -10,7 +10,7 @@ from cohorts.models import Cohort, calendar_token_new
 from config.roles import PARTICIPANT
 from projects.models import ChangeProject
 
-from .accounts import invitations_queue
+from .accounts import invitations_queue, mentor_account_ensure
 from .eligibility import CohortContext, refusals_for
 from .models import EligibilityOverride, Enrolment, Mentor, Participant
 from .nip import nip_normalize
@@ -101,6 +101,8 @@ def participant_enrol(*, cohort, coach=None, mentor=None, override_reason="", ov
     enrolment together, so a refused enrolment leaves every record as it was."""
     participant = participant_upsert(**participant_fields)
     mentor = mentor_upsert(**mentor) if mentor else None
+    if mentor:
+        mentor_account_ensure(mentor=mentor)
     return enrolment_create(
         cohort=cohort, participant=participant, coach=coach, mentor=mentor,
         override_reason=override_reason, overridden_by=overridden_by,

@@ -7,6 +7,7 @@ app_name = "participants"
 urlpatterns = [
     path("angkatan/<int:cohort_pk>/peserta/tambah/", views.enrol, name="enrol"),
     path("saya/", views.my_training, name="my_training"),
+    path("bimbingan/", views.my_mentees, name="my_mentees"),
     path("angkatan/<int:cohort_pk>/impor/", views.import_upload, name="import_upload"),
     path("angkatan/<int:cohort_pk>/impor/<int:pk>/", views.import_preview, name="import_preview"),
     path("impor/templat.<str:kind>", views.import_template, name="import_template"),

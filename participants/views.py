@@ -18,6 +18,7 @@ from config.permissions import (
     can_manage_cohorts,
     can_view_participant,
     ensure,
+    is_mentor,
     is_participant,
     public,
     rule_required,
@@ -42,6 +43,7 @@ from .selectors import (
     attendance_of,
     enrolment_current,
     groups_overview,
+    mentees_of,
     participant_calendar_phases,
     participant_history,
     participant_training,
@@ -323,3 +325,13 @@ def eligibility_edit(request, code):
         messages.success(request, _("Syarat peserta %(program)s disimpan.") % {"program": program})
         return redirect(program)
     return render(request, "participants/eligibility_form.html", {"program": program, "form": form})
+
+
+@rule_required(is_mentor)
+def my_mentees(request):
+    """A mentor's mentees; the mentor scores them once grading opens."""
+    return render(
+        request,
+        "participants/my_mentees.html",
+        {"enrolments": mentees_of(request.user.mentor)},
+    )

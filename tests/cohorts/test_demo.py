@@ -63,6 +63,7 @@ def test_demo_data_twice_creates_nothing_twice():
         roles.STAFF,
         roles.WIDYAISWARA,
         roles.PARTICIPANT,
+        roles.MENTOR,
     }
 
 

@@ -59,3 +59,28 @@ def test_a_participant_sees_their_own_page_and_no_one_elses(client):
         client.get(reverse("participants:roster_export", args=[cohort.pk, "csv"])).status_code
         == 403
     )
+
+
+def test_a_mentor_gets_a_login_and_sees_only_their_mentees(client):
+    from participants.services import participant_enrol
+
+    from ..factories import AgencyFactory
+
+    cohort = CohortFactory(start_date=date(2022, 7, 8))
+    agency = AgencyFactory()
+    mentor_data = {"nip": "19700101 199503 1 002", "name": "Ir. Budi Santoso, M.T.",
+                   "position": "Kepala Dinas", "email": "budi@example.go.id"}  # fmt: skip
+    mine = participant_enrol(
+        cohort=cohort, mentor=mentor_data, nip="199605122022031142", name="Ahmad Suryani, S.H.",
+        rank="III/a", position="Analis", agency=agency,
+    )  # fmt: skip
+    enrol(cohort)  # someone else's mentee
+    mentor = mine.mentor
+    assert mentor.user.username == "197001011995031002"
+    client.force_login(mentor.user)
+    response = client.get("/", follow=True)
+    assert response.redirect_chain[-1][0] == reverse("participants:my_mentees")
+    page = response.content.decode()
+    assert "Ahmad Suryani, S.H." in page
+    assert page.count("<tr>") == 2  # the header and one mentee
+    assert client.get(reverse("cohorts:cohort_list")).status_code == 403
