@@ -69,6 +69,21 @@ def staff_urls(world):
         ("post", reverse("cohorts:session_delete", args=[cohort.pk, phase.pk, 999]), 302),
         ("post", reverse("cohorts:institution_day_delete", args=[cohort.organiser_id, 999]), 302),
         ("post", reverse("cohorts:cohort_feed_reset", args=[cohort.pk]), 302),
+        ("get", reverse("participants:import_upload", args=[cohort.pk]), 200),
+        ("get", reverse("participants:import_template", args=["xlsx"]), 200),
+        ("get", reverse("participants:import_template", args=["csv"]), 200),
+        ("get", reverse("participants:roster_export", args=[cohort.pk, "xlsx"]), 200),
+        ("get", reverse("participants:groups", args=[cohort.pk]), 200),
+        (
+            "get",
+            reverse("participants:participant_detail", args=[world["other"].participant.pk]),
+            200,
+        ),
+        (
+            "post",
+            reverse("participants:invitation_resend", args=[world["other"].participant.pk]),
+            302,
+        ),
     ]
 
 

@@ -41,3 +41,24 @@ def test_an_invalid_nip_is_refused_with_its_reason(nip, message):
 
 def test_nip_is_shown_grouped():
     assert nip_format("198609262015051001") == "19860926 201505 1 001"
+
+
+def test_sequence_000_is_not_a_nip():
+    with pytest.raises(ValidationError) as error:
+        nip_parse("19860926 201505 1 000")
+    assert error.value.messages == ["Nomor urut pada NIP (3 angka terakhir) tidak boleh 000."]
+
+
+@pytest.mark.django_db
+def test_a_participant_page_shows_what_the_nip_says(client):
+    from ..factories import ParticipantFactory, staff_user
+
+    person = ParticipantFactory(nip="198609262015052001")
+    assert (person.birth_date, person.cpns_start) == (date(1986, 9, 26), date(2015, 5, 1))
+    assert str(person.gender_display) == "Perempuan"
+    client.force_login(staff_user())
+    page = " ".join(client.get(person.get_absolute_url()).content.decode().split())
+    assert "19860926 201505 2 001" in page
+    assert "26 September 1986" in page
+    assert "Perempuan" in page
+    assert "Mei 2015" in page
