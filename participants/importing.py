@@ -125,6 +125,8 @@ def rows_from_file(uploaded):
         if not any(_text(cell) for cell in raw):
             continue  # empty rows, often at the end of a sheet
         rows.append((index, {key: raw[i] for i, key in enumerate(header) if key and i < len(raw)}))
+    if not rows:
+        raise ImportFileError(_("Berkas tidak berisi baris peserta."))
     if len(rows) > MAX_ROWS:
         raise ImportFileError(
             _("Berkas berisi %(count)s baris; paling banyak %(max)s.")
@@ -144,12 +146,18 @@ def _xlsx_rows(uploaded):
 
 def _csv_rows(uploaded):
     data = uploaded.read()
-    for encoding in ("utf-8-sig", "cp1252"):
+    # Excel saves "CSV UTF-8" with a BOM, "Unicode text" as UTF-16, plain "CSV" as Windows-1252.
+    encodings = ["utf-16"] if data[:2] in (b"\xff\xfe", b"\xfe\xff") else []
+    for encoding in [*encodings, "utf-8-sig", "cp1252"]:
         try:
             text = data.decode(encoding)
             break
         except UnicodeDecodeError:
             continue
+    else:
+        raise ImportFileError(_("Berkas CSV tidak dapat dibaca; simpan sebagai CSV UTF-8."))
+    if "\x00" in text:
+        raise ImportFileError(_("Berkas CSV tidak dapat dibaca; simpan sebagai CSV UTF-8."))
     first_line = text.splitlines()[0] if text else ""
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     return list(csv.reader(io.StringIO(text), delimiter=delimiter))

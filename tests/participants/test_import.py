@@ -193,3 +193,30 @@ def test_two_thousand_rows_import_in_a_bounded_number_of_queries(
         result = import_apply(batch=batch)
     assert result["enrolled"] == 2000
     assert Enrolment.objects.filter(cohort=cohort).count() == 2000
+
+
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [
+        (SimpleUploadedFile("peserta.xlsx", b"NIP;Nama\n1;2\n"), "Berkas XLSX tidak dapat dibaca."),
+        (SimpleUploadedFile("peserta.csv", b"\x00\x01\x02\x81\x8d\x90" * 10), "Berkas CSV tidak"),
+        (
+            SimpleUploadedFile("peserta.csv", "NIP;Nama;Pangkat;Jabatan;Instansi\n".encode()),
+            "Berkas tidak berisi baris peserta.",
+        ),
+        (SimpleUploadedFile("peserta.csv", b""), "Berkas kosong."),
+    ],
+)
+def test_unreadable_files_are_refused_with_a_reason(cohort, upload, message):
+    with pytest.raises(ImportFileError) as error:
+        check(cohort, upload)
+    assert message in " ".join(error.value.messages)
+
+
+def test_a_utf16_csv_from_excel_is_read(cohort):
+    text = "NIP\tNama\tPangkat\tJabatan\tInstansi\r\n"
+    text = text.replace("\t", ";") + (
+        "19960512 202203 1 142;Ahmad Suryani, S.H.;III/a;Analis;Dinas Kesehatan Kota Tangerang\r\n"
+    )
+    batch = check(cohort, csv_file(text, encoding="utf-16"))
+    assert [r["nip"] for r in batch.rows] == ["199605122022031142"]
