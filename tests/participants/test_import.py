@@ -201,7 +201,7 @@ def test_two_thousand_rows_import_in_a_bounded_number_of_queries(
         (SimpleUploadedFile("peserta.xlsx", b"NIP;Nama\n1;2\n"), "Berkas XLSX tidak dapat dibaca."),
         (SimpleUploadedFile("peserta.csv", b"\x00\x01\x02\x81\x8d\x90" * 10), "Berkas CSV tidak"),
         (
-            SimpleUploadedFile("peserta.csv", "NIP;Nama;Pangkat;Jabatan;Instansi\n".encode()),
+            SimpleUploadedFile("peserta.csv", b"NIP;Nama;Pangkat;Jabatan;Instansi\n"),
             "Berkas tidak berisi baris peserta.",
         ),
         (SimpleUploadedFile("peserta.csv", b""), "Berkas kosong."),
