@@ -3,8 +3,10 @@ a link to set the password (Django's password-reset token, valid for PASSWORD_RE
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -12,6 +14,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from config.roles import MENTOR
 
@@ -80,18 +83,76 @@ def _enqueue(participant_ids, mentor_ids):
         invitations_send(participant_ids=participant_ids, mentor_ids=mentor_ids)
 
 
+ERROR_USERNAME_TAKEN = gettext_lazy(
+    "NIP %(nip)s sudah menjadi nama pengguna akun lain; hubungi administrator sebelum "
+    "mendaftarkannya."
+)
+
+
+def nips_taken_by_others(nips):
+    """NIPs already used as the user name of someone else: a staff account, or a user not
+    tied to the participant or mentor with that NIP. Linking them would hand that account
+    to whoever the spreadsheet names."""
+    taken = set()
+    users = (
+        get_user_model()
+        .objects.filter(username__in=list(nips))
+        .select_related("participant", "mentor")
+    )
+    for user in users:
+        same_person = any(
+            getattr(getattr(user, relation, None), "nip", None) == user.username
+            for relation in ("participant", "mentor")
+        )
+        if not same_person:
+            taken.add(user.username)
+    return taken
+
+
+def accounts_bulk_ensure(people, *, role_name):
+    """Logins for those of `people` (participants or mentors) without one: user name = NIP,
+    no password until the invitation is used. A fixed number of queries for any number."""
+    without = [person for person in people if person.user_id is None]
+    if not without:
+        return []
+    User = get_user_model()
+    nips = [person.nip for person in without]
+    taken = nips_taken_by_others(nips)
+    if taken:
+        raise ValidationError(ERROR_USERNAME_TAKEN, params={"nip": sorted(taken)[0]})
+    existing = set(User.objects.filter(username__in=nips).values_list("username", flat=True))
+    User.objects.bulk_create(
+        User(username=person.nip, email=person.email, password=make_password(None))
+        for person in without
+        if person.nip not in existing
+    )
+    users = {user.username: user for user in User.objects.filter(username__in=nips)}
+    for person in without:
+        person.user = users[person.nip]
+    type(without[0]).objects.bulk_update(without, ["user"])
+    role = Group.objects.get(name=role_name)
+    memberships = User.groups.through
+    already = set(
+        memberships.objects.filter(group=role, user__in=users.values()).values_list(
+            "user_id", flat=True
+        )
+    )
+    memberships.objects.bulk_create(
+        memberships(user_id=user.pk, group_id=role.pk)
+        for user in users.values()
+        if user.pk not in already
+    )
+    return [person.pk for person in without]
+
+
 def mentor_account_ensure(*, mentor, invite=True):
     """A login for a mentor (user name: their NIP), to follow and score their mentees."""
-    if mentor.user_id is None:
-        user, created = get_user_model().objects.get_or_create(
-            username=mentor.nip, defaults={"email": mentor.email}
-        )
-        if created:
-            user.set_unusable_password()
-            user.save(update_fields=["password"])
-        Mentor.objects.filter(pk=mentor.pk).update(user=user)
-        mentor.user = user
-        user.groups.add(Group.objects.get(name=MENTOR))
-        if invite and mentor.email:
-            invitations_queue(mentor_ids=[mentor.pk])
+    created = accounts_bulk_ensure([mentor], role_name=MENTOR)
+    if created and invite and mentor.email:
+        invitations_queue(mentor_ids=created)
     return mentor.user
+
+
+def mentor_accounts_ensure(mentors):
+    created = accounts_bulk_ensure(mentors, role_name=MENTOR)
+    invitations_queue(mentor_ids=[m.pk for m in mentors if m.pk in set(created) and m.email])

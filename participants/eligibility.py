@@ -48,6 +48,17 @@ def policy_for(program):
     )
 
 
+def months_after(day, months):
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for last in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
 def retirement_date(birth, age):
     # The BUP is reached on the birthday of that age.
     try:
@@ -108,11 +119,14 @@ def refusals_for(participant, context, *, overlapping=None, added_per_agency=Non
         else:
             message = ERROR_LEVEL_MISSING % {"allowed": allowed}
         refusals.append(Refusal(RULE_LEVEL, str(message)))
-    if policy.min_years_before_retirement is not None and participant.position_level:
+    if policy.min_years_before_retirement is not None:
+        # Without a level, the general retirement age (58) applies.
         age = policy.retirement_age(participant.position_level)
         bup = retirement_date(participant.birth_date, age)
+        months = int(round(policy.min_years_before_retirement * 12))
+        needed = months_after(cohort.start_date, months)
         left = Decimal((bup - cohort.start_date).days) / Decimal("365.25")
-        if left < policy.min_years_before_retirement:
+        if bup < needed:
             refusals.append(
                 Refusal(
                     RULE_RETIREMENT,

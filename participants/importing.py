@@ -12,20 +12,24 @@ import re
 from dataclasses import dataclass, field
 
 import openpyxl
-from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cohorts.models import Cohort, Institution
+from config.db import unique_or_error
 from config.roles import PARTICIPANT
 from curriculum.models import PositionLevel
 from projects.models import ChangeProject
 
-from .accounts import invitations_queue, mentor_account_ensure
+from .accounts import (
+    accounts_bulk_ensure,
+    invitations_queue,
+    mentor_accounts_ensure,
+    nips_taken_by_others,
+)
 from .eligibility import CohortContext, refusals_for
 from .models import Enrolment, ImportBatch, Mentor, Participant
 from .nip import nip_normalize, nip_parse
@@ -104,15 +108,26 @@ def _text(value):
 def rows_from_file(uploaded):
     """(row number as the spreadsheet shows it, {column: raw value}) for each non-empty row."""
     name = uploaded.name.lower()
-    if name.endswith(".xlsx"):
+    head = uploaded.read(4)
+    uploaded.seek(0)
+    if name.endswith(".xlsx") or head == b"PK\x03\x04":  # an XLSX is a zip, whatever its name
         table = _xlsx_rows(uploaded)
     elif name.endswith(".csv"):
         table = _csv_rows(uploaded)
     else:
         raise ImportFileError(_("Berkas harus CSV atau XLSX."))
-    header_at = next((i for i, row in enumerate(table) if any(_text(c) for c in row)), None)
-    if header_at is None:
+    filled = [i for i, row in enumerate(table) if any(_text(c) for c in row)]
+    if not filled:
         raise ImportFileError(_("Berkas kosong."))
+    # The header is the first row naming the required columns; a title above it is skipped.
+    header_at = next(
+        (
+            i
+            for i in filled[:10]
+            if all(c in {ALIASES.get(_key(cell)) for cell in table[i]} for c in REQUIRED)
+        ),
+        filled[0],
+    )
     header = [ALIASES.get(_key(cell)) for cell in table[header_at]]
     missing = [LABELS[c] for c in REQUIRED if c not in header]
     if missing:
@@ -129,8 +144,8 @@ def rows_from_file(uploaded):
         raise ImportFileError(_("Berkas tidak berisi baris peserta."))
     if len(rows) > MAX_ROWS:
         raise ImportFileError(
-            _("Berkas berisi %(count)s baris; paling banyak %(max)s.")
-            % {"count": len(rows), "max": MAX_ROWS}
+            _("Berkas berisi lebih dari %(max)s baris; bagi menjadi beberapa berkas.")
+            % {"max": MAX_ROWS}
         )
     return rows
 
@@ -140,8 +155,12 @@ def _xlsx_rows(uploaded):
         book = openpyxl.load_workbook(uploaded, read_only=True, data_only=True)
     except Exception as error:  # a corrupt or mislabelled file
         raise ImportFileError(_("Berkas XLSX tidak dapat dibaca.")) from error
-    sheet = book.worksheets[0]
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
+    try:
+        sheet = book.worksheets[0]
+        # Stop past the limit instead of reading a huge sheet into memory.
+        return [list(row) for row in sheet.iter_rows(max_row=MAX_ROWS + 20, values_only=True)]
+    finally:
+        book.close()
 
 
 def _csv_rows(uploaded):
@@ -160,7 +179,10 @@ def _csv_rows(uploaded):
         raise ImportFileError(_("Berkas CSV tidak dapat dibaca; simpan sebagai CSV UTF-8."))
     first_line = text.splitlines()[0] if text else ""
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    try:
+        return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as error:
+        raise ImportFileError(_("Berkas CSV rusak: %(error)s") % {"error": error}) from error
 
 
 def nip_from_cell(value):
@@ -266,6 +288,10 @@ def rows_check(cohort, raw_rows):
             if not data["mentor_name"]:
                 result.error(number, "mentor_name", _("Wajib diisi bila ada mentor."))
                 ok = False
+        for column, limit in MAX_LENGTHS.items():
+            if len(data.get(column, "")) > limit:
+                result.error(number, column, str(ERROR_TOO_LONG % {"max": limit}))
+                ok = False
         if ok and data["nip"] in seen:
             result.error(
                 number, "nip", _("NIP sama dengan baris %(row)s.") % {"row": seen[data["nip"]]}
@@ -274,7 +300,17 @@ def rows_check(cohort, raw_rows):
         if ok:
             seen[data["nip"]] = number
             cleaned.append(data)
-    _eligibility_check(cohort, cleaned, result)
+    taken = nips_taken_by_others(
+        {d["nip"] for d in cleaned} | {d["mentor_nip"] for d in cleaned if d["mentor_nip"]}
+    )
+    usable = []
+    for data in cleaned:
+        problems = [c for c in ("nip", "mentor_nip") if data[c] and data[c] in taken]
+        for column in problems:
+            result.error(data["row"], column, str(ERROR_TAKEN_ROW))
+        if not problems:
+            usable.append(data)
+    _eligibility_check(cohort, usable, result)
     return result
 
 
@@ -331,28 +367,45 @@ def import_check(*, cohort, uploaded, uploaded_by):
     )
 
 
-ERROR_HAS_ERRORS = _("Berkas masih berisi kesalahan; perbaiki lalu unggah ulang.")
-ERROR_ALREADY_IMPORTED = _("Berkas ini sudah diimpor.")
+ERROR_HAS_ERRORS = gettext_lazy("Berkas masih berisi kesalahan; perbaiki lalu unggah ulang.")
+ERROR_ALREADY_IMPORTED = gettext_lazy("Berkas ini sudah diimpor.")
+ERROR_TAKEN_ROW = gettext_lazy(
+    "NIP ini sudah menjadi nama pengguna akun lain; hubungi administrator sebelum mendaftarkannya."
+)
+ERROR_CONCURRENT = gettext_lazy(
+    "Sebagian peserta baru saja didaftarkan dari tempat lain; periksa ulang berkasnya."
+)
+ERROR_TOO_LONG = gettext_lazy("Terlalu panjang: paling banyak %(max)s karakter.")
+MAX_LENGTHS = {
+    "name": 200, "position": 200, "phone": 30, "email": 254, "mentor_name": 200,
+    "mentor_position": 200, "mentor_email": 254,
+}  # fmt: skip
 
 
-@transaction.atomic
 def import_apply(*, batch):
     """Import a checked file: everything or nothing. Runs a fixed number of queries however
     long the file is (bulk inserts and updates), and a second run of the same file creates
     nothing twice: it only updates what changed."""
-    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    outcome = _import_apply_locked(batch_id=batch.pk)
+    if isinstance(outcome, list):
+        # Checked again at import time, the file no longer passes (the cohort filled up,
+        # someone enrolled meanwhile): the preview shows why.
+        ImportBatch.objects.filter(pk=batch.pk).update(errors=outcome)
+        raise ValidationError(ERROR_HAS_ERRORS)
+    return outcome
+
+
+@transaction.atomic
+def _import_apply_locked(*, batch_id):
+    batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
     if batch.errors:
         raise ValidationError(ERROR_HAS_ERRORS)
     if batch.status == ImportBatch.Status.IMPORTED:
         raise ValidationError(ERROR_ALREADY_IMPORTED)
     cohort = Cohort.objects.select_for_update().select_related("program").get(pk=batch.cohort_id)
-    # Checked again: the cohort may have filled up since the preview.
-    again = Checked()
-    _eligibility_check(cohort, [dict(r) for r in batch.rows], again)
-    if again.errors:
-        batch.errors = again.errors
-        batch.save(update_fields=["errors"])
-        raise ValidationError(ERROR_HAS_ERRORS)
+    again = rows_recheck(cohort, batch.rows)
+    if again:
+        return again
     rows = batch.rows
 
     mentors = _mentors_upsert(rows)
@@ -363,12 +416,13 @@ def import_apply(*, batch):
         for r in rows
         if people[r["nip"]].pk not in enrolled
     ]
-    Enrolment.objects.bulk_create(new_enrolments)
+    with unique_or_error(ERROR_CONCURRENT):
+        Enrolment.objects.bulk_create(new_enrolments)
     created = Enrolment.objects.filter(
         cohort=cohort, participant__in=[e.participant for e in new_enrolments]
     )
     ChangeProject.objects.bulk_create(ChangeProject(enrolment=e) for e in created)
-    accounts = _accounts_ensure([people[r["nip"]] for r in rows])
+    accounts = accounts_bulk_ensure([people[r["nip"]] for r in rows], role_name=PARTICIPANT)
     invitations_queue(
         participant_ids=[p.pk for p in people.values() if p.pk in set(accounts) and p.email]
     )
@@ -376,6 +430,20 @@ def import_apply(*, batch):
     batch.summary = {**batch.summary, "enrolled_now": len(new_enrolments)}
     batch.save(update_fields=["status", "summary"])
     return {"enrolled": len(new_enrolments), "accounts": accounts}
+
+
+def rows_recheck(cohort, rows):
+    """The checks that depend on the database as it is now; returns the problems found."""
+    result = Checked()
+    taken = nips_taken_by_others(
+        {r["nip"] for r in rows} | {r["mentor_nip"] for r in rows if r["mentor_nip"]}
+    )
+    for row in rows:
+        for column in ("nip", "mentor_nip"):
+            if row[column] and row[column] in taken:
+                result.error(row["row"], column, str(ERROR_TAKEN_ROW))
+    _eligibility_check(cohort, [dict(r) for r in rows], result)
+    return result.errors
 
 
 def _mentors_upsert(rows):
@@ -392,12 +460,11 @@ def _mentors_upsert(rows):
             for k, v in values.items():
                 setattr(mentor, k, v)
             changed.append(mentor)
-    Mentor.objects.bulk_create(new)
+    with unique_or_error(ERROR_CONCURRENT):
+        Mentor.objects.bulk_create(new)
     Mentor.objects.bulk_update(changed, ["name", "position", "email"])
     mentors = {m.nip: m for m in Mentor.objects.filter(nip__in=data)}
-    # Mentors are few per file (one per office): a login each, one at a time, is fine.
-    for mentor in mentors.values():
-        mentor_account_ensure(mentor=mentor)
+    mentor_accounts_ensure(list(mentors.values()))
     return mentors
 
 
@@ -419,32 +486,7 @@ def _participants_upsert(rows):
                 setattr(person, k, v)
             person.agency_id = r["agency"]
             changed.append(person)
-    Participant.objects.bulk_create(new)
+    with unique_or_error(ERROR_CONCURRENT):
+        Participant.objects.bulk_create(new)
     Participant.objects.bulk_update(changed, [*FIELDS, "agency"])
     return {p.nip: p for p in Participant.objects.filter(nip__in=[r["nip"] for r in rows])}
-
-
-def _accounts_ensure(people):
-    """Logins (user name = NIP, no password until the invitation is used) for those without."""
-    User = get_user_model()
-    without = [p for p in people if p.user_id is None]
-    taken = set(User.objects.filter(username__in=[p.nip for p in without]).values_list(
-        "username", flat=True))  # fmt: skip
-    User.objects.bulk_create(
-        User(username=p.nip, email=p.email, password=make_password(None))
-        for p in without
-        if p.nip not in taken
-    )
-    users = {u.username: u for u in User.objects.filter(username__in=[p.nip for p in without])}
-    for person in without:
-        person.user = users[person.nip]
-    Participant.objects.bulk_update(without, ["user"])
-    role = Group.objects.get(name=PARTICIPANT)
-    already = set(role.user_set.filter(pk__in=[u.pk for u in users.values()]).values_list(
-        "pk", flat=True))  # fmt: skip
-    User.groups.through.objects.bulk_create(
-        User.groups.through(user_id=u.pk, group_id=role.pk)
-        for u in users.values()
-        if u.pk not in already
-    )
-    return [p.pk for p in without]

@@ -1,7 +1,5 @@
 """Participants and their enrolment in cohorts."""
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +8,7 @@ from cohorts.models import Cohort, calendar_token_new
 from config.roles import PARTICIPANT
 from projects.models import ChangeProject
 
-from .accounts import invitations_queue, mentor_account_ensure
+from .accounts import accounts_bulk_ensure, invitations_queue, mentor_account_ensure
 from .eligibility import CohortContext, refusals_for
 from .models import EligibilityOverride, Enrolment, Mentor, Participant
 from .nip import nip_normalize
@@ -111,21 +109,11 @@ def participant_enrol(*, cohort, coach=None, mentor=None, override_reason="", ov
 
 def participant_account_ensure(*, participant, password=None):
     """A login for the participant, with their NIP as user name."""
+    accounts_bulk_ensure([participant], role_name=PARTICIPANT)
     user = participant.user
-    if user is None:
-        user, created = get_user_model().objects.get_or_create(
-            username=participant.nip, defaults={"email": participant.email}
-        )
-        if created:
-            # No password until the participant sets one (or staff give one).
-            user.set_unusable_password()
-            user.save(update_fields=["password"])
-        Participant.objects.filter(pk=participant.pk).update(user=user)
-        participant.user = user
     if password:
         user.set_password(password)
         user.save(update_fields=["password"])
-    user.groups.add(Group.objects.get(name=PARTICIPANT))
     return user
 
 

@@ -10,7 +10,20 @@ from openpyxl.styles import Font
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe(value):
+    """A cell a spreadsheet shows as text: a name typed as =HYPERLINK(...) must not run."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def table_response(name, kind, header, rows):
+    rows = [[_safe(value) for value in row] for row in rows]
     if kind == "xlsx":
         book = openpyxl.Workbook()
         sheet = book.active
@@ -18,7 +31,7 @@ def table_response(name, kind, header, rows):
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append([value if value is not None else "" for value in row])
+            sheet.append(row)
         # NIPs are text: as numbers Excel would keep only 15 of their 18 digits.
         for column in sheet.iter_cols(min_row=1):
             if str(column[0].value).upper().startswith("NIP"):

@@ -1,3 +1,4 @@
+import re
 from collections import Counter
 
 from django.contrib import messages
@@ -288,8 +289,8 @@ def groups_board(request, cohort_pk):
         elif "move" in request.POST:
             assignments = {}
             for key, value in request.POST.items():
-                if key.startswith("group-") and key[6:].isdigit():
-                    assignments[int(key[6:])] = int(value) if value.isdigit() else None
+                if re.fullmatch(r"group-\d+", key):
+                    assignments[int(key[6:])] = int(value) if re.fullmatch(r"\d+", value) else None
             moved = group_members_set(cohort=cohort, assignments=assignments)
             messages.success(request, _("%(count)s peserta dipindahkan.") % {"count": moved})
             return redirect("participants:groups", cohort_pk=cohort.pk)

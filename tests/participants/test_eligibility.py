@@ -130,3 +130,19 @@ def test_administrators_edit_the_rules_in_the_browser(client, pka):
     assert policy.retirement_age("jpt_pratama") == 60
     client.force_login(staff_user())
     assert client.get(url).status_code == 403
+
+
+def test_exactly_the_minimum_years_before_retirement_is_enough():
+    cohort = CohortFactory(start_date=date(2021, 4, 5), year=2021)
+    EligibilityPolicy.objects.create(program=cohort.program, min_years_before_retirement=2)
+    # Born 5 April 1965: retires at 58 on 5 April 2023, exactly two years after the start.
+    on_time = ParticipantFactory(position_level="administrator", nip="196504051990031001")
+    assert enrolment_create(cohort=cohort, participant=on_time)
+    a_day_short = ParticipantFactory(position_level="administrator", nip="196504041990031002")
+    assert list(refused(cohort, a_day_short)) == [RULE_RETIREMENT]
+
+
+def test_without_a_position_level_the_general_retirement_age_applies(pka):
+    EligibilityPolicy.objects.filter(program=pka.program).update(allowed_levels=[])
+    person = ParticipantFactory(position_level="", nip="196301011990031001")
+    assert list(refused(pka, person)) == [RULE_RETIREMENT]

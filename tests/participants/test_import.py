@@ -1,7 +1,7 @@
 """Importing participant lists as agencies send them: messy, in XLSX or CSV."""
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import openpyxl
 import pytest
@@ -42,6 +42,12 @@ def cohort():
     AgencyFactory(name="Dinas Kesehatan Kota Tangerang", code="dinkes-tng")
     AgencyFactory(name="Dinas Pendidikan Kota Cilegon", code="disdik-clg")
     return CohortFactory(start_date=date(2022, 7, 8))
+
+
+def mentor_nip(n):
+    """A valid NIP for the n-th mentor: born from 1965, CPNS since March 1995."""
+    born = date(1965, 1, 1) + timedelta(days=n)
+    return f"{born:%Y%m%d}1995031{n % 999 + 1:03d}"
 
 
 def check(cohort, upload):
@@ -220,3 +226,78 @@ def test_a_utf16_csv_from_excel_is_read(cohort):
     )
     batch = check(cohort, csv_file(text, encoding="utf-16"))
     assert [r["nip"] for r in batch.rows] == ["199605122022031142"]
+
+
+def test_a_nip_that_is_another_accounts_user_name_is_refused(cohort):
+    from ..factories import UserFactory
+
+    UserFactory(username="199605122022031142")  # a staff account named by its owner's NIP
+    rows = [["19960512 202203 1 142", "Penyusup", "III/a", "Analis", "",
+             "Dinas Kesehatan Kota Tangerang", "penyusup@example.com", ""]]  # fmt: skip
+    batch = check(cohort, xlsx(rows))
+    assert [(e["row"], e["column"]) for e in batch.errors] == [(2, "NIP")]
+    assert "sudah menjadi nama pengguna akun lain" in batch.errors[0]["message"]
+
+
+def test_cells_longer_than_their_fields_are_row_errors(cohort):
+    rows = [[valid_nip(1), "A" * 201, "III/a", "Analis", "", "Dinas Kesehatan Kota Tangerang",
+             "", "0812 / 0813 / 0814 / 0815 / 0816 / 0817"]]  # fmt: skip
+    batch = check(cohort, xlsx(rows))
+    assert [(e["column"], e["message"]) for e in batch.errors] == [
+        ("Nama Lengkap dan Gelar", "Terlalu panjang: paling banyak 200 karakter."),
+        ("Telepon", "Terlalu panjang: paling banyak 30 karakter."),
+    ]
+
+
+def test_a_title_row_above_the_header_is_skipped(cohort):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["DAFTAR CALON PESERTA LATSAR CPNS ANGKATAN 75"])
+    sheet.append([])
+    sheet.append(HEADER)
+    sheet.append([valid_nip(1), "Peserta", "III/a", "Analis", "",
+                  "Dinas Kesehatan Kota Tangerang", "", ""])  # fmt: skip
+    buffer = io.BytesIO()
+    book.save(buffer)
+    batch = check(cohort, SimpleUploadedFile("judul.xlsx", buffer.getvalue()))
+    assert batch.errors == []
+    assert [r["row"] for r in batch.rows] == [4]
+
+
+def test_problems_found_at_import_time_are_shown_on_the_preview(cohort):
+    rows = [[valid_nip(n), f"Peserta {n}", "III/a", "Analis", "",
+             "Dinas Kesehatan Kota Tangerang", "", ""] for n in range(2)]  # fmt: skip
+    batch = check(cohort, xlsx(rows))
+    cohort.capacity = 1  # the cohort shrank after the preview
+    cohort.save(update_fields=["capacity"])
+    with pytest.raises(Exception, match="masih berisi kesalahan"):
+        import_apply(batch=batch)
+    batch.refresh_from_db()
+    assert [(e["row"], e["column"]) for e in batch.errors] == [(3, "Syarat")]
+    assert not Enrolment.objects.exists()
+
+
+def test_a_broken_csv_is_refused(cohort):
+    text = "NIP;Nama;Pangkat;Jabatan;Instansi\n" + "1;" + "x" * 200000 + ";III/a;A;B\n"
+    with pytest.raises(ImportFileError, match="Berkas CSV rusak"):
+        check(cohort, csv_file(text))
+
+
+def test_two_thousand_rows_with_mentors_and_email_stay_bounded(
+    cohort, django_assert_max_num_queries
+):
+    header = [*HEADER, "NIP Mentor", "Nama Mentor", "Jabatan Mentor", "Surel Mentor"]
+    rows = [
+        [valid_nip(n), f"Peserta {n:04d}", "III/a", "Analis", "",
+         "Dinas Kesehatan Kota Tangerang", f"p{n}@example.go.id", "",
+         mentor_nip(n), f"Atasan {n}", "Kepala Seksi", f"a{n}@example.go.id"]
+        for n in range(2000)
+    ]  # fmt: skip
+    cohort.capacity = 2000
+    cohort.save(update_fields=["capacity"])
+    batch = check(cohort, xlsx(rows, header=header))
+    assert batch.errors == []
+    # Twice the records of the plain file (a mentor and a login each): still chunks, not rows.
+    with django_assert_max_num_queries(200):
+        import_apply(batch=batch)
+    assert Mentor.objects.filter(user__isnull=False).count() == 2000

@@ -93,3 +93,16 @@ def test_the_roster_costs_the_same_for_40_and_400(client, django_assert_num_quer
     with django_assert_num_queries(13):
         response = client.get(cohort.get_absolute_url())
     assert len(response.context["roster"]) == size
+
+
+def test_exports_never_carry_a_live_formula(client, roster):
+    cohort, enrolments, _, _ = roster
+    participant = enrolments[0].participant
+    participant.name = '=HYPERLINK("http://example.com","klik")'
+    participant.save(update_fields=["name"])
+    client.force_login(staff_user())
+    response = client.get(reverse("participants:roster_export", args=[cohort.pk, "xlsx"]))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    cell = next(row[1] for row in sheet.iter_rows(min_row=2) if "HYPERLINK" in str(row[1].value))
+    assert cell.data_type == "s"
+    assert cell.value.startswith("'=")
