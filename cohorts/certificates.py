@@ -18,6 +18,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import Enrolment
+from projects.gradebook import components_of, enrolment_final_score
+from projects.grading import final_score_of
+from projects.models import ComponentScore
 
 from .models import Certificate, CertificateBatch, CertificateSeries
 from .services import cohort_total_jp
@@ -42,20 +45,30 @@ NOT_CERTIFIED = [
 NUMBER_PATTERN = "{seq:03d}/STTP/{program}/{angkatan}/{organiser}/{year}"
 
 
-def enrolment_earns_certificate(enrolment):
-    """A passing project score, and not withdrawn, failed or deferred."""
-    project = getattr(enrolment, "project", None)
-    return enrolment.status not in NOT_CERTIFIED and project is not None and project.passes
-
-
 def enrolments_passing(cohort):
-    return [
-        enrolment
-        for enrolment in Enrolment.objects.filter(cohort=cohort)
+    """Enrolments that earn a certificate: a passing final score (every component of the
+    program's final score in, Cukup Memuaskan or better), and not withdrawn, failed or
+    deferred. Each carries its `final` score. Three queries for any cohort size."""
+    components = components_of(cohort.program)
+    entered = {}
+    for score in ComponentScore.objects.filter(enrolment__cohort=cohort):
+        entered.setdefault(score.enrolment_id, {})[score.component_id] = score.score
+    passing = []
+    for enrolment in (
+        Enrolment.objects.filter(cohort=cohort)
+        .exclude(status__in=NOT_CERTIFIED)
         .select_related("participant__agency", "project", "certificate")
         .order_by("participant__name", "pk")
-        if enrolment_earns_certificate(enrolment)
-    ]
+    ):
+        project = getattr(enrolment, "project", None)
+        enrolment.final = final_score_of(
+            components=components,
+            entered=entered.get(enrolment.pk, {}),
+            project_score=project.final_score if project else None,
+        )
+        if enrolment.final.passes:
+            passing.append(enrolment)
+    return passing
 
 
 def series_key(cohort):
@@ -90,15 +103,15 @@ def certificate_ensure(*, enrolment):
         organiser=cohort.organiser.code.upper(),
         year=cohort.year,
     )
-    project = enrolment.project
+    final = getattr(enrolment, "final", None) or enrolment_final_score(enrolment)
     return Certificate.objects.create(
         enrolment=enrolment,
         series=series,
         seq=series.last_seq,
         number=number,
         issued_on=cohort.end_date,
-        final_score=project.final_score,
-        predicate=str(project.predicate),
+        final_score=final.score,
+        predicate=str(final.predicate),
     )
 
 

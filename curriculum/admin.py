@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from projects.admin import ScoreComponentInline
+
 from .models import PhaseTemplate, Program, ProgramVersion, Subject
 
 
@@ -12,7 +14,7 @@ class ProgramVersionInline(admin.TabularInline):
 @admin.register(Program)
 class ProgramAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "position_level", "project_label", "default_capacity"]
-    inlines = [ProgramVersionInline]
+    inlines = [ProgramVersionInline, ScoreComponentInline]
 
 
 class PhaseTemplateInline(admin.TabularInline):

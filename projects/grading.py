@@ -4,6 +4,7 @@ The bands are the LAN defaults (a score strictly above a band's floor reaches it
 up is Sangat Memuaskan). Passing needs Cukup Memuaskan or better.
 """
 
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext_lazy as _
@@ -37,3 +38,38 @@ def predicate_for(score):
 
 def score_passes(score):
     return score is not None and score_round(score) > PASS_FLOOR
+
+
+@dataclass(frozen=True)
+class FinalScore:
+    score: Decimal | None
+    missing: tuple
+
+    @property
+    def predicate(self):
+        return predicate_for(self.score)
+
+    @property
+    def passes(self):
+        return score_passes(self.score)
+
+
+def final_score_of(*, components, entered, project_score):
+    """The weighted final score, exact to two places (half up).
+
+    `components` are the program's ScoreComponents; `entered` maps a component id to its
+    score; the project component takes the change project's score. A program without
+    components is graded on the project alone. Any missing part leaves the final score open.
+    """
+    if not components:
+        return FinalScore(score_round(project_score) if project_score is not None else None, ())
+    total, missing = Decimal(0), []
+    for component in components:
+        value = project_score if component.source == "project" else entered.get(component.pk)
+        if value is None:
+            missing.append(component.name)
+        else:
+            total += Decimal(component.weight) * Decimal(value)
+    if missing:
+        return FinalScore(None, tuple(missing))
+    return FinalScore(score_round(total / 100), ())

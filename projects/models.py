@@ -63,3 +63,74 @@ class ChangeProject(models.Model):
 
     def get_score_url(self):
         return reverse("projects:score", args=[self.pk])
+
+
+class ScoreComponent(models.Model):
+    """A part of the final score and its weight, per program (e.g. Latsar: attitude 20%,
+    academic 20%, actualization 60%). The weights of a program add up to 100."""
+
+    class Source(models.TextChoices):
+        PROJECT = "project", _("Nilai proyek perubahan")
+        ENTERED = "entered", _("Diisi panitia")
+
+    program = models.ForeignKey(
+        "curriculum.Program",
+        on_delete=models.CASCADE,
+        related_name="score_components",
+        verbose_name=_("program"),
+    )
+    order = models.PositiveSmallIntegerField(_("urutan"), default=1)
+    code = models.SlugField(_("kode"), max_length=30)
+    name = models.CharField(_("komponen"), max_length=100)
+    weight = models.DecimalField(
+        _("bobot (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    source = models.CharField(
+        _("sumber nilai"), max_length=10, choices=Source.choices, default=Source.ENTERED
+    )
+
+    class Meta:
+        ordering = ["program", "order"]
+        verbose_name = _("komponen nilai akhir")
+        verbose_name_plural = _("komponen nilai akhir")
+        constraints = [
+            models.UniqueConstraint(fields=["program", "code"], name="component_code_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.weight}%)"
+
+
+class ComponentScore(models.Model):
+    """A participant's score in one entered component (0-100, two decimals)."""
+
+    enrolment = models.ForeignKey(
+        "participants.Enrolment", on_delete=models.CASCADE, related_name="component_scores"
+    )
+    component = models.ForeignKey(ScoreComponent, on_delete=models.CASCADE, related_name="+")
+    score = models.DecimalField(
+        _("nilai"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("nilai komponen")
+        verbose_name_plural = _("nilai komponen")
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "component"], name="component_score_once"),
+            models.CheckConstraint(
+                condition=models.Q(score__gte=0, score__lte=100), name="component_score_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.component}: {self.score}"

@@ -1,0 +1,126 @@
+"""The staff gradebook: every component of every participant's final score."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from cohorts.models import Certificate
+from participants.models import Enrolment
+
+from .grading import final_score_of, score_round
+from .models import ComponentScore, ScoreComponent
+
+ERROR_WEIGHTS = _("Bobot komponen nilai akhir harus berjumlah 100%% (sekarang %(total)s%%).")
+ERROR_RANGE = _("Nilai harus antara 0 dan 100.")
+ERROR_CERTIFIED = _("Nilai %(name)s tidak dapat diubah: sertifikatnya sudah terbit (%(number)s).")
+
+
+def components_of(program):
+    return list(ScoreComponent.objects.filter(program=program).order_by("order", "pk"))
+
+
+def components_check(components):
+    total = sum((Decimal(c.weight) for c in components), Decimal(0))
+    if components and total != 100:
+        raise ValidationError(ERROR_WEIGHTS, params={"total": total})
+
+
+def gradebook_rows(cohort):
+    """One row per participant with their component scores and final score: three queries."""
+    components = components_of(cohort.program)
+    entered = {}
+    for score in ComponentScore.objects.filter(enrolment__cohort=cohort):
+        entered.setdefault(score.enrolment_id, {})[score.component_id] = score.score
+    rows = []
+    for enrolment in (
+        Enrolment.objects.filter(cohort=cohort)
+        .select_related("participant__agency", "project", "group")
+        .order_by("participant__name")
+    ):
+        project = getattr(enrolment, "project", None)
+        mine = entered.get(enrolment.pk, {})
+        final = final_score_of(
+            components=components,
+            entered=mine,
+            project_score=project.final_score if project else None,
+        )
+        rows.append({"enrolment": enrolment, "entered": mine, "final": final})
+    return components, rows
+
+
+def enrolment_final_score(enrolment):
+    """The final score of one enrolment (for certificates)."""
+    components = components_of(enrolment.cohort.program)
+    entered = dict(
+        ComponentScore.objects.filter(enrolment=enrolment).values_list("component_id", "score")
+    )
+    project = getattr(enrolment, "project", None)
+    return final_score_of(
+        components=components,
+        entered=entered,
+        project_score=project.final_score if project else None,
+    )
+
+
+@transaction.atomic
+def component_scores_record(*, cohort, values, recorded_by):
+    """Save entered component scores: `values` maps (enrolment id, component id) to a score or
+    None (cleared). Bulk queries whatever the cohort size."""
+    components = {c.pk: c for c in components_of(cohort.program) if c.source == "entered"}
+    enrolments = set(cohort.enrolments.values_list("pk", flat=True))
+    existing = {
+        (s.enrolment_id, s.component_id): s
+        for s in ComponentScore.objects.filter(enrolment__cohort=cohort)
+    }
+    certified = {
+        c.enrolment_id: c
+        for c in Certificate.objects.filter(
+            enrolment__cohort=cohort, status=Certificate.Status.VALID
+        ).select_related("enrolment__participant")
+    }
+    create, update, delete = [], [], []
+    for (enrolment_id, component_id), value in values.items():
+        if enrolment_id not in enrolments or component_id not in components:
+            continue
+        record = existing.get((enrolment_id, component_id))
+        current = record.score if record else None
+        unchanged = (
+            value is None
+            and current is None
+            or (value is not None and current is not None and score_round(value) == current)
+        )
+        if enrolment_id in certified and not unchanged:
+            # A certificate states the score it was issued with.
+            certificate = certified[enrolment_id]
+            raise ValidationError(
+                ERROR_CERTIFIED,
+                params={
+                    "name": certificate.enrolment.participant.name,
+                    "number": certificate.number,
+                },
+            )
+        if value is None:
+            if record:
+                delete.append(record.pk)
+            continue
+        value = score_round(value)
+        if not Decimal(0) <= value <= Decimal(100):
+            raise ValidationError(ERROR_RANGE)
+        if record is None:
+            create.append(
+                ComponentScore(
+                    enrolment_id=enrolment_id,
+                    component_id=component_id,
+                    score=value,
+                    recorded_by=recorded_by,
+                )
+            )
+        elif record.score != value:
+            record.score, record.recorded_by = value, recorded_by
+            update.append(record)
+    ComponentScore.objects.filter(pk__in=delete).delete()
+    ComponentScore.objects.bulk_create(create)
+    ComponentScore.objects.bulk_update(update, ["score", "recorded_by"])
+    return len(create) + len(update) + len(delete)
