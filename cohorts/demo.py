@@ -37,7 +37,8 @@ from participants.services import (
     participant_account_ensure,
     participant_upsert,
 )
-from projects.models import ChangeProject
+from projects.gradebook import component_scores_record
+from projects.models import ChangeProject, ScoreComponent
 from projects.services import score_record
 
 from .models import Cohort, Institution, NonWorkingDay
@@ -290,6 +291,47 @@ ELIGIBILITY = {
 }  # fmt: skip
 
 
+# Final score components (DOMAIN.md, Evaluation): Latsar weighs attitude, the academic part
+# (MOOC test and e-learning) and the actualization; leadership programs add the study visit.
+COMPONENTS = {
+    "latsar": [
+        ("sikap", "Sikap dan perilaku", 20, "entered"),
+        ("akademik", "Akademik (MOOC dan e-learning)", 20, "entered"),
+        ("aktualisasi", "Aktualisasi", 60, "project"),
+    ],
+    "pka": [
+        ("akademik", "Akademik", 25, "entered"),
+        ("studi-lapangan", "Studi lapangan", 10, "entered"),
+        ("aksi-perubahan", "Aksi perubahan", 50, "project"),
+        ("sikap", "Sikap dan perilaku", 15, "entered"),
+    ],
+}
+
+
+def components_ensure(programs):
+    for code, parts in COMPONENTS.items():
+        for order, (slug, name, weight, source) in enumerate(parts, start=1):
+            ScoreComponent.objects.get_or_create(
+                program=programs[code], code=slug,
+                defaults={"order": order, "name": name, "weight": weight, "source": source},
+            )  # fmt: skip
+
+
+def gradebook_fill(cohort, rng, staff):
+    """Entered components for every participant whose project is scored: good marks, and
+    low ones where the project fell short, so the outcome follows the project."""
+    values = {}
+    components = ScoreComponent.objects.filter(program=cohort.program, source="entered")
+    for enrolment in cohort.enrolments.select_related("project"):
+        project_score = enrolment.project.final_score
+        if project_score is None:
+            continue
+        low, high = (5500, 6500) if project_score <= 70 else (7500, 9500)
+        for component in components:
+            values[(enrolment.pk, component.pk)] = Decimal(rng.randrange(low, high)) / 100
+    component_scores_record(cohort=cohort, values=values, recorded_by=staff)
+
+
 def eligibility_ensure(programs):
     for code, rules in ELIGIBILITY.items():
         EligibilityPolicy.objects.get_or_create(program=programs[code], defaults=rules)
@@ -445,6 +487,7 @@ def demo_data_load(*, today=None):
     programs = programs_ensure()
     latsar, pka = programs["latsar"], programs["pka"]
     eligibility_ensure(programs)
+    components_ensure(programs)
 
     admin = user_ensure("admin", "Admin", "Angkatan", roles.ADMINISTRATOR, is_staff=True,
                         is_superuser=True)  # fmt: skip
@@ -481,6 +524,7 @@ def demo_data_load(*, today=None):
                 classical_week_record(
                     cohort, random.Random(172), [wi_siti, wi_bambang, wi_hary], staff
                 )
+                gradebook_fill(cohort, random.Random(272), staff)
 
     # A cohort running now: MOOC done, distance learning under way.
     running, created = _cohort_ensure(
@@ -503,6 +547,7 @@ def demo_data_load(*, today=None):
             project.theme = rng.choice(THEMES[:3])
             project.save(update_fields=["theme"])
         groups_propose(cohort=cohort, count=3)
+        gradebook_fill(cohort, random.Random(707), staff)
 
     alumnus = _participant_login(Cohort.objects.get(program=latsar, angkatan=72, year=2022))
     current = _participant_login(running)

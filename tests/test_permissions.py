@@ -74,6 +74,7 @@ def staff_urls(world):
         ("get", reverse("participants:import_template", args=["csv"]), 200),
         ("get", reverse("participants:roster_export", args=[cohort.pk, "xlsx"]), 200),
         ("get", reverse("participants:groups", args=[cohort.pk]), 200),
+        ("get", reverse("projects:gradebook", args=[cohort.pk]), 200),
         (
             "get",
             reverse("participants:participant_detail", args=[world["other"].participant.pk]),

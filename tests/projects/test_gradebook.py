@@ -1,0 +1,144 @@
+"""The final score: weighted components, exact decimals, bands, and the staff gradebook."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from cohorts.certificates import certificates_issue, enrolments_passing
+from cohorts.models import Certificate, CertificateBatch
+from projects.gradebook import component_scores_record, components_check
+from projects.grading import final_score_of
+from projects.models import ScoreComponent
+from projects.services import score_record
+
+from ..factories import CohortFactory, enrol, staff_user, widyaiswara_user
+
+pytestmark = pytest.mark.django_db
+
+
+class Part:
+    def __init__(self, pk, weight, source="entered", name="x"):
+        self.pk, self.weight, self.source, self.name = pk, Decimal(weight), source, name
+
+
+LATSAR = [Part(1, "20"), Part(2, "20"), Part(3, "60", "project")]
+
+
+@pytest.mark.parametrize(
+    ("attitude", "academic", "project", "final", "predicate", "passes"),
+    [
+        ("70", "70", "70", "70.00", "Kurang Memuaskan", False),
+        ("70.05", "70", "70", "70.01", "Cukup Memuaskan", True),  # 70.01 exactly
+        ("90", "90", "90", "90.00", "Memuaskan", True),
+        ("90.05", "90", "90", "90.01", "Sangat Memuaskan", True),
+        # 0.2*85.33 + 0.2*77.77 + 0.6*81.11 = 81.286: two places, half up
+        ("85.33", "77.77", "81.11", "81.29", "Memuaskan", True),
+        # 0.2*70.02 + 0.2*70.03 + 0.6*70.00 = 70.010 exactly, not a float's 70.00999
+        ("70.02", "70.03", "70.00", "70.01", "Cukup Memuaskan", True),
+    ],
+)
+def test_weighted_final_scores_are_exact(attitude, academic, project, final, predicate, passes):
+    result = final_score_of(
+        components=LATSAR,
+        entered={1: Decimal(attitude), 2: Decimal(academic)},
+        project_score=Decimal(project),
+    )
+    assert result.score == Decimal(final)
+    assert str(result.predicate) == predicate
+    assert result.passes is passes
+
+
+def test_a_missing_component_leaves_the_final_score_open():
+    result = final_score_of(components=LATSAR, entered={1: Decimal(80)}, project_score=None)
+    assert result.score is None
+    assert result.missing == ("x", "x")
+    assert not result.passes
+
+
+def test_weights_must_add_up_to_100():
+    components_check(LATSAR)
+    with pytest.raises(ValidationError) as error:
+        components_check([Part(1, "20"), Part(2, "70", "project")])
+    assert error.value.messages == [
+        "Bobot komponen nilai akhir harus berjumlah 100% (sekarang 90%)."
+    ]
+
+
+@pytest.fixture
+def graded():
+    cohort = CohortFactory(start_date=date(2022, 7, 8))
+    program = cohort.program
+    attitude = ScoreComponent.objects.create(program=program, order=1, code="sikap",
+                                             name="Sikap dan perilaku", weight=20)  # fmt: skip
+    academic = ScoreComponent.objects.create(program=program, order=2, code="akademik",
+                                             name="Akademik", weight=20)  # fmt: skip
+    ScoreComponent.objects.create(program=program, order=3, code="aktualisasi",
+                                  name="Aktualisasi", weight=60, source="project")  # fmt: skip
+    coach = widyaiswara_user()
+    first, second = enrol(cohort, coach=coach), enrol(cohort, coach=coach)
+    for enrolment in (first, second):
+        score_record(project=enrolment.project, grader=coach, score=Decimal("80"))
+    return cohort, attitude, academic, first, second
+
+
+def test_staff_enter_components_and_the_certificate_follows_the_final_score(client, graded):
+    cohort, attitude, academic, first, second = graded
+    client.force_login(staff_user())
+    url = reverse("projects:gradebook", args=[cohort.pk])
+    response = client.post(
+        url,
+        {
+            f"score-{first.pk}-{attitude.pk}": "90",
+            f"score-{first.pk}-{academic.pk}": "95,5",
+            f"score-{second.pk}-{attitude.pk}": "40",
+            f"score-{second.pk}-{academic.pk}": "40",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(url).content.decode()
+    # 0.2*90 + 0.2*95.5 + 0.6*80 = 85.10; 0.2*40 + 0.2*40 + 0.6*80 = 64.00
+    assert "85,10" in page and "64,00" in page
+    assert [e.pk for e in enrolments_passing(cohort)] == [first.pk]
+
+    batch = CertificateBatch.objects.create(cohort=cohort)
+    certificates_issue(batch_id=batch.pk)
+    certificate = Certificate.objects.get()
+    assert (certificate.final_score, certificate.predicate) == (Decimal("85.10"), "Memuaskan")
+
+    refused = client.post(url, {f"score-{first.pk}-{attitude.pk}": "10"}, follow=True)
+    assert "sertifikatnya sudah terbit" in refused.content.decode()
+
+
+def test_the_gradebook_costs_the_same_for_any_cohort(client, graded, django_assert_max_num_queries):
+    cohort = graded[0]
+    for _ in range(25):
+        enrol(cohort)
+    client.force_login(staff_user())
+    # session, user, permissions (2), role names; cohort; components; entered scores; roster
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("projects:gradebook", args=[cohort.pk]))
+    assert response.content.decode().count("<tr>") == 28  # header and 27 participants
+
+
+def test_only_staff_open_the_gradebook(client, graded):
+    cohort, _, _, first, _ = graded
+    url = reverse("projects:gradebook", args=[cohort.pk])
+    client.force_login(first.coach)
+    assert client.get(url).status_code == 403
+    assert client.get(url + "?format=xlsx").status_code == 403
+
+
+def test_unreadable_or_out_of_range_scores_change_nothing(client, graded):
+    cohort, attitude, _, first, _ = graded
+    client.force_login(staff_user())
+    url = reverse("projects:gradebook", args=[cohort.pk])
+    page = client.post(url, {f"score-{first.pk}-{attitude.pk}": "sembilan"}, follow=True)
+    assert "Nilai tidak terbaca untuk" in page.content.decode()
+    with pytest.raises(ValidationError):
+        component_scores_record(
+            cohort=cohort, values={(first.pk, attitude.pk): Decimal("101")}, recorded_by=None
+        )
+    assert not first.component_scores.exists()
