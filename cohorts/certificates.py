@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import Enrolment
-from projects.gradebook import components_of, enrolment_final_score
+from projects.gradebook import bands_of, components_of, enrolment_final_score
 from projects.grading import final_score_of
 from projects.models import ComponentScore
 
@@ -50,6 +50,7 @@ def enrolments_passing(cohort):
     program's final score in, Cukup Memuaskan or better), and not withdrawn, failed or
     deferred. Each carries its `final` score. Three queries for any cohort size."""
     components = components_of(cohort.program)
+    bands = bands_of(cohort.program)
     entered = {}
     for score in ComponentScore.objects.filter(enrolment__cohort=cohort):
         entered.setdefault(score.enrolment_id, {})[score.component_id] = score.score
@@ -65,6 +66,7 @@ def enrolments_passing(cohort):
             components=components,
             entered=entered.get(enrolment.pk, {}),
             project_score=project.final_score if project else None,
+            bands=bands,
         )
         if enrolment.final.passes:
             passing.append(enrolment)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from projects.admin import ScoreComponentInline
+from projects.admin import PredicateBandInline, ScoreComponentInline
 
 from .models import PhaseTemplate, Program, ProgramVersion, Subject
 
@@ -14,7 +14,7 @@ class ProgramVersionInline(admin.TabularInline):
 @admin.register(Program)
 class ProgramAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "position_level", "project_label", "default_capacity"]
-    inlines = [ProgramVersionInline, ScoreComponentInline]
+    inlines = [ProgramVersionInline, ScoreComponentInline, PredicateBandInline]
 
 
 class PhaseTemplateInline(admin.TabularInline):

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from .gradebook import components_check
-from .models import ChangeProject, ScoreComponent
+from .models import ChangeProject, PredicateBand, ScoreComponent
 
 
 @admin.register(ChangeProject)
@@ -29,4 +29,9 @@ class ScoreComponentFormSet(forms.BaseInlineFormSet):
 class ScoreComponentInline(admin.TabularInline):
     model = ScoreComponent
     formset = ScoreComponentFormSet
+    extra = 0
+
+
+class PredicateBandInline(admin.TabularInline):
+    model = PredicateBand
     extra = 0

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from cohorts.models import Certificate
 from participants.models import Enrolment
 
-from .grading import final_score_of, score_round
-from .models import ComponentScore, ScoreComponent
+from .grading import Band, default_bands, final_score_of, score_round
+from .models import ComponentScore, PredicateBand, ScoreComponent
 
 ERROR_WEIGHTS = _("Bobot komponen nilai akhir harus berjumlah 100%% (sekarang %(total)s%%).")
 ERROR_RANGE = _("Nilai harus antara 0 dan 100.")
@@ -19,6 +19,18 @@ ERROR_CERTIFIED = _("Nilai %(name)s tidak dapat diubah: sertifikatnya sudah terb
 
 def components_of(program):
     return list(ScoreComponent.objects.filter(program=program).order_by("order", "pk"))
+
+
+def bands_of(program):
+    """The program's predicate bands, highest first, the lowest open-ended; or the defaults."""
+    bands = [
+        Band(b.floor, b.name, b.passes)
+        for b in PredicateBand.objects.filter(program=program).order_by("-floor")
+    ]
+    if not bands:
+        return default_bands()
+    lowest = bands[-1]
+    return [*bands[:-1], Band(None, lowest.name, lowest.passes)]
 
 
 def components_check(components):
@@ -30,6 +42,7 @@ def components_check(components):
 def gradebook_rows(cohort):
     """One row per participant with their component scores and final score: three queries."""
     components = components_of(cohort.program)
+    bands = bands_of(cohort.program)
     entered = {}
     for score in ComponentScore.objects.filter(enrolment__cohort=cohort):
         entered.setdefault(score.enrolment_id, {})[score.component_id] = score.score
@@ -45,6 +58,7 @@ def gradebook_rows(cohort):
             components=components,
             entered=mine,
             project_score=project.final_score if project else None,
+            bands=bands,
         )
         rows.append({"enrolment": enrolment, "entered": mine, "final": final})
     return components, rows
@@ -61,6 +75,7 @@ def enrolment_final_score(enrolment):
         components=components,
         entered=entered,
         project_score=project.final_score if project else None,
+        bands=bands_of(enrolment.cohort.program),
     )
 
 

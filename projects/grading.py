@@ -26,43 +26,65 @@ def score_round(value):
     return Decimal(value).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
-def predicate_for(score):
+@dataclass(frozen=True)
+class Band:
+    floor: Decimal  # exclusive; None for the lowest band
+    name: str
+    passes: bool
+
+
+def default_bands():
+    return [Band(floor, name, floor >= PASS_FLOOR) for floor, name in PREDICATE_BANDS] + [
+        Band(None, LOWEST_PREDICATE, False)
+    ]
+
+
+def _band(score, bands):
+    score = score_round(score)
+    for band in bands or default_bands():
+        if band.floor is None or score > band.floor:
+            return band
+    return Band(None, LOWEST_PREDICATE, False)
+
+
+def predicate_for(score, bands=None):
+    """The predicate of a score; `bands` (highest first) are a program's own, else the
+    defaults. A score on a floor stays in the band below: 70.00 is Kurang Memuaskan."""
     if score is None:
         return None
-    score = score_round(score)
-    for floor, predicate in PREDICATE_BANDS:
-        if score > floor:
-            return predicate
-    return LOWEST_PREDICATE
+    return _band(score, bands).name
 
 
-def score_passes(score):
-    return score is not None and score_round(score) > PASS_FLOOR
+def score_passes(score, bands=None):
+    return score is not None and _band(score, bands).passes
 
 
 @dataclass(frozen=True)
 class FinalScore:
     score: Decimal | None
     missing: tuple
+    bands: tuple = ()
 
     @property
     def predicate(self):
-        return predicate_for(self.score)
+        return predicate_for(self.score, self.bands)
 
     @property
     def passes(self):
-        return score_passes(self.score)
+        return score_passes(self.score, self.bands)
 
 
-def final_score_of(*, components, entered, project_score):
+def final_score_of(*, components, entered, project_score, bands=()):
     """The weighted final score, exact to two places (half up).
 
     `components` are the program's ScoreComponents; `entered` maps a component id to its
     score; the project component takes the change project's score. A program without
     components is graded on the project alone. Any missing part leaves the final score open.
     """
+    bands = tuple(bands)
     if not components:
-        return FinalScore(score_round(project_score) if project_score is not None else None, ())
+        score = score_round(project_score) if project_score is not None else None
+        return FinalScore(score, (), bands)
     total, missing = Decimal(0), []
     for component in components:
         value = project_score if component.source == "project" else entered.get(component.pk)
@@ -71,5 +93,5 @@ def final_score_of(*, components, entered, project_score):
         else:
             total += Decimal(component.weight) * Decimal(value)
     if missing:
-        return FinalScore(None, tuple(missing))
-    return FinalScore(score_round(total / 100), ())
+        return FinalScore(None, tuple(missing), bands)
+    return FinalScore(score_round(total / 100), (), bands)

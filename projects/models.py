@@ -134,3 +134,34 @@ class ComponentScore(models.Model):
 
     def __str__(self):
         return f"{self.component}: {self.score}"
+
+
+class PredicateBand(models.Model):
+    """A predicate band of a program: a final score above `floor` earns `name` (the highest
+    band whose floor it passes). Programs without bands use the LAN defaults."""
+
+    program = models.ForeignKey(
+        "curriculum.Program",
+        on_delete=models.CASCADE,
+        related_name="predicate_bands",
+        verbose_name=_("program"),
+    )
+    floor = models.DecimalField(
+        _("di atas nilai"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    name = models.CharField(_("predikat"), max_length=50)
+    passes = models.BooleanField(_("lulus"), default=True)
+
+    class Meta:
+        ordering = ["program", "-floor"]
+        verbose_name = _("rentang predikat")
+        verbose_name_plural = _("rentang predikat")
+        constraints = [
+            models.UniqueConstraint(fields=["program", "floor"], name="band_floor_unique"),
+        ]
+
+    def __str__(self):
+        return f"> {self.floor}: {self.name}"
