@@ -1,4 +1,5 @@
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -21,6 +22,10 @@ from .gradebook import component_scores_record, gradebook_rows
 from .models import ChangeProject
 from .selectors import projects_coached_by
 from .services import score_record
+
+
+# A score as people type it: 85, 85,5 or 85.50 (no exponents, NaN or infinity).
+SCORE_TEXT = re.compile(r"\d{1,3}([.,]\d{1,2})?")
 
 
 @rule_required(is_widyaiswara)
@@ -77,11 +82,11 @@ def gradebook(request, cohort_pk):
         for row in rows:
             for component in entered:
                 raw = request.POST.get(f"score-{row['enrolment'].pk}-{component.pk}", "").strip()
-                try:
-                    values[(row["enrolment"].pk, component.pk)] = (
-                        Decimal(raw.replace(",", ".")) if raw else None
-                    )
-                except InvalidOperation:
+                if not raw:
+                    values[(row["enrolment"].pk, component.pk)] = None
+                elif SCORE_TEXT.fullmatch(raw):
+                    values[(row["enrolment"].pk, component.pk)] = Decimal(raw.replace(",", "."))
+                else:
                     invalid.append(row["enrolment"].participant.name)
         if invalid:
             messages.error(

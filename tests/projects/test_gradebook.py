@@ -135,8 +135,9 @@ def test_unreadable_or_out_of_range_scores_change_nothing(client, graded):
     cohort, attitude, _, first, _ = graded
     client.force_login(staff_user())
     url = reverse("projects:gradebook", args=[cohort.pk])
-    page = client.post(url, {f"score-{first.pk}-{attitude.pk}": "sembilan"}, follow=True)
-    assert "Nilai tidak terbaca untuk" in page.content.decode()
+    for typed in ["sembilan", "NaN", "Infinity", "1e999", "-5", "85,555"]:
+        page = client.post(url, {f"score-{first.pk}-{attitude.pk}": typed}, follow=True)
+        assert "Nilai tidak terbaca untuk" in page.content.decode(), typed
     with pytest.raises(ValidationError):
         component_scores_record(
             cohort=cohort, values={(first.pk, attitude.pk): Decimal("101")}, recorded_by=None
