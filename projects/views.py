@@ -23,7 +23,6 @@ from .models import ChangeProject
 from .selectors import projects_coached_by
 from .services import score_record
 
-
 # A score as people type it: 85, 85,5 or 85.50 (no exponents, NaN or infinity).
 SCORE_TEXT = re.compile(r"\d{1,3}([.,]\d{1,2})?")
 
