@@ -18,9 +18,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import Enrolment
-from projects.gradebook import bands_of, components_of, enrolment_final_score
-from projects.grading import final_score_of
-from projects.models import ComponentScore
+from projects.gradebook import cohort_finals, enrolment_final_score
+from projects.models import ChangeProject
 
 from .models import Certificate, CertificateBatch, CertificateSeries
 from .services import cohort_total_jp
@@ -47,30 +46,13 @@ NUMBER_PATTERN = "{seq:03d}/STTP/{program}/{angkatan}/{organiser}/{year}"
 
 def enrolments_passing(cohort):
     """Enrolments that earn a certificate: a passing final score (every component of the
-    program's final score in, Cukup Memuaskan or better), and not withdrawn, failed or
-    deferred. Each carries its `final` score. Three queries for any cohort size."""
-    components = components_of(cohort.program)
-    bands = bands_of(cohort.program)
-    entered = {}
-    for score in ComponentScore.objects.filter(enrolment__cohort=cohort):
-        entered.setdefault(score.enrolment_id, {})[score.component_id] = score.score
-    passing = []
-    for enrolment in (
-        Enrolment.objects.filter(cohort=cohort)
-        .exclude(status__in=NOT_CERTIFIED)
-        .select_related("participant__agency", "project", "certificate")
-        .order_by("participant__name", "pk")
-    ):
-        project = getattr(enrolment, "project", None)
-        enrolment.final = final_score_of(
-            components=components,
-            entered=entered.get(enrolment.pk, {}),
-            project_score=project.final_score if project else None,
-            bands=bands,
-        )
-        if enrolment.final.passes:
-            passing.append(enrolment)
-    return passing
+    program's final score in, a passing predicate), and not withdrawn, failed or deferred.
+    Each carries its `final` score."""
+    return [
+        enrolment
+        for enrolment in cohort_finals(cohort)
+        if enrolment.status not in NOT_CERTIFIED and enrolment.final.passes
+    ]
 
 
 def series_key(cohort):
@@ -96,6 +78,13 @@ def certificate_ensure(*, enrolment):
     existing = Certificate.objects.filter(enrolment=enrolment).first()
     if existing:
         return existing
+    # The scores are locked and read again: a mark lowered since the batch began counts.
+    # (score_record and component_scores_record take the same locks.)
+    Enrolment.objects.select_for_update().filter(pk=enrolment.pk).first()
+    ChangeProject.objects.select_for_update().filter(enrolment=enrolment).first()
+    enrolment.final = enrolment_final_score(enrolment)
+    if not enrolment.final.passes:
+        return None
     series.last_seq += 1
     series.save(update_fields=["last_seq"])
     number = NUMBER_PATTERN.format(
@@ -105,7 +94,7 @@ def certificate_ensure(*, enrolment):
         organiser=cohort.organiser.code.upper(),
         year=cohort.year,
     )
-    final = getattr(enrolment, "final", None) or enrolment_final_score(enrolment)
+    final = enrolment.final
     return Certificate.objects.create(
         enrolment=enrolment,
         series=series,
@@ -226,6 +215,9 @@ def certificates_issue(*, batch_id):
     for done, enrolment in enumerate(enrolments, start=1):
         enrolment.cohort = cohort
         certificate = certificate_ensure(enrolment=enrolment)
+        if certificate is None:  # no longer passing
+            CertificateBatch.objects.filter(pk=batch.pk).update(rendered=done)
+            continue
         certificate.enrolment = enrolment
         if certificate.rendered_at is None or certificate.rendered_at < batch.created_at:
             certificate_store(certificate, certificate_render(certificate))

@@ -321,8 +321,10 @@ def gradebook_fill(cohort, rng, staff):
     """Entered components for every participant whose project is scored: good marks, and
     low ones where the project fell short, so the outcome follows the project."""
     values = {}
-    components = ScoreComponent.objects.filter(program=cohort.program, source="entered")
-    for enrolment in cohort.enrolments.select_related("project"):
+    components = ScoreComponent.objects.filter(program=cohort.program, source="entered").order_by(
+        "order"
+    )
+    for enrolment in cohort.enrolments.select_related("project").order_by("pk"):
         project_score = enrolment.project.final_score
         if project_score is None:
             continue
@@ -524,7 +526,8 @@ def demo_data_load(*, today=None):
                 classical_week_record(
                     cohort, random.Random(172), [wi_siti, wi_bambang, wi_hary], staff
                 )
-                gradebook_fill(cohort, random.Random(272), staff)
+            if angkatan in (72, 73):
+                gradebook_fill(cohort, random.Random(200 + angkatan), staff)
 
     # A cohort running now: MOOC done, distance learning under way.
     running, created = _cohort_ensure(

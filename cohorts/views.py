@@ -21,10 +21,12 @@ from config.permissions import (
 )
 from participants.forms import RosterFilterForm
 from participants.selectors import roster_filtered
+from projects.gradebook import cohort_finals
 
 from . import selectors
 from .calendar import phases_calendar
 from .certificates import (
+    NOT_CERTIFIED,
     certificate_batch_start,
     enrolments_passing,
 )
@@ -94,6 +96,7 @@ def cohort_detail(request, pk):
         raise Http404 from None
     filter_form = RosterFilterForm(request.GET or None, cohort=cohort)
     roster = list(roster_filtered(cohort, filter_form.filters()))
+    everyone = cohort_finals(cohort)
     phases = list(cohort.phases.all())
     return render(
         request,
@@ -105,7 +108,8 @@ def cohort_detail(request, pk):
             "roster": roster,
             "filter_form": filter_form,
             "enrolled": cohort.enrolments.count(),
-            "passing": len(enrolments_passing(cohort)),
+            "finals": {e.pk: e.final for e in everyone},
+            "passing": sum(1 for e in everyone if e.status not in NOT_CERTIFIED and e.final.passes),
             "latest_batch": cohort.certificate_batches.first(),
         },
     )

@@ -100,6 +100,9 @@ def nips_taken_by_others(nips):
         .select_related("participant", "mentor")
     )
     for user in users:
+        if user.is_staff or user.is_superuser:
+            taken.add(user.username)
+            continue
         same_person = any(
             getattr(getattr(user, relation, None), "nip", None) == user.username
             for relation in ("participant", "mentor")
@@ -111,7 +114,11 @@ def nips_taken_by_others(nips):
 
 def accounts_bulk_ensure(people, *, role_name):
     """Logins for those of `people` (participants or mentors) without one: user name = NIP,
-    no password until the invitation is used. A fixed number of queries for any number."""
+    no password until the invitation is used. A fixed number of queries for any number.
+
+    Returns the people whose login was created here: only they are invited. A person linked
+    to a login that already existed (a participant who is also a mentor) is not, so no
+    invitation for an existing account goes to an address a spreadsheet typed."""
     without = [person for person in people if person.user_id is None]
     if not without:
         return []
@@ -130,6 +137,7 @@ def accounts_bulk_ensure(people, *, role_name):
     for person in without:
         person.user = users[person.nip]
     type(without[0]).objects.bulk_update(without, ["user"])
+    created = [person.pk for person in without if person.nip not in existing]
     role = Group.objects.get(name=role_name)
     memberships = User.groups.through
     already = set(
@@ -142,7 +150,7 @@ def accounts_bulk_ensure(people, *, role_name):
         for user in users.values()
         if user.pk not in already
     )
-    return [person.pk for person in without]
+    return created
 
 
 def mentor_account_ensure(*, mentor, invite=True):

@@ -85,10 +85,9 @@ def enrolment_create(*, cohort, participant, coach=None, mentor=None, group=None
         for refusal in refusals
     )
     ChangeProject.objects.create(enrolment=enrolment)
-    had_account = participant.user_id is not None
-    participant_account_ensure(participant=participant)
-    if invite and not had_account and participant.email:
-        invitations_queue(participant_ids=[participant.pk])
+    created = accounts_bulk_ensure([participant], role_name=PARTICIPANT)
+    if invite and created and participant.email:
+        invitations_queue(participant_ids=created)
     return enrolment
 
 

@@ -26,6 +26,7 @@ from config.permissions import (
     signed_in,
 )
 from curriculum.models import PositionLevel, Program
+from projects.gradebook import enrolment_final_score
 
 from .accounts import invitation_send
 from .eligibility import policy_for, policy_save
@@ -91,10 +92,13 @@ def enrol(request, cohort_pk):
 @rule_required(is_participant)
 def my_training(request):
     participant = request.user.participant
+    enrolments = list(participant_training(participant))
+    for enrolment in enrolments:  # a participant has a handful of enrolments at most
+        enrolment.final = enrolment_final_score(enrolment)
     return render(
         request,
         "participants/my_training.html",
-        {"participant": participant, "enrolments": participant_training(participant)},
+        {"participant": participant, "enrolments": enrolments},
     )
 
 

@@ -2,7 +2,12 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from .gradebook import components_check
+from .gradebook import (
+    ERROR_CERTIFIED_PROGRAM,
+    bands_check,
+    components_check,
+    program_certified,
+)
 from .models import ChangeProject, PredicateBand, ScoreComponent
 
 
@@ -12,16 +17,43 @@ class ChangeProjectAdmin(admin.ModelAdmin):
     list_select_related = ["enrolment__participant", "enrolment__cohort__program", "scored_by"]
 
 
-class ScoreComponentFormSet(forms.BaseInlineFormSet):
-    def clean(self):
-        super().clean()
-        kept = [
-            form.instance
+class _FrozenOnceCertified(forms.BaseInlineFormSet):
+    """A program's grading rules cannot change once its certificates state their results."""
+
+    def kept(self):
+        return [
+            form.cleaned_data
             for form in self.forms
             if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
+
+    def clean(self):
+        super().clean()
+        if any(form.errors for form in self.forms):
+            return
+        if self.has_changed() and self.instance.pk and program_certified(self.instance):
+            raise forms.ValidationError(str(ERROR_CERTIFIED_PROGRAM))
+
+
+class ScoreComponentFormSet(_FrozenOnceCertified):
+    def clean(self):
+        super().clean()
+        if any(form.errors for form in self.forms):
+            return
         try:
-            components_check(kept)
+            components_check([form.instance for form in self.forms if form.cleaned_data
+                              and not form.cleaned_data.get("DELETE")])  # fmt: skip
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages) from None
+
+
+class PredicateBandFormSet(_FrozenOnceCertified):
+    def clean(self):
+        super().clean()
+        if any(form.errors for form in self.forms):
+            return
+        try:
+            bands_check([(data["floor"], data["passes"]) for data in self.kept()])
         except ValidationError as error:
             raise forms.ValidationError(error.messages) from None
 
@@ -34,4 +66,5 @@ class ScoreComponentInline(admin.TabularInline):
 
 class PredicateBandInline(admin.TabularInline):
     model = PredicateBand
+    formset = PredicateBandFormSet
     extra = 0

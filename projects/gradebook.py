@@ -14,6 +14,14 @@ from .models import ComponentScore, PredicateBand, ScoreComponent
 
 ERROR_WEIGHTS = _("Bobot komponen nilai akhir harus berjumlah 100%% (sekarang %(total)s%%).")
 ERROR_RANGE = _("Nilai harus antara 0 dan 100.")
+ERROR_BANDS = _(
+    "Rentang predikat harus memiliki rentang terbawah mulai 0 yang tidak lulus, paling "
+    "sedikit satu rentang lulus, dan rentang di atas rentang lulus juga lulus."
+)
+ERROR_CERTIFIED_PROGRAM = _(
+    "Sertifikat program ini sudah terbit: komponen nilai dan rentang predikatnya tidak "
+    "dapat diubah lagi."
+)
 ERROR_CERTIFIED = _("Nilai %(name)s tidak dapat diubah: sertifikatnya sudah terbit (%(number)s).")
 
 
@@ -37,6 +45,49 @@ def components_check(components):
     total = sum((Decimal(c.weight) for c in components), Decimal(0))
     if components and total != 100:
         raise ValidationError(ERROR_WEIGHTS, params={"total": total})
+
+
+def bands_check(bands):
+    """`bands` as (floor, passes) pairs: an open lowest band at 0 that fails, at least one
+    passing band, and no failing band above a passing one."""
+    ordered = sorted(bands, key=lambda band: band[0])
+    if not ordered:
+        return
+    if ordered[0][0] != 0 or ordered[0][1] or not any(passes for _f, passes in ordered):
+        raise ValidationError(ERROR_BANDS)
+    first_pass = next(i for i, (_f, passes) in enumerate(ordered) if passes)
+    if not all(passes for _f, passes in ordered[first_pass:]):
+        raise ValidationError(ERROR_BANDS)
+
+
+def program_certified(program):
+    return Certificate.objects.filter(
+        enrolment__cohort__program=program, status=Certificate.Status.VALID
+    ).exists()
+
+
+def cohort_finals(cohort):
+    """Every enrolment of the cohort (participant, project and certificate joined) with its
+    `final` score: five queries whatever the cohort size."""
+    components = components_of(cohort.program)
+    bands = bands_of(cohort.program)
+    entered = {}
+    for score in ComponentScore.objects.filter(enrolment__cohort=cohort):
+        entered.setdefault(score.enrolment_id, {})[score.component_id] = score.score
+    enrolments = list(
+        Enrolment.objects.filter(cohort=cohort)
+        .select_related("participant__agency", "project", "certificate")
+        .order_by("participant__name", "pk")
+    )
+    for enrolment in enrolments:
+        project = getattr(enrolment, "project", None)
+        enrolment.final = final_score_of(
+            components=components,
+            entered=entered.get(enrolment.pk, {}),
+            project_score=project.final_score if project else None,
+            bands=bands,
+        )
+    return enrolments
 
 
 def gradebook_rows(cohort):
@@ -84,7 +135,12 @@ def component_scores_record(*, cohort, values, recorded_by):
     """Save entered component scores: `values` maps (enrolment id, component id) to a score or
     None (cleared). Bulk queries whatever the cohort size."""
     components = {c.pk: c for c in components_of(cohort.program) if c.source == "entered"}
-    enrolments = set(cohort.enrolments.values_list("pk", flat=True))
+    # The same row locks the certificate job takes before it reads the scores.
+    enrolments = set(
+        Enrolment.objects.select_for_update()
+        .filter(cohort=cohort, pk__in={enrolment_id for enrolment_id, _c in values})
+        .values_list("pk", flat=True)
+    )
     existing = {
         (s.enrolment_id, s.component_id): s
         for s in ComponentScore.objects.filter(enrolment__cohort=cohort)

@@ -19,6 +19,7 @@ PREDICATE_BANDS = [
     (Decimal("60.00"), _("Kurang Memuaskan")),
 ]
 LOWEST_PREDICATE = _("Tidak Memuaskan")
+WEIGHTS_INCOMPLETE = _("bobot komponen belum berjumlah 100%")
 PASS_FLOOR = Decimal("70.00")
 
 
@@ -85,6 +86,8 @@ def final_score_of(*, components, entered, project_score, bands=()):
     if not components:
         score = score_round(project_score) if project_score is not None else None
         return FinalScore(score, (), bands)
+    if sum(Decimal(c.weight) for c in components) != 100:
+        return FinalScore(None, (str(WEIGHTS_INCOMPLETE),), bands)
     total, missing = Decimal(0), []
     for component in components:
         value = project_score if component.source == "project" else entered.get(component.pk)

@@ -110,7 +110,8 @@ class ComponentScore(models.Model):
     enrolment = models.ForeignKey(
         "participants.Enrolment", on_delete=models.CASCADE, related_name="component_scores"
     )
-    component = models.ForeignKey(ScoreComponent, on_delete=models.CASCADE, related_name="+")
+    # Protected: deleting a component must not silently drop scores that certificates state.
+    component = models.ForeignKey(ScoreComponent, on_delete=models.PROTECT, related_name="+")
     score = models.DecimalField(
         _("nilai"),
         max_digits=5,

@@ -80,7 +80,10 @@ def gradebook(request, cohort_pk):
         values, invalid = {}, []
         for row in rows:
             for component in entered:
-                raw = request.POST.get(f"score-{row['enrolment'].pk}-{component.pk}", "").strip()
+                key = f"score-{row['enrolment'].pk}-{component.pk}"
+                if key not in request.POST:
+                    continue  # not on the page that was sent: leave it as it is
+                raw = request.POST[key].strip()
                 if not raw:
                     values[(row["enrolment"].pk, component.pk)] = None
                 elif SCORE_TEXT.fullmatch(raw):
@@ -110,7 +113,7 @@ def gradebook(request, cohort_pk):
                 row["enrolment"].participant.nip_display,
                 row["enrolment"].participant.name,
                 *[
-                    row["enrolment"].project.final_score
+                    getattr(getattr(row["enrolment"], "project", None), "final_score", None)
                     if c.source == "project"
                     else row["entered"].get(c.pk)
                     for c in components

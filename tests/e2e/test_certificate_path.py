@@ -124,7 +124,7 @@ def test_cohort_to_verified_certificate(page, browser, live_server, celery_worke
     text = pdf_text(data)
     assert "Ahmad Suryani, S.H." in text
     assert "19960512 202203 1 142" in text
-    assert "dengan predikat MEMUASKAN." in " ".join(text.split())
+    assert "dengan nilai akhir 88,50 dan predikat MEMUASKAN." in " ".join(text.split())
     certificate = Certificate.objects.get()
     assert certificate.number in text
     assert not Participant.objects.get(nip="199702042022032007").enrolments.get().project.passes

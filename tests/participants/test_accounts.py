@@ -84,3 +84,28 @@ def test_a_mentor_gets_a_login_and_sees_only_their_mentees(client):
     assert "Ahmad Suryani, S.H." in page
     assert page.count("<tr>") == 2  # the header and one mentee
     assert client.get(reverse("cohorts:cohort_list")).status_code == 403
+
+
+def test_a_mentor_with_a_participants_nip_gets_no_invitation_for_that_account(
+    django_capture_on_commit_callbacks,
+):
+    from participants.models import Mentor
+    from participants.services import participant_enrol
+
+    from ..factories import AgencyFactory
+
+    cohort = CohortFactory(start_date=date(2022, 7, 8))
+    person = enrol(cohort, ParticipantFactory(email="asli@example.go.id")).participant
+    person.refresh_from_db()
+    # A spreadsheet names the participant as someone's mentor, with another address.
+    with django_capture_on_commit_callbacks() as queued:
+        participant_enrol(
+            cohort=cohort,
+            mentor={"nip": person.nip, "name": "Penyusup", "position": "",
+                    "email": "x@evil.example"},
+            nip="199605122022031142", name="Ahmad", rank="III/a", position="Analis",
+            agency=AgencyFactory(),
+        )  # fmt: skip
+    mentor = Mentor.objects.get(nip=person.nip)
+    assert mentor.user_id == person.user_id  # the same person, the same login
+    assert queued == []  # and no set-password link for it goes anywhere

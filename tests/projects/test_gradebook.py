@@ -164,3 +164,53 @@ def test_a_program_with_its_own_bands(graded):
     passing = enrolments_passing(cohort)
     assert [e.pk for e in passing] == [first.pk]
     assert str(passing[0].final.predicate) == "Baik"
+
+
+def test_a_page_sent_without_some_fields_leaves_those_scores_alone(client, graded):
+    cohort, attitude, academic, first, second = graded
+    component_scores_record(
+        cohort=cohort,
+        values={(second.pk, attitude.pk): Decimal("77"), (second.pk, academic.pk): Decimal("78")},
+        recorded_by=None,
+    )
+    client.force_login(staff_user())
+    url = reverse("projects:gradebook", args=[cohort.pk])
+    assert client.post(url, {f"score-{first.pk}-{attitude.pk}": "90"}).status_code == 302
+    assert second.component_scores.count() == 2
+
+
+def test_a_score_lowered_during_a_batch_gets_no_certificate(graded):
+    from cohorts.certificates import certificate_ensure
+
+    cohort, attitude, academic, first, _ = graded
+    component_scores_record(
+        cohort=cohort,
+        values={(first.pk, attitude.pk): Decimal("90"), (first.pk, academic.pk): Decimal("90")},
+        recorded_by=None,
+    )
+    [stale] = [e for e in enrolments_passing(cohort) if e.pk == first.pk]
+    component_scores_record(
+        cohort=cohort, values={(first.pk, attitude.pk): Decimal("0")}, recorded_by=None
+    )  # 0.2*0 + 0.2*90 + 0.6*80 = 66.00 now
+    stale.cohort = cohort
+    assert certificate_ensure(enrolment=stale) is None
+    assert not Certificate.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("bands", "valid"),
+    [
+        ([(0, False), (70, True), (90, True)], True),
+        ([(70, True), (85, True)], False),  # nothing below 70: a score of 5 would pass
+        ([(0, False), (70, False)], False),  # nobody could pass
+        ([(0, False), (70, True), (90, False)], False),  # a failing band above a passing one
+    ],
+)
+def test_predicate_bands_must_make_sense(bands, valid):
+    from projects.gradebook import bands_check
+
+    if valid:
+        bands_check(bands)
+    else:
+        with pytest.raises(ValidationError):
+            bands_check(bands)
