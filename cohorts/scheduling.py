@@ -22,10 +22,6 @@ def national_holidays(year):
     return holidays.Indonesia(years=year, categories=("public", "government"), language="id")
 
 
-def holiday_name(day: date):
-    return national_holidays(day.year).get(day)
-
-
 def is_countable(day: date, rule: str, closed=NO_DAYS) -> bool:
     """Whether `day` counts towards a phase's length. `closed` is the organiser's own
     non-working days."""

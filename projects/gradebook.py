@@ -66,9 +66,10 @@ def program_certified(program):
     ).exists()
 
 
-def cohort_finals(cohort):
-    """Every enrolment of the cohort (participant, project and certificate joined) with its
-    `final` score: five queries whatever the cohort size."""
+def _finals(cohort):
+    """The program's components, and every enrolment (participant, project, group and
+    certificate joined) with its `entered` component scores and `final` score: five queries
+    whatever the cohort size."""
     components = components_of(cohort.program)
     bands = bands_of(cohort.program)
     entered = {}
@@ -76,43 +77,32 @@ def cohort_finals(cohort):
         entered.setdefault(score.enrolment_id, {})[score.component_id] = score.score
     enrolments = list(
         Enrolment.objects.filter(cohort=cohort)
-        .select_related("participant__agency", "project", "certificate")
+        .select_related("participant__agency", "project", "group", "certificate")
         .order_by("participant__name", "pk")
     )
     for enrolment in enrolments:
         project = getattr(enrolment, "project", None)
+        enrolment.entered = entered.get(enrolment.pk, {})
         enrolment.final = final_score_of(
             components=components,
-            entered=entered.get(enrolment.pk, {}),
+            entered=enrolment.entered,
             project_score=project.final_score if project else None,
             bands=bands,
         )
-    return enrolments
+    return components, enrolments
+
+
+def cohort_finals(cohort):
+    """Every enrolment of the cohort with its `final` score."""
+    return _finals(cohort)[1]
 
 
 def gradebook_rows(cohort):
-    """One row per participant with their component scores and final score: three queries."""
-    components = components_of(cohort.program)
-    bands = bands_of(cohort.program)
-    entered = {}
-    for score in ComponentScore.objects.filter(enrolment__cohort=cohort):
-        entered.setdefault(score.enrolment_id, {})[score.component_id] = score.score
-    rows = []
-    for enrolment in (
-        Enrolment.objects.filter(cohort=cohort)
-        .select_related("participant__agency", "project", "group")
-        .order_by("participant__name")
-    ):
-        project = getattr(enrolment, "project", None)
-        mine = entered.get(enrolment.pk, {})
-        final = final_score_of(
-            components=components,
-            entered=mine,
-            project_score=project.final_score if project else None,
-            bands=bands,
-        )
-        rows.append({"enrolment": enrolment, "entered": mine, "final": final})
-    return components, rows
+    """The program's components and one row per participant for the gradebook."""
+    components, enrolments = _finals(cohort)
+    return components, [
+        {"enrolment": e, "entered": e.entered, "final": e.final} for e in enrolments
+    ]
 
 
 def enrolment_final_score(enrolment):
