@@ -124,6 +124,8 @@ class Cohort(models.Model):
     capacity = models.PositiveIntegerField(_("kapasitas"), default=40)
     calendar_token = models.CharField(max_length=64, unique=True, default=calendar_token_new)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when staff close the grades after the graduation meeting (see projects.closing).
+    grades_closed_at = models.DateTimeField(_("nilai ditutup pada"), null=True, blank=True)
 
     class Meta:
         ordering = ["-start_date", "program__name", "angkatan"]

@@ -88,7 +88,7 @@ def home_url(user):
     if STAFF in roles:
         return reverse("cohorts:cohort_list")
     if WIDYAISWARA in roles:
-        return reverse("projects:my_projects")
+        return reverse("projects:queue")
     if PARTICIPANT in roles:
         return reverse("participants:my_schedule")
     if MENTOR in roles:

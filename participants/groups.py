@@ -16,7 +16,7 @@ NOT_GROUPED = [Enrolment.Status.WITHDRAWN]
 
 def _theme(enrolment):
     project = getattr(enrolment, "project", None)
-    return (project.theme or "").strip().lower() if project else ""
+    return project.theme.name.lower() if project and project.theme else ""
 
 
 def groups_plan(enrolments, count):
@@ -62,7 +62,9 @@ def groups_propose(*, cohort, count):
     """Form `count` groups (Kelompok 1, 2, ...) from the cohort's participants and assign
     everyone; a group's coach becomes its members' coach."""
     enrolments = list(
-        cohort.enrolments.exclude(status__in=NOT_GROUPED).select_related("participant", "project")
+        cohort.enrolments.exclude(status__in=NOT_GROUPED).select_related(
+            "participant", "project__theme"
+        )
     )
     plan = groups_plan(enrolments, count)
     existing = {g.name: g for g in cohort.groups.all()}

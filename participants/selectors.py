@@ -99,7 +99,7 @@ def groups_overview(cohort):
     for enrolment in (
         Enrolment.objects.filter(cohort=cohort)
         .exclude(status=Enrolment.Status.WITHDRAWN)
-        .select_related("participant__agency", "project")
+        .select_related("participant__agency", "project__theme")
         .order_by("participant__name")
     ):
         (members[enrolment.group_id] if enrolment.group_id else ungrouped).append(enrolment)

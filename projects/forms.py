@@ -1,17 +1,231 @@
 from decimal import Decimal
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.forms import formset_factory, inlineformset_factory, modelformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from config import roles
 
-class ScoreForm(forms.Form):
-    title = forms.CharField(label=_("Judul proyek perubahan"), max_length=300, required=False)
-    final_score = forms.DecimalField(
-        label=_("Nilai (0-100)"),
+from .models import (
+    ChangeProject,
+    CoreValue,
+    Milestone,
+    ProjectDocument,
+    Stakeholder,
+    TeamMember,
+    Theme,
+)
+
+
+def score_field(label, required=True):
+    return forms.DecimalField(
+        label=label,
         min_value=Decimal("0"),
         max_value=Decimal("100"),
         max_digits=5,
         decimal_places=2,
         localize=True,
-        help_text=_("Dua angka di belakang koma, misalnya 85,50."),
+        required=required,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "text-end"}),
     )
+
+
+class ProjectForm(forms.ModelForm):
+    class Meta:
+        model = ChangeProject
+        fields = ["title", "theme", "problem", "innovation"]
+        widgets = {
+            "problem": forms.Textarea(attrs={"rows": 4}),
+            "innovation": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = self.instance.theme_id
+        self.fields["theme"].queryset = Theme.objects.filter(models_q_active_or(current)).order_by(
+            "name"
+        )
+
+
+def models_q_active_or(pk):
+    from django.db.models import Q
+
+    # A theme staff retired stays selectable for projects that already carry it.
+    return Q(active=True) | Q(pk=pk) if pk else Q(active=True)
+
+
+StakeholderFormSet = inlineformset_factory(
+    ChangeProject,
+    Stakeholder,
+    fields=["name", "kind", "role"],
+    extra=2,
+    can_delete=True,
+)
+TeamFormSet = inlineformset_factory(
+    ChangeProject,
+    TeamMember,
+    fields=["role", "name", "position"],
+    extra=2,
+    can_delete=True,
+)
+
+
+class MilestoneForm(forms.ModelForm):
+    value_codes = forms.MultipleChoiceField(
+        label=_("Nilai BerAKHLAK"),
+        choices=CoreValue.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Milestone
+        fields = ["term", "activity", "planned_start", "planned_end", "actual_end", "output",
+                  "evidence"]  # fmt: skip
+        widgets = {
+            "planned_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "planned_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "actual_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, with_values=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if with_values:
+            self.initial.setdefault("value_codes", self.instance.value_codes)
+        else:
+            del self.fields["value_codes"]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("planned_start"), cleaned.get("planned_end")
+        if start and end and end < start:
+            self.add_error("planned_end", _("Rencana selesai tidak boleh sebelum rencana mulai."))
+        return cleaned
+
+    def save(self, commit=True):
+        if "value_codes" in self.fields:
+            self.instance.values = ",".join(self.cleaned_data.get("value_codes") or [])
+        return super().save(commit)
+
+
+MilestoneFormSet = inlineformset_factory(
+    ChangeProject, Milestone, form=MilestoneForm, extra=2, can_delete=True
+)
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Jenis dokumen"), choices=ProjectDocument.Kind.choices)
+    file = forms.FileField(
+        label=_("Berkas"),
+        help_text=_("PDF, DOCX, PPTX, JPG, atau PNG."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.pptx,.jpg,.jpeg,.png"}),
+    )
+
+
+class StepForm(forms.Form):
+    action = forms.CharField(widget=forms.HiddenInput)
+    comment = forms.CharField(label=_("Catatan"), required=False, widget=forms.Textarea)
+
+
+class SheetForm(forms.Form):
+    """One score (0-100) and a comment per criterion of a rubric."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    reason = forms.CharField(
+        label=_("Alasan perubahan"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Wajib bila mengubah nilai yang sudah dikirim."),
+    )
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        for criterion in criteria:
+            self.fields[f"score_{criterion.pk}"] = score_field(
+                f"{criterion.name} ({criterion.weight}%)"
+            )
+            self.fields[f"comment_{criterion.pk}"] = forms.CharField(
+                label=_("Komentar"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+            )
+
+    def rows(self):
+        return [(c, self[f"score_{c.pk}"], self[f"comment_{c.pk}"]) for c in self.criteria]
+
+    def values(self):
+        return {
+            c.pk: (self.cleaned_data[f"score_{c.pk}"], self.cleaned_data[f"comment_{c.pk}"])
+            for c in self.criteria
+        }
+
+
+class ExaminersField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, user):
+        return user.get_full_name() or user.username
+
+
+class SeminarForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label=_("Waktu"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    room = forms.CharField(label=_("Ruang"), max_length=100)
+    examiners = ExaminersField(
+        label=_("Penguji"),
+        queryset=get_user_model().objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    group = forms.ModelChoiceField(
+        label=_("Seluruh kelompok"), queryset=None, required=False, empty_label=_("—")
+    )
+    enrolments = forms.ModelMultipleChoiceField(
+        label=_("Atau peserta tertentu"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, cohort, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["examiners"].queryset = (
+            get_user_model()
+            .objects.filter(groups__name=roles.WIDYAISWARA, is_active=True)
+            .order_by("first_name", "username")
+        )
+        self.fields["group"].queryset = cohort.groups.order_by("name")
+        self.fields["enrolments"].queryset = cohort.enrolments.select_related(
+            "participant"
+        ).order_by("participant__name")
+        self.fields["enrolments"].label_from_instance = lambda e: e.participant.name
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = list(cleaned.get("enrolments") or [])
+        group = cleaned.get("group")
+        if group is not None:
+            chosen += [e for e in group.enrolments.select_related("participant") if e not in chosen]
+        cleaned["chosen"] = chosen
+        return cleaned
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Alasan"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RoleWeightForm(forms.Form):
+    weight = forms.DecimalField(
+        label=_("Bobot penilai (%)"), min_value=0, max_value=100, decimal_places=2, localize=True
+    )
+
+
+class CriterionRowForm(forms.Form):
+    name = forms.CharField(label=_("Kriteria"), max_length=200)
+    description = forms.CharField(label=_("Penjelasan"), max_length=500, required=False)
+    weight = forms.DecimalField(
+        label=_("Bobot (%)"), min_value=0, max_value=100, decimal_places=2, localize=True
+    )
+
+
+CriterionFormSet = formset_factory(CriterionRowForm, extra=2, can_delete=True)
+ThemeFormSet = modelformset_factory(Theme, fields=["name", "active"], extra=3)

@@ -4,7 +4,9 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from cohorts.models import Certificate
 from participants.models import Enrolment
@@ -23,6 +25,12 @@ ERROR_CERTIFIED_PROGRAM = _(
     "dapat diubah lagi."
 )
 ERROR_CERTIFIED = _("Nilai %(name)s tidak dapat diubah: sertifikatnya sudah terbit (%(number)s).")
+ERROR_CONFLICT = _(
+    "Nilai berikut diubah orang lain setelah halaman ini Anda buka; tidak ada yang ditimpa. "
+    "Nilai terbaru: %(changes)s. Periksa lalu simpan lagi."
+)
+ERROR_REASON = _("Tuliskan alasan perubahan: nilai yang sudah tersimpan ikut diubah.")
+FIRST_SCORE = _("Nilai pertama")
 
 
 def components_of(program):
@@ -121,16 +129,25 @@ def enrolment_final_score(enrolment):
 
 
 @transaction.atomic
-def component_scores_record(*, cohort, values, recorded_by):
+def component_scores_record(*, cohort, values, recorded_by, loaded=None, reason=""):
     """Save entered component scores: `values` maps (enrolment id, component id) to a score or
-    None (cleared). Bulk queries whatever the cohort size."""
+    None (cleared); `loaded` maps the same keys to the value shown when the page was opened.
+    A value someone else changed since is refused, not overwritten; changing or clearing a
+    saved value needs a `reason`. Every change is kept in the score's history. Bulk queries
+    whatever the cohort size."""
+    from .closing import grades_open_check
+
+    grades_open_check(cohort)
+    loaded = loaded or {}
+    reason = (reason or "").strip()
     components = {c.pk: c for c in components_of(cohort.program) if c.source == "entered"}
     # The same row locks the certificate job takes before it reads the scores.
-    enrolments = set(
-        Enrolment.objects.select_for_update()
+    enrolments = {
+        e.pk: e
+        for e in Enrolment.objects.select_for_update()
         .filter(cohort=cohort, pk__in={enrolment_id for enrolment_id, _c in values})
-        .values_list("pk", flat=True)
-    )
+        .select_related("participant")
+    }
     existing = {
         (s.enrolment_id, s.component_id): s
         for s in ComponentScore.objects.filter(enrolment__cohort=cohort)
@@ -141,18 +158,24 @@ def component_scores_record(*, cohort, values, recorded_by):
             enrolment__cohort=cohort, status=Certificate.Status.VALID
         ).select_related("enrolment__participant")
     }
-    create, update, delete = [], [], []
+    create, update, delete, conflicts = [], [], [], []
     for (enrolment_id, component_id), value in values.items():
         if enrolment_id not in enrolments or component_id not in components:
             continue
         record = existing.get((enrolment_id, component_id))
         current = record.score if record else None
-        unchanged = (
-            value is None
-            and current is None
-            or (value is not None and current is not None and score_round(value) == current)
-        )
-        if enrolment_id in certified and not unchanged:
+        value = score_round(value) if value is not None else None
+        if value == current:
+            continue
+        key = (enrolment_id, component_id)
+        if key in loaded and loaded[key] != current:
+            conflicts.append(
+                f"{enrolments[enrolment_id].participant.name} — "
+                f"{components[component_id].name}: "
+                f"{'-' if current is None else formats.localize(current)}"
+            )
+            continue
+        if enrolment_id in certified:
             # A certificate states the score it was issued with.
             certificate = certified[enrolment_id]
             raise ValidationError(
@@ -162,11 +185,11 @@ def component_scores_record(*, cohort, values, recorded_by):
                     "number": certificate.number,
                 },
             )
+        if record is not None and not reason:
+            raise ValidationError(ERROR_REASON)
         if value is None:
-            if record:
-                delete.append(record.pk)
+            delete.append(record)
             continue
-        value = score_round(value)
         if not Decimal(0) <= value <= Decimal(100):
             raise ValidationError(ERROR_RANGE)
         if record is None:
@@ -178,10 +201,26 @@ def component_scores_record(*, cohort, values, recorded_by):
                     recorded_by=recorded_by,
                 )
             )
-        elif record.score != value:
+        else:
             record.score, record.recorded_by = value, recorded_by
             update.append(record)
-    ComponentScore.objects.filter(pk__in=delete).delete()
-    ComponentScore.objects.bulk_create(create)
-    ComponentScore.objects.bulk_update(update, ["score", "recorded_by"])
+    if conflicts:
+        raise ValidationError(ERROR_CONFLICT, params={"changes": "; ".join(conflicts)})
+    for record in delete:
+        # One by one so that each clearing is kept in the history with its reason.
+        record._history_user, record._change_reason = recorded_by, reason
+        record.delete()
+    bulk_create_with_history(
+        create,
+        ComponentScore,
+        default_user=recorded_by,
+        default_change_reason=str(FIRST_SCORE),
+    )
+    bulk_update_with_history(
+        update,
+        ComponentScore,
+        ["score", "recorded_by"],
+        default_user=recorded_by,
+        default_change_reason=reason,
+    )
     return len(create) + len(update) + len(delete)

@@ -5,7 +5,30 @@ from . import views
 app_name = "projects"
 
 urlpatterns = [
-    path("proyek/", views.my_projects, name="my_projects"),
-    path("proyek/<int:pk>/nilai/", views.score, name="score"),
+    path("proyek/", views.queue, name="queue"),
+    path("proyek/saya/", views.my_project, name="my_project"),
+    path("proyek/tema/", views.themes, name="themes"),
+    path("proyek/<int:pk>/", views.detail, name="detail"),
+    path("proyek/<int:pk>/ubah/", views.edit, name="edit"),
+    path("proyek/<int:pk>/langkah/", views.step, name="step"),
+    path("proyek/<int:pk>/dokumen/", views.upload, name="upload"),
+    path("proyek/<int:pk>/nilai/<slug:role>/", views.sheet, name="sheet"),
+    path("proyek/dokumen/<int:pk>/", views.document, name="document"),
+    path("seminar/", views.my_seminars, name="my_seminars"),
     path("angkatan/<int:cohort_pk>/nilai/", views.gradebook, name="gradebook"),
+    path("angkatan/<int:cohort_pk>/nilai/riwayat/", views.grades_history, name="grades_history"),
+    path(
+        "angkatan/<int:cohort_pk>/nilai/tutup/",
+        views.grades_closing,
+        {"action": "close"},
+        name="grades_close",
+    ),
+    path(
+        "angkatan/<int:cohort_pk>/nilai/buka/",
+        views.grades_closing,
+        {"action": "reopen"},
+        name="grades_reopen",
+    ),
+    path("angkatan/<int:cohort_pk>/seminar/", views.cohort_seminars, name="cohort_seminars"),
+    path("program/<slug:code>/rubrik/", views.rubrics, name="rubrics"),
 ]

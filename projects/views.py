@@ -2,73 +2,290 @@ import re
 from decimal import Decimal
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from cohorts.models import Cohort
 from cohorts.selectors import cohorts_of_widyaiswara
 from config.permissions import (
+    can_edit_programs,
     can_manage_cohorts,
-    can_score,
     ensure,
+    is_participant,
     is_widyaiswara,
     rule_required,
+    signed_in,
 )
+from curriculum.models import Program
 from participants.tables import table_response
 
-from .forms import ScoreForm
+from . import forms as f
+from .closing import grades_close, grades_reopen
+from .documents import document_upload
 from .gradebook import component_scores_record, gradebook_rows
-from .models import ChangeProject
-from .selectors import projects_coached_by
-from .services import score_record
+from .models import ChangeProject, GradesEvent, ProjectDocument, ScoreSheet, ScoringRole, State
+from .scoring import (
+    SCORING_STATES,
+    project_score_of,
+    rubrics_check,
+    rubrics_default,
+    rubrics_of,
+    rubrics_save,
+    rubrics_used,
+    sheet_save,
+)
+from .selectors import (
+    PROJECT_RELATED,
+    component_history,
+    criterion_history,
+    queue_of,
+    seminars_of_cohort,
+    seminars_of_examiner,
+)
+from .seminars import seminar_schedule
+from .workflow import (
+    ACTOR_LABELS,
+    PARTICIPANT,
+    approvals_pending,
+    project_roles,
+    step_take,
+    steps_open_to,
+)
 
 # A score as people type it: 85, 85,5 or 85.50 (no exponents, NaN or infinity).
 SCORE_TEXT = re.compile(r"\d{1,3}([.,]\d{1,2})?")
+SCORER_ROLES = (ScoringRole.COACH, ScoringRole.MENTOR, ScoringRole.EXAMINER)
 
 
-@rule_required(is_widyaiswara)
-def my_projects(request):
+def supervises(user):
+    return is_widyaiswara(user) or hasattr(user, "mentor")
+
+
+def _project(pk):
+    return get_object_or_404(ChangeProject.objects.select_related(*PROJECT_RELATED), pk=pk)
+
+
+@rule_required(supervises)
+def queue(request):
+    """What waits for a widyaiswara or a mentor."""
+    context = queue_of(request.user)
+    context["cohorts"] = cohorts_of_widyaiswara(request.user)
+    return render(request, "projects/queue.html", context)
+
+
+@rule_required(signed_in)
+def detail(request, pk):
+    project = _project(pk)
+    roles = project_roles(request.user, project)
+    ensure(roles)
+    sheets = list(
+        ScoreSheet.objects.filter(project=project, submitted_at__isnull=False)
+        .select_related("scorer")
+        .prefetch_related("scores__criterion")
+        .order_by("role", "pk")
+    )
+    scorer_links = [
+        (role, role.label)
+        for role in SCORER_ROLES
+        if role in roles and project.state in SCORING_STATES[role]
+    ]
+    may_see_history = roles - {PARTICIPANT}
+    context = {
+        "project": project,
+        "roles": roles,
+        "is_owner": PARTICIPANT in roles,
+        "steps": [
+            (step, f.StepForm(initial={"action": step.action}))
+            for step in steps_open_to(project, roles)
+        ],
+        "pending": [ACTOR_LABELS[r] for r in sorted(approvals_pending(project))]
+        if project.state == State.DESIGN_SUBMITTED
+        else [],
+        "stakeholders": project.stakeholders.all(),
+        "team": project.team.all(),
+        "milestones": project.milestones.all(),
+        "documents": project.documents.select_related("uploaded_by"),
+        "history_steps": project.steps.select_related("actor"),
+        "sheets": sheets,
+        "result": project_score_of(project),
+        "scorer_links": scorer_links,
+        "document_form": f.DocumentForm() if PARTICIPANT in roles else None,
+        "score_history": criterion_history(sheet__project=project) if may_see_history else None,
+        "with_values": _milestone_values(project),
+    }
+    return render(request, "projects/project_detail.html", context)
+
+
+@rule_required(signed_in)
+def step(request, pk):
+    project = _project(pk)
+    ensure(project_roles(request.user, project))
+    if request.method != "POST":
+        return redirect(project)
+    form = f.StepForm(request.POST)
+    if form.is_valid():
+        try:
+            project = step_take(
+                project=project,
+                user=request.user,
+                action=form.cleaned_data["action"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("Langkah tercatat. Tahap proyek: %(state)s.")
+                % {"state": project.get_state_display()},
+            )
+    return redirect("projects:detail", pk=pk)
+
+
+def _milestone_values(project):
+    # BerAKHLAK values are asked of Latsar actualization only.
+    return project.enrolment.cohort.program.project_label.lower().startswith("aktualisasi")
+
+
+@rule_required(is_participant)
+def edit(request, pk):
+    project = _project(pk)
+    ensure(PARTICIPANT in project_roles(request.user, project))
+    if not project.participant_may_edit:
+        messages.error(
+            request,
+            _("Proyek pada tahap “%(state)s” tidak dapat diubah oleh peserta.")
+            % {"state": project.get_state_display()},
+        )
+        return redirect(project)
+    data = request.POST if request.method == "POST" else None
+    with_values = _milestone_values(project)
+    form = f.ProjectForm(data, instance=project)
+    stakeholders = f.StakeholderFormSet(data, instance=project, prefix="stakeholders")
+    team = f.TeamFormSet(data, instance=project, prefix="team")
+    milestones = f.MilestoneFormSet(
+        data,
+        instance=project,
+        prefix="milestones",
+        form_kwargs={"with_values": with_values},
+    )
+    parts = [form, stakeholders, team, milestones]
+    if data is not None and all(part.is_valid() for part in parts):
+        with transaction.atomic():
+            locked = ChangeProject.objects.select_for_update().get(pk=project.pk)
+            if not locked.participant_may_edit:
+                raise PermissionDenied
+            for part in parts:
+                part.save()
+        messages.success(request, _("Proyek tersimpan."))
+        return redirect(project)
     return render(
         request,
-        "projects/my_projects.html",
+        "projects/project_form.html",
         {
-            "projects": projects_coached_by(request.user),
-            "cohorts": cohorts_of_widyaiswara(request.user),
+            "project": project,
+            "form": form,
+            "stakeholders": stakeholders,
+            "team": team,
+            "milestones": milestones,
         },
     )
 
 
-@rule_required(is_widyaiswara)
-def score(request, pk):
-    project = get_object_or_404(
-        ChangeProject.objects.select_related(
-            "enrolment__participant__agency", "enrolment__cohort__program"
-        ),
-        pk=pk,
+@rule_required(is_participant)
+def upload(request, pk):
+    project = _project(pk)
+    ensure(PARTICIPANT in project_roles(request.user, project))
+    if request.method != "POST":
+        return redirect(project)
+    form = f.DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            document = document_upload(
+                project=project,
+                kind=form.cleaned_data["kind"],
+                upload=form.cleaned_data["file"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("%(document)s tersimpan.") % {"document": document},
+            )
+    else:
+        messages.error(request, _("Pilih jenis dokumen dan berkasnya."))
+    return redirect(project)
+
+
+@rule_required(signed_in)
+def document(request, pk):
+    document = get_object_or_404(ProjectDocument, pk=pk)
+    project = _project(document.project_id)
+    ensure(project_roles(request.user, project))
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    name = f"{document.kind}-v{document.version}-{project.enrolment.participant.nip}"
+    return FileResponse(handle, as_attachment=True, filename=f"{name}.{document.extension}")
+
+
+@rule_required(supervises)
+def sheet(request, pk, role):
+    project = _project(pk)
+    if role not in ScoringRole.values:
+        raise Http404
+    ensure(role in project_roles(request.user, project))
+    rubric = rubrics_of(project.enrolment.cohort.program).get(role)
+    if rubric is None:
+        messages.error(request, _("Program ini belum memiliki rubrik untuk penilai ini."))
+        return redirect(project)
+    current = (
+        ScoreSheet.objects.filter(project=project, role=role, scorer=request.user)
+        .prefetch_related("scores")
+        .first()
     )
-    ensure(can_score(request.user, project))
-    form = ScoreForm(
-        request.POST or None,
-        initial={"title": project.title, "final_score": project.final_score},
-    )
+    initial = {"version": current.version if current else 0}
+    if current:
+        for score in current.scores.all():
+            initial[f"score_{score.criterion_id}"] = score.score
+            initial[f"comment_{score.criterion_id}"] = score.comment
+    form = f.SheetForm(request.POST or None, initial=initial, criteria=rubric.criteria_list)
     if request.method == "POST" and form.is_valid():
         try:
-            score_record(
+            sheet_save(
                 project=project,
-                grader=request.user,
-                score=form.cleaned_data["final_score"],
-                title=form.cleaned_data["title"],
+                role=role,
+                scorer=request.user,
+                values=form.values(),
+                version=form.cleaned_data["version"],
+                reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(
                 request,
-                _("Nilai %(name)s tersimpan.") % {"name": project.enrolment.participant.name},
+                _("Nilai %(role)s untuk %(name)s tersimpan.")
+                % {"role": ScoringRole(role).label, "name": project.enrolment.participant.name},
             )
-            return redirect("projects:my_projects")
-    return render(request, "projects/score_form.html", {"form": form, "project": project})
+            return redirect(project)
+    return render(
+        request,
+        "projects/sheet_form.html",
+        {
+            "form": form,
+            "project": project,
+            "rubric": rubric,
+            "role_label": ScoringRole(role).label,
+            "submitted": current is not None and current.submitted_at is not None,
+        },
+    )
 
 
 @rule_required(can_manage_cohorts)
@@ -77,19 +294,31 @@ def gradebook(request, cohort_pk):
     components, rows = gradebook_rows(cohort)
     entered = [c for c in components if c.source == "entered"]
     if request.method == "POST":
-        values, invalid = {}, []
+        values, loaded, invalid = {}, {}, []
         for row in rows:
             for component in entered:
-                key = f"score-{row['enrolment'].pk}-{component.pk}"
-                if key not in request.POST:
+                key = (row["enrolment"].pk, component.pk)
+                name = f"score-{key[0]}-{key[1]}"
+                if name not in request.POST:
                     continue  # not on the page that was sent: leave it as it is
-                raw = request.POST[key].strip()
-                if not raw:
-                    values[(row["enrolment"].pk, component.pk)] = None
-                elif SCORE_TEXT.fullmatch(raw):
-                    values[(row["enrolment"].pk, component.pk)] = Decimal(raw.replace(",", "."))
-                else:
+                parsed = []
+                for raw in (request.POST[name], request.POST.get(f"loaded-{key[0]}-{key[1]}")):
+                    if raw is None:
+                        parsed.append(False)  # an older page without the loaded value
+                        continue
+                    raw = raw.strip()
+                    if not raw:
+                        parsed.append(None)
+                    elif SCORE_TEXT.fullmatch(raw):
+                        parsed.append(Decimal(raw.replace(",", ".")))
+                    else:
+                        parsed.append(False)
+                if parsed[0] is False:
                     invalid.append(row["enrolment"].participant.name)
+                    continue
+                values[key] = parsed[0]
+                if parsed[1] is not False:
+                    loaded[key] = parsed[1]
         if invalid:
             messages.error(
                 request,
@@ -98,7 +327,11 @@ def gradebook(request, cohort_pk):
         else:
             try:
                 changed = component_scores_record(
-                    cohort=cohort, values=values, recorded_by=request.user
+                    cohort=cohort,
+                    values=values,
+                    loaded=loaded,
+                    recorded_by=request.user,
+                    reason=request.POST.get("reason", ""),
                 )
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
@@ -107,7 +340,7 @@ def gradebook(request, cohort_pk):
                 return redirect("projects:gradebook", cohort_pk=cohort.pk)
     if request.GET.get("format") == "xlsx":
         header = ["NIP", "Nama", *[f"{c.name} ({c.weight}%)" for c in components],
-                  "Nilai akhir", "Predikat"]  # fmt: skip
+                  "Nilai akhir", "Predikat", "Lulus"]  # fmt: skip
         table = [
             [
                 row["enrolment"].participant.nip_display,
@@ -120,6 +353,9 @@ def gradebook(request, cohort_pk):
                 ],
                 row["final"].score,
                 str(row["final"].predicate or ""),
+                ""
+                if row["final"].score is None
+                else (_("Lulus") if row["final"].passes else _("Tidak lulus")),
             ]
             for row in rows
         ]
@@ -129,5 +365,152 @@ def gradebook(request, cohort_pk):
     return render(
         request,
         "projects/gradebook.html",
-        {"cohort": cohort, "components": components, "rows": rows},
+        {
+            "cohort": cohort,
+            "components": components,
+            "rows": rows,
+            "closed": cohort.grades_closed_at is not None,
+            "reopen_form": f.ReasonForm(),
+        },
     )
+
+
+@rule_required(can_manage_cohorts)
+def grades_closing(request, cohort_pk, action):
+    cohort = get_object_or_404(Cohort, pk=cohort_pk)
+    if request.method == "POST":
+        try:
+            if action == "close":
+                grades_close(cohort=cohort, actor=request.user)
+                messages.success(
+                    request, _("Nilai ditutup; hasil kelulusan tercatat pada setiap peserta.")
+                )
+            else:
+                grades_reopen(
+                    cohort=cohort, actor=request.user, reason=request.POST.get("reason", "")
+                )
+                messages.success(request, _("Nilai dibuka kembali."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    return redirect("projects:gradebook", cohort_pk=cohort.pk)
+
+
+@rule_required(can_manage_cohorts)
+def grades_history(request, cohort_pk):
+    cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=cohort_pk)
+    return render(
+        request,
+        "projects/grades_history.html",
+        {
+            "cohort": cohort,
+            "criteria": criterion_history(sheet__project__enrolment__cohort=cohort),
+            "components": component_history(enrolment__cohort=cohort),
+            "events": GradesEvent.objects.filter(cohort=cohort).select_related("actor"),
+        },
+    )
+
+
+@rule_required(can_manage_cohorts)
+def cohort_seminars(request, cohort_pk):
+    cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=cohort_pk)
+    form = f.SeminarForm(request.POST or None, cohort=cohort)
+    if request.method == "POST" and form.is_valid():
+        try:
+            seminar_schedule(
+                cohort=cohort,
+                starts_at=form.cleaned_data["starts_at"],
+                room=form.cleaned_data["room"],
+                examiners=form.cleaned_data["examiners"],
+                enrolments=form.cleaned_data["chosen"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Seminar dijadwalkan."))
+            return redirect("projects:cohort_seminars", cohort_pk=cohort.pk)
+    return render(
+        request,
+        "projects/cohort_seminars.html",
+        {"cohort": cohort, "seminars": seminars_of_cohort(cohort), "form": form},
+    )
+
+
+@rule_required(is_widyaiswara)
+def my_seminars(request):
+    return render(
+        request,
+        "projects/my_seminars.html",
+        {"seminars": seminars_of_examiner(request.user)},
+    )
+
+
+@rule_required(is_participant)
+def my_project(request):
+    """The participant's current project (of their latest cohort)."""
+    project = (
+        ChangeProject.objects.filter(enrolment__participant__user=request.user)
+        .order_by("-enrolment__cohort__start_date")
+        .first()
+    )
+    if project is None:
+        raise Http404
+    return redirect(project)
+
+
+@rule_required(can_edit_programs)
+def rubrics(request, code):
+    program = get_object_or_404(Program, code=code)
+    rubrics_default(program)
+    current = rubrics_of(program)
+    used = rubrics_used(program)
+    data = request.POST if request.method == "POST" and not used else None
+    sections = []
+    for role in SCORER_ROLES:
+        rubric = current.get(role)
+        weight_form = f.RoleWeightForm(
+            data, prefix=f"w-{role}", initial={"weight": rubric.weight if rubric else 0}
+        )
+        criteria = f.CriterionFormSet(
+            data,
+            prefix=f"c-{role}",
+            initial=[
+                {"name": c.name, "description": c.description, "weight": c.weight}
+                for c in (rubric.criteria_list if rubric else [])
+            ],
+        )
+        sections.append((role, role.label, weight_form, criteria))
+    error = None
+    if data is not None and all(w.is_valid() and c.is_valid() for _r, _l, w, c in sections):
+        role_weights = {role: w.cleaned_data["weight"] for role, _l, w, _c in sections}
+        rows = {
+            role: [
+                (row["name"], row["description"], row["weight"])
+                for row in c.cleaned_data
+                if row and not row.get("DELETE")
+            ]
+            for role, _l, _w, c in sections
+        }
+        try:
+            rubrics_check(role_weights, {r: [w for *_x, w in v] for r, v in rows.items()})
+            rubrics_save(program=program, role_weights=role_weights, criteria=rows)
+        except ValidationError as invalid:
+            error = " ".join(invalid.messages)
+        else:
+            messages.success(request, _("Rubrik tersimpan."))
+            return redirect("projects:rubrics", code=program.code)
+    return render(
+        request,
+        "projects/rubrics_form.html",
+        {"program": program, "sections": sections, "used": used, "error": error},
+    )
+
+
+@rule_required(can_edit_programs)
+def themes(request):
+    formset = f.ThemeFormSet(request.POST or None, prefix="themes")
+    if request.method == "POST" and formset.is_valid():
+        formset.save()
+        messages.success(request, _("Daftar tema tersimpan."))
+        return redirect("projects:themes")
+    return render(request, "projects/themes_form.html", {"formset": formset})

@@ -2,6 +2,7 @@
 through the same service staff use, enrolments get their change project."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
@@ -185,3 +186,40 @@ def draft_version(**kwargs):
     ProgramVersion.objects.filter(pk=version.pk).update(published_at=None)
     version.refresh_from_db()
     return version
+
+
+def coach_only_rubrics(program):
+    """Rubrics where the coach's single criterion is the whole project score."""
+    from projects.models import Rubric
+    from projects.scoring import COACH, EXAMINER, MENTOR, rubrics_save
+
+    if not Rubric.objects.filter(program=program).exists():
+        rubrics_save(
+            program=program,
+            role_weights={COACH: Decimal(100), MENTOR: Decimal(0), EXAMINER: Decimal(0)},
+            criteria={COACH: [("Proyek perubahan", "", Decimal(100))]},
+        )
+
+
+def project_scored(enrolment, score, *, reason="Koreksi nilai"):
+    """Give the enrolment's project `score` as its coach, on a program whose rubric is the
+    coach's alone. The report counts as submitted (set directly: the workflow has its own
+    tests)."""
+    from projects.models import ChangeProject, ScoreSheet, State
+    from projects.scoring import COACH, rubrics_of, sheet_save
+
+    program = enrolment.cohort.program
+    coach_only_rubrics(program)
+    project = ChangeProject.objects.get(enrolment=enrolment)
+    if project.state in (State.DRAFT, State.DESIGN_SUBMITTED, State.REVISION, State.IMPLEMENTATION):
+        ChangeProject.objects.filter(pk=project.pk).update(state=State.REPORT_SUBMITTED)
+    criteria = rubrics_of(program)[COACH].criteria_list
+    sheet = ScoreSheet.objects.filter(project=project, role=COACH).first()
+    return sheet_save(
+        project=project,
+        role=COACH,
+        scorer=enrolment.coach,
+        values={c.pk: (Decimal(score), "") for c in criteria},
+        version=sheet.version if sheet else 0,
+        reason=reason,
+    )

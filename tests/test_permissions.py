@@ -9,9 +9,16 @@ from cohorts.certificates import certificates_issue
 from cohorts.models import Certificate, CertificateBatch
 from config import roles
 from participants.services import participant_account_ensure
-from projects.services import score_record
 
-from .factories import PASSWORD, CohortFactory, UserFactory, enrol, staff_user, widyaiswara_user
+from .factories import (
+    PASSWORD,
+    CohortFactory,
+    UserFactory,
+    enrol,
+    project_scored,
+    staff_user,
+    widyaiswara_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +29,7 @@ def world():
     coach = widyaiswara_user(username="coach")
     mine, other = enrol(cohort, coach=coach), enrol(cohort, coach=coach)
     for enrolment in (mine, other):
-        score_record(project=enrolment.project, grader=coach, score=Decimal("85"))
+        project_scored(enrolment, Decimal("85"))
     batch = CertificateBatch.objects.create(cohort=cohort)
     certificates_issue(batch_id=batch.pk)
     unscored = enrol(cohort, coach=coach)
@@ -120,31 +127,51 @@ def test_administrators_see_the_documents_page(client, world):
     assert str(world["cohort"]) in response.content.decode()
 
 
+def _sheet_post(criteria, score, version=0, reason=""):
+    data = {"version": str(version), "reason": reason}
+    for criterion in criteria:
+        data[f"score_{criterion.pk}"] = score
+        data[f"comment_{criterion.pk}"] = ""
+    return data
+
+
 def test_a_widyaiswara_scores_only_the_participants_they_coach(client, world):
+    from projects.models import ChangeProject, State
+    from projects.scoring import COACH, rubrics_of
+
     project = world["unscored"].project
+    ChangeProject.objects.filter(pk=project.pk).update(state=State.REPORT_SUBMITTED)
+    criteria = rubrics_of(world["cohort"].program)[COACH].criteria_list
+    url = reverse("projects:sheet", args=[project.pk, COACH])
     stranger = widyaiswara_user(username="stranger")
     client.force_login(stranger)
-    url = reverse("projects:score", args=[project.pk])
     assert client.get(url).status_code == 403
-    assert client.post(url, {"final_score": "10"}).status_code == 403
+    assert client.post(url, _sheet_post(criteria, "10")).status_code == 403
+    assert client.get(reverse("projects:detail", args=[project.pk])).status_code == 403
     project.refresh_from_db()
     assert project.final_score is None
 
     client.force_login(world["coach"])
-    assert client.post(url, {"final_score": "88,25", "title": "Layanan"}).status_code == 302
+    assert client.post(url, _sheet_post(criteria, "88,25")).status_code == 302
     project.refresh_from_db()
     assert project.final_score == Decimal("88.25")
 
 
 def test_a_certified_score_cannot_be_changed(client, world):
+    from projects.models import ScoreSheet
+    from projects.scoring import COACH, rubrics_of
+
     client.force_login(world["coach"])
-    url = reverse("projects:score", args=[world["mine"].project.pk])
-    response = client.post(url, {"final_score": "10"})
+    project = world["mine"].project
+    criteria = rubrics_of(world["cohort"].program)[COACH].criteria_list
+    sheet = ScoreSheet.objects.get(project=project, role=COACH)
+    url = reverse("projects:sheet", args=[project.pk, COACH])
+    response = client.post(url, _sheet_post(criteria, "10", sheet.version, "Koreksi"))
     assert response.status_code == 200
     number = Certificate.objects.get(enrolment=world["mine"]).number
     assert f"sertifikat peserta ini sudah terbit ({number})" in response.content.decode()
-    world["mine"].project.refresh_from_db()
-    assert world["mine"].project.final_score == Decimal("85")
+    project.refresh_from_db()
+    assert project.final_score == Decimal("85")
 
 
 def test_a_participant_downloads_their_own_certificate_and_no_one_elses(client, world):
@@ -171,7 +198,7 @@ def test_staff_cannot_open_the_participant_home(client, world):
     [
         (roles.STAFF, "cohorts:cohort_list"),
         (roles.ADMINISTRATOR, "cohorts:documents"),
-        (roles.WIDYAISWARA, "projects:my_projects"),
+        (roles.WIDYAISWARA, "projects:queue"),
     ],
 )
 def test_each_role_lands_on_its_own_home_after_login(client, role, landing):

@@ -52,7 +52,7 @@ def test_widyaiswara_list_queries_do_not_grow(client, django_assert_max_num_quer
     for _ in range(size):
         enrol(cohort, coach=coach)
     client.force_login(coach)
-    # the coached projects in one join, the cohorts they coach in
-    with django_assert_max_num_queries(PER_REQUEST + 2):
-        response = client.get(reverse("projects:my_projects"))
+    # supervised projects, examined projects, seminars, the cohorts they coach in
+    with django_assert_max_num_queries(PER_REQUEST + 4):
+        response = client.get(reverse("projects:queue"))
     assert response.content.decode().count("Peserta Uji") == size

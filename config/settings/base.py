@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",  # Bootstrap 5 CSS and JS served locally (django-bootstrap-static)
+    "simple_history",
     "curriculum",
     "cohorts",
     "participants",
@@ -106,6 +107,8 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=str(VAR_DIR / "staticfiles"))
 Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
+# The largest change-project document a participant may upload.
+PROJECT_UPLOAD_MAX_MB = env.int("PROJECT_UPLOAD_MAX_MB", default=10)
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

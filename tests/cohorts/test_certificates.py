@@ -15,9 +15,8 @@ from cohorts.certificates import (
 )
 from cohorts.models import Certificate, CertificateBatch
 from participants.models import Enrolment
-from projects.services import score_record
 
-from ..factories import CohortFactory, enrol, staff_user, widyaiswara_user
+from ..factories import CohortFactory, enrol, project_scored, staff_user, widyaiswara_user
 from ..pdf_tools import certificate_pdf_read, pdf_first_page_png
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +30,7 @@ def cohort_with_scores():
     for score in ["91.50", "75.00", "70.01", "70.00", None]:
         enrolment = enrol(cohort, coach=coach)
         if score:
-            score_record(project=enrolment.project, grader=coach, score=Decimal(score))
+            project_scored(enrolment, Decimal(score))
     return cohort
 
 
@@ -58,7 +57,7 @@ def test_running_again_keeps_numbers_and_verification_ids(cohort_with_scores):
 
     # A participant scored later joins the next batch with the next number.
     late = Enrolment.objects.get(cohort=cohort_with_scores, project__final_score__isnull=True)
-    score_record(project=late.project, grader=late.coach, score=Decimal("88"))
+    project_scored(late, Decimal("88"))
     second = CertificateBatch.objects.create(cohort=cohort_with_scores)
     certificates_issue(batch_id=second.pk)
     certificates_issue(batch_id=second.pk)  # a retry of the same job

@@ -8,10 +8,9 @@ import pytest
 
 from cohorts.certificates import certificate_batch_start
 from cohorts.models import Certificate, CertificateBatch
-from projects.services import score_record
 
 from ..conftest import wait_for
-from ..factories import CohortFactory, enrol, staff_user, widyaiswara_user
+from ..factories import CohortFactory, enrol, project_scored, staff_user, widyaiswara_user
 from ..pdf_tools import certificate_pdf_read
 
 pytestmark = pytest.mark.worker
@@ -22,7 +21,7 @@ def test_worker_issues_one_verifiable_pdf_per_passing_participant(celery_worker,
     coach = widyaiswara_user()
     for score in ["95", "82.5", "71", "64"]:
         enrolment = enrol(cohort, coach=coach)
-        score_record(project=enrolment.project, grader=coach, score=Decimal(score))
+        project_scored(enrolment, Decimal(score))
 
     batch = certificate_batch_start(cohort=cohort, requested_by=staff_user())
 

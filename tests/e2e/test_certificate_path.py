@@ -10,12 +10,14 @@ from playwright.sync_api import expect
 
 from cohorts.models import Certificate
 from participants.models import Participant
+from projects.models import ChangeProject, State
 
 from ..factories import (
     PASSWORD,
     AgencyFactory,
     ProgramFactory,
     TrainingAgencyFactory,
+    coach_only_rubrics,
     staff_user,
     widyaiswara_user,
 )
@@ -56,7 +58,7 @@ def enrol(page, *, nip, name, agency, coach, again):
 
 
 def test_cohort_to_verified_certificate(page, browser, live_server, celery_worker, tmp_path):
-    ProgramFactory()
+    coach_only_rubrics(ProgramFactory())
     organiser = TrainingAgencyFactory(name="BPSDMD Provinsi Banten", code="bpsdmd-banten")
     agency = AgencyFactory(name="Dinas Kesehatan Kota Tangerang")
     staff = staff_user(username="staf")
@@ -90,18 +92,21 @@ def test_cohort_to_verified_certificate(page, browser, live_server, celery_worke
     page.screenshot(path=tmp_path / "1-cohort.png", full_page=True)
     log_out(page)
 
+    # Both reports are in (the workflow before it has its own browser test).
+    ChangeProject.objects.update(state=State.REPORT_SUBMITTED)
+
     # Widyaiswara: one project passes, one does not.
     log_in(page, url, coach.username)
-    expect(page.get_by_role("heading", name="Proyek bimbingan saya")).to_be_visible()
-    for name, title, score in [
-        ("Ahmad Suryani, S.H.", "Layanan antrean daring puskesmas", "88,50"),
-        ("Dewi Lestari, S.Kom.", "Arsip digital", "65"),
-    ]:
-        page.locator("#projects tr", has_text=name).get_by_role("link", name="Beri nilai").click()
-        page.get_by_label("Judul proyek perubahan").fill(title)
-        page.get_by_label("Nilai (0-100)").fill(score)
-        page.get_by_role("button", name="Simpan nilai").click()
-        expect(page.get_by_text(f"Nilai {name} tersimpan.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Antrean saya")).to_be_visible()
+    for name, score in [("Ahmad Suryani, S.H.", "88,50"), ("Dewi Lestari, S.Kom.", "65")]:
+        page.locator("#queue-reports tr", has_text=name).get_by_role(
+            "link", name="Baca dan nilai"
+        ).click()
+        page.get_by_role("link", name="Isi nilai Coach").click()
+        page.get_by_label("Proyek perubahan (100").fill(score)
+        page.get_by_role("button", name="Kirim nilai").click()
+        expect(page.get_by_text(f"Nilai Coach untuk {name} tersimpan.")).to_be_visible()
+        page.get_by_role("link", name="Antrean saya").first.click()
     expect(
         page.locator("#projects tr", has_text="Ahmad Suryani").get_by_text("Memuaskan")
     ).to_be_visible()

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from participants.groups import groups_propose
 from participants.models import StudyGroup
-from projects.models import ChangeProject
+from projects.models import ChangeProject, Theme
 
 from ..factories import AgencyFactory, CohortFactory, ParticipantFactory, enrol, staff_user
 
@@ -21,13 +21,14 @@ def cohort_with(themes_and_agencies):
     for theme, agency in themes_and_agencies:
         agencies.setdefault(agency, AgencyFactory(name=agency))
         enrolment = enrol(cohort, ParticipantFactory(agency=agencies[agency]))
+        theme = Theme.objects.get_or_create(name=theme)[0] if theme else None
         ChangeProject.objects.filter(enrolment=enrolment).update(theme=theme)
     return cohort
 
 
 def members(cohort):
     return {
-        group.name: list(group.enrolments.select_related("participant__agency", "project"))
+        group.name: list(group.enrolments.select_related("participant__agency", "project__theme"))
         for group in StudyGroup.objects.filter(cohort=cohort)
     }
 
@@ -44,7 +45,7 @@ def test_groups_are_balanced_and_themes_stay_together():
     homes = {}
     for name, group in groups.items():
         for enrolment in group:
-            homes.setdefault(enrolment.project.theme, set()).add(name)
+            homes.setdefault(enrolment.project.theme.name, set()).add(name)
     # Five stunting projects cannot fit one group of four; the other themes stay whole.
     assert len(homes["Stunting"]) == 2
     assert len(homes["Pengendalian inflasi"]) == 1

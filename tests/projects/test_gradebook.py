@@ -12,9 +12,8 @@ from cohorts.models import Certificate, CertificateBatch
 from projects.gradebook import component_scores_record, components_check
 from projects.grading import final_score_of
 from projects.models import ScoreComponent
-from projects.services import score_record
 
-from ..factories import CohortFactory, enrol, staff_user, widyaiswara_user
+from ..factories import CohortFactory, enrol, project_scored, staff_user, widyaiswara_user
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +79,7 @@ def graded():
     coach = widyaiswara_user()
     first, second = enrol(cohort, coach=coach), enrol(cohort, coach=coach)
     for enrolment in (first, second):
-        score_record(project=enrolment.project, grader=coach, score=Decimal("80"))
+        project_scored(enrolment, Decimal("80"))
     return cohort, attitude, academic, first, second
 
 
@@ -190,7 +189,10 @@ def test_a_score_lowered_during_a_batch_gets_no_certificate(graded):
     )
     [stale] = [e for e in enrolments_passing(cohort) if e.pk == first.pk]
     component_scores_record(
-        cohort=cohort, values={(first.pk, attitude.pk): Decimal("0")}, recorded_by=None
+        cohort=cohort,
+        values={(first.pk, attitude.pk): Decimal("0")},
+        recorded_by=None,
+        reason="Salah ketik",
     )  # 0.2*0 + 0.2*90 + 0.6*80 = 66.00 now
     stale.cohort = cohort
     assert certificate_ensure(enrolment=stale) is None

@@ -1,0 +1,93 @@
+"""Project uploads: only PDF, DOCX, PPTX, JPG and PNG, recognised by their content."""
+
+import zipfile
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext_lazy as _
+
+from .models import ChangeProject, ProjectDocument
+
+ERROR_TYPE = _(
+    "Berkas “%(name)s” bukan PDF, DOCX, PPTX, JPG, atau PNG (isinya diperiksa, bukan namanya)."
+)
+ERROR_SIZE = _("Berkas “%(name)s” berukuran %(size)s MB; batasnya %(limit)s MB.")
+ERROR_EMPTY = _("Berkas “%(name)s” kosong.")
+ERROR_LOCKED = _("Proyek pada tahap “%(state)s” tidak dapat diubah oleh peserta.")
+
+# Office files are ZIP archives; the part that makes them a document or a presentation.
+OFFICE_PARTS = {"docx": "word/document.xml", "pptx": "ppt/presentation.xml"}
+IMAGE_AND_PDF = {"pdf", "jpg", "png"}
+
+
+def max_upload_bytes():
+    return settings.PROJECT_UPLOAD_MAX_MB * 1024 * 1024
+
+
+def document_kind_of(upload):
+    """The real type of an uploaded file ("pdf", "docx", "pptx", "jpg" or "png"), or None."""
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    guess = filetype.guess(head)
+    if guess and guess.extension in IMAGE_AND_PDF:
+        return guess.extension
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(upload) as archive:
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, OSError):
+            return None
+        finally:
+            upload.seek(0)
+        for extension, part in OFFICE_PARTS.items():
+            if part in names and "[Content_Types].xml" in names:
+                return extension
+    return None
+
+
+def document_check(upload):
+    """The file's extension by content; raises ValidationError for an empty, oversized or
+    unaccepted file."""
+    name = upload.name
+    if upload.size == 0:
+        raise ValidationError(ERROR_EMPTY, params={"name": name})
+    if upload.size > max_upload_bytes():
+        raise ValidationError(
+            ERROR_SIZE,
+            params={
+                "name": name,
+                "size": f"{upload.size / 1024 / 1024:.1f}".replace(".", ","),
+                "limit": settings.PROJECT_UPLOAD_MAX_MB,
+            },
+        )
+    extension = document_kind_of(upload)
+    if extension is None:
+        raise ValidationError(ERROR_TYPE, params={"name": name})
+    return extension
+
+
+@transaction.atomic
+def document_upload(*, project, kind, upload, user):
+    """Keep an upload as the next version of its kind; earlier versions stay."""
+    project = ChangeProject.objects.select_for_update().get(pk=project.pk)
+    if not project.participant_may_edit:
+        raise ValidationError(ERROR_LOCKED, params={"state": project.get_state_display()})
+    extension = document_check(upload)
+    last = project.documents.filter(kind=kind).aggregate(last=Max("version"))["last"] or 0
+    document = ProjectDocument(
+        project=project,
+        kind=kind,
+        version=last + 1,
+        original_name=upload.name[:255],
+        extension=extension,
+        size=upload.size,
+        uploaded_by=user,
+    )
+    # The stored name comes from the content type, never from the uploaded name.
+    document.file.save(f"{kind}-v{last + 1}.{extension}", upload, save=False)
+    document.save()
+    return document

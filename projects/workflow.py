@@ -1,0 +1,250 @@
+"""The life of a change project, step by step, and who may take each step.
+
+draft → design submitted → (approved by coach and mentor) implementation, or revision →
+report submitted → seminar scheduled → examined → final.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from config.permissions import can_manage_cohorts
+
+from .models import ChangeProject, ProjectDocument, ProjectStep, ScoreSheet, Seminar, State
+
+PARTICIPANT, COACH, MENTOR, EXAMINER, STAFF = (
+    "participant",
+    "coach",
+    "mentor",
+    "examiner",
+    "staff",
+)
+ACTOR_LABELS = {
+    PARTICIPANT: _("peserta pemilik proyek"),
+    COACH: _("coach peserta"),
+    MENTOR: _("mentor peserta"),
+    EXAMINER: _("penguji seminar peserta"),
+    STAFF: _("staf penyelenggara"),
+}
+
+ERROR_STATE = _("Langkah “%(step)s” tidak dapat diambil: proyek sedang pada tahap “%(state)s”.")
+ERROR_ACTOR = _("Langkah “%(step)s” hanya dapat diambil oleh %(actors)s.")
+ERROR_COMMENT = _("Tuliskan catatan untuk langkah “%(step)s”.")
+ERROR_INCOMPLETE = _("Rancangan belum lengkap: isi %(missing)s.")
+ERROR_NO_REPORT = _("Unggah laporan aktualisasi terlebih dahulu.")
+ERROR_ALREADY_APPROVED = _("Anda sudah menyetujui rancangan ini.")
+ERROR_EXAMINER_SHEET = _("Kirim nilai penguji Anda terlebih dahulu.")
+ERROR_NO_SCORE = _("Nilai proyek belum lengkap: %(missing)s.")
+ERROR_UNKNOWN = _("Langkah tidak dikenal.")
+
+
+@dataclass(frozen=True)
+class Step:
+    action: str
+    label: str
+    sources: tuple
+    target: str
+    actors: frozenset
+    comment_required: bool = False
+    button: str = "btn-primary"
+
+
+STEPS = {
+    step.action: step
+    for step in [
+        Step(
+            "submit_design",
+            _("Ajukan rancangan"),
+            (State.DRAFT, State.REVISION),
+            State.DESIGN_SUBMITTED,
+            frozenset({PARTICIPANT}),
+        ),
+        Step(
+            "approve_design",
+            _("Setujui rancangan"),
+            (State.DESIGN_SUBMITTED,),
+            State.IMPLEMENTATION,
+            frozenset({COACH, MENTOR}),
+            button="btn-success",
+        ),
+        Step(
+            "request_revision",
+            _("Minta revisi"),
+            (State.DESIGN_SUBMITTED,),
+            State.REVISION,
+            frozenset({COACH, MENTOR}),
+            comment_required=True,
+            button="btn-outline-danger",
+        ),
+        Step(
+            "submit_report",
+            _("Ajukan laporan"),
+            (State.IMPLEMENTATION,),
+            State.REPORT_SUBMITTED,
+            frozenset({PARTICIPANT}),
+        ),
+        Step(
+            "return_report",
+            _("Kembalikan laporan"),
+            (State.REPORT_SUBMITTED,),
+            State.IMPLEMENTATION,
+            frozenset({COACH}),
+            comment_required=True,
+            button="btn-outline-danger",
+        ),
+        Step(
+            "mark_examined",
+            _("Tandai sudah diuji"),
+            (State.SEMINAR_SCHEDULED,),
+            State.EXAMINED,
+            frozenset({EXAMINER}),
+        ),
+        Step(
+            "finalize",
+            _("Tetapkan final"),
+            (State.EXAMINED,),
+            State.FINAL,
+            frozenset({STAFF}),
+            button="btn-success",
+        ),
+    ]
+}
+# Taken by seminar_schedule, never from a button.
+SCHEDULE_SEMINAR = Step(
+    "schedule_seminar",
+    _("Jadwalkan seminar"),
+    (State.REPORT_SUBMITTED,),
+    State.SEMINAR_SCHEDULED,
+    frozenset({STAFF}),
+)
+
+
+def project_roles(user, project):
+    """What `user` is to this project: participant, coach, mentor, examiner and/or staff."""
+    if not user.is_authenticated:
+        return frozenset()
+    enrolment = project.enrolment
+    roles = set()
+    if enrolment.participant.user_id == user.pk:
+        roles.add(PARTICIPANT)
+    if enrolment.coach_id == user.pk:
+        roles.add(COACH)
+    if enrolment.mentor_id and enrolment.mentor.user_id == user.pk:
+        roles.add(MENTOR)
+    if Seminar.objects.filter(enrolments=enrolment, examiners=user).exists():
+        roles.add(EXAMINER)
+    if can_manage_cohorts(user):
+        roles.add(STAFF)
+    return frozenset(roles)
+
+
+def steps_open_to(project, roles):
+    """The steps these roles could take at the project's current stage (for its buttons)."""
+    return [
+        step for step in STEPS.values() if project.state in step.sources and step.actors & roles
+    ]
+
+
+def approvals_pending(project):
+    """Who still has to approve the submitted design: the coach and, if assigned, the mentor."""
+    enrolment = project.enrolment
+    needed = {COACH} if enrolment.coach_id else set()
+    if enrolment.mentor_id:
+        needed.add(MENTOR)
+    last_submit = project.steps.filter(action="submit_design").order_by("-pk").first()
+    given = project.steps.filter(
+        action="approve_design", pk__gt=last_submit.pk if last_submit else 0
+    ).values_list("actor_role", flat=True)
+    return needed - set(given)
+
+
+def _precondition(project, step, role, user):
+    if step.action == "submit_design":
+        missing = [
+            str(label)
+            for label, value in [
+                (_("judul"), project.title),
+                (_("tema"), project.theme_id),
+                (_("masalah"), project.problem),
+                (_("gagasan inovasi"), project.innovation),
+                (_("tonggak"), project.milestones.exists()),
+            ]
+            if not value
+        ]
+        if missing:
+            raise ValidationError(ERROR_INCOMPLETE, params={"missing": ", ".join(missing)})
+    elif step.action == "approve_design":
+        if role not in approvals_pending(project):
+            raise ValidationError(ERROR_ALREADY_APPROVED)
+    elif step.action == "submit_report":
+        if not project.documents.filter(kind=ProjectDocument.Kind.REPORT).exists():
+            raise ValidationError(ERROR_NO_REPORT)
+    elif step.action == "mark_examined":
+        submitted = ScoreSheet.objects.filter(
+            project=project, role=EXAMINER, scorer=user, submitted_at__isnull=False
+        )
+        if not submitted.exists():
+            raise ValidationError(ERROR_EXAMINER_SHEET)
+    elif step.action == "finalize":
+        from .closing import grades_open_check
+        from .scoring import project_score_of
+
+        grades_open_check(project.enrolment.cohort)
+        result = project_score_of(project)
+        if result.score is None:
+            raise ValidationError(ERROR_NO_SCORE, params={"missing": ", ".join(result.missing)})
+
+
+def _actor_role(step, roles):
+    # A coach who is also the examiner approves as coach: the first matching role counts.
+    for role in (PARTICIPANT, COACH, MENTOR, EXAMINER, STAFF):
+        if role in roles and role in step.actors:
+            return role
+    return None
+
+
+def step_record(project, step, *, actor, role, comment="", target=None):
+    ProjectStep.objects.create(
+        project=project,
+        action=step.action,
+        from_state=project.state,
+        to_state=target or step.target,
+        actor=actor,
+        actor_role=role,
+        comment=comment,
+    )
+    if (target or step.target) != project.state:
+        project.state = target or step.target
+        project.save(update_fields=["state"])
+
+
+@transaction.atomic
+def step_take(*, project, user, action, comment=""):
+    """Take a workflow step as `user`, or raise ValidationError saying why it is refused."""
+    step = STEPS.get(action)
+    if step is None:
+        raise ValidationError(ERROR_UNKNOWN)
+    project = (
+        ChangeProject.objects.select_for_update()
+        .select_related("enrolment__participant", "enrolment__mentor", "enrolment__cohort")
+        .get(pk=project.pk)
+    )
+    if project.state not in step.sources:
+        raise ValidationError(
+            ERROR_STATE, params={"step": step.label, "state": project.get_state_display()}
+        )
+    role = _actor_role(step, project_roles(user, project))
+    if role is None:
+        actors = str(_(" atau ")).join(str(ACTOR_LABELS[a]) for a in sorted(step.actors))
+        raise ValidationError(ERROR_ACTOR, params={"step": step.label, "actors": actors})
+    comment = (comment or "").strip()
+    if step.comment_required and not comment:
+        raise ValidationError(ERROR_COMMENT, params={"step": step.label})
+    _precondition(project, step, role, user)
+    target = step.target
+    if step.action == "approve_design" and approvals_pending(project) - {role}:
+        target = project.state  # approved by one; the design waits for the other
+    step_record(project, step, actor=user, role=role, comment=comment, target=target)
+    return project
