@@ -193,7 +193,7 @@ def coach_only_rubrics(program):
     from projects.models import Rubric
     from projects.scoring import COACH, EXAMINER, MENTOR, rubrics_save
 
-    if not Rubric.objects.filter(program=program).exists():
+    if not Rubric.objects.filter(program=program, role=COACH, weight=100).exists():
         rubrics_save(
             program=program,
             role_weights={COACH: Decimal(100), MENTOR: Decimal(0), EXAMINER: Decimal(0)},
