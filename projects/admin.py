@@ -8,13 +8,22 @@ from .gradebook import (
     components_check,
     program_certified,
 )
-from .models import ChangeProject, PredicateBand, ScoreComponent
+from .models import ChangeProject, PredicateBand, ScoreComponent, Theme
 
 
 @admin.register(ChangeProject)
 class ChangeProjectAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "enrolment", "final_score", "scored_by"]
-    list_select_related = ["enrolment__participant", "enrolment__cohort__program", "scored_by"]
+    list_display = ["__str__", "enrolment", "state", "final_score"]
+    list_filter = ["state"]
+    list_select_related = ["enrolment__participant", "enrolment__cohort__program"]
+    # Scores and stages change only through the scoring pages and the workflow, which keep
+    # their history; the admin shows them.
+    readonly_fields = ["enrolment", "state", "final_score", "scored_by", "scored_at"]
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "active"]
 
 
 class _FrozenOnceCertified(forms.BaseInlineFormSet):
