@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.forms import formset_factory, inlineformset_factory, modelformset_factory
 from django.utils.translation import gettext_lazy as _
 
@@ -42,17 +43,9 @@ class ProjectForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        current = self.instance.theme_id
-        self.fields["theme"].queryset = Theme.objects.filter(models_q_active_or(current)).order_by(
-            "name"
-        )
-
-
-def models_q_active_or(pk):
-    from django.db.models import Q
-
-    # A theme staff retired stays selectable for projects that already carry it.
-    return Q(active=True) | Q(pk=pk) if pk else Q(active=True)
+        # A theme staff retired stays selectable for the projects that already carry it.
+        themes = Q(active=True) | Q(pk=self.instance.theme_id)
+        self.fields["theme"].queryset = Theme.objects.filter(themes).order_by("name")
 
 
 StakeholderFormSet = inlineformset_factory(
@@ -118,6 +111,7 @@ class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Jenis dokumen"), choices=ProjectDocument.Kind.choices)
     file = forms.FileField(
         label=_("Berkas"),
+        allow_empty_file=True,  # refused by document_check, with a clearer message
         help_text=_("PDF, DOCX, PPTX, JPG, atau PNG."),
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.pptx,.jpg,.jpeg,.png"}),
     )
