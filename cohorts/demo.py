@@ -4,11 +4,17 @@ BPSDMD Banten's Latsar CPNS 2022, Angkatan 72-74, 40 CPNS each from Pemkot Tange
 Pemkot Cilegon and Pemkab Tangerang; and the Probolinggo PKA (ex Diklatpim III) Angkatan VII
 2019 of 30 eselon III officials, at most two from one OPD. Names are invented; NIPs are
 valid. Running it again finds what it made and creates nothing twice.
+
+Change projects go through their whole life by the real services (projects/demo.py): all of
+Angkatan 72 and PKA VII final and their grades closed, Angkatan 73 half way through its
+seminars, Angkatan 74 between design and implementation, and the running Angkatan 75 at
+every early stage, so that the widyaiswara's queue has designs and reports waiting.
 """
 
 import random
+from collections import Counter
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -30,16 +36,18 @@ from curriculum.models import (
 )
 from participants.accounts import mentor_account_ensure
 from participants.groups import groups_propose
-from participants.models import Mentor, Participant
+from participants.models import Enrolment, Mentor, Participant
 from participants.services import (
     enrolment_create,
     mentor_upsert,
     participant_account_ensure,
     participant_upsert,
 )
+from projects.closing import grades_close
+from projects.demo import Plan, projects_play, projects_write, seminar_sessions
 from projects.gradebook import component_scores_record
-from projects.models import ChangeProject, ScoreComponent
-from projects.services import score_record
+from projects.models import ScoreComponent, State
+from projects.scoring import COACH, EXAMINER, MENTOR, rubrics_default
 
 from .models import Cohort, Institution, NonWorkingDay
 from .services import attendance_record, cohort_create, phase_days, phase_reschedule, session_add
@@ -77,11 +85,10 @@ LATSAR_POSITIONS_III = [
     "Perencana Ahli Pertama", "Analis Keuangan Pusat dan Daerah Ahli Pertama",
 ]  # fmt: skip
 LATSAR_POSITIONS_II = ["Perawat Terampil", "Bidan Terampil", "Pranata Komputer Terampil"]
-THEMES = [
-    "Penurunan stunting", "Penanganan gizi buruk", "Penghapusan kemiskinan ekstrem",
-    "Pengendalian inflasi", "Bangga Buatan Indonesia (TKDN)", "Pelayanan publik",
-    "Transformasi digital",
-]  # fmt: skip
+# The PKA coach split the cohort into three groups by these themes.
+PKA_THEMES = ["Stunting", "Gizi buruk", "Kemiskinan ekstrem"]
+ALL_SCORERS = (COACH, MENTOR, EXAMINER)
+SEMINAR_TIMES = [time(8, 0), time(10, 0), time(13, 0), time(15, 0)]
 
 
 @dataclass
@@ -275,6 +282,7 @@ def programs_ensure():
                         spec.get("subjects", {}).get(order, []), start=1
                     )
                 )
+        rubrics_default(program)
         programs[spec["code"]] = program
     return programs
 
@@ -380,37 +388,168 @@ def _cohort_ensure(program, organiser, angkatan, year, start, venue):
     return cohort, True
 
 
-def latsar_cohort_fill(cohort, rng, agencies, coaches, *, size, cpns_since, scored_share):
-    """CPNS from three governments; the coaches split the cohort; some projects scored."""
+def latsar_mentors_ensure(units):
+    """The head of each unit, the mentor of its CPNS (several CPNS share one), with a login."""
+    mentors = {}
+    for unit in units:
+        rng = random.Random(f"mentor-{unit.code}")
+        nip, gender = _nip(
+            rng, set(), born_from=date(1972, 1, 1), born_to=date(1980, 12, 31),
+            start=date(2000, 3, 1),
+        )  # fmt: skip
+        kind = unit.name.removesuffix(unit.parent.name.replace("Pemerintah ", "")).strip()
+        if kind.startswith("RSUD"):
+            position, degrees = f"Direktur {unit.name}", ["S.K.M., M.Kes.", "M.A.R.S."]
+        elif kind == "Inspektorat":
+            position, degrees = f"Inspektur {unit.name.removeprefix('Inspektorat ')}", [
+                "S.E., M.Ak.", "S.H., M.H."
+            ]  # fmt: skip
+        elif kind == "Sekretariat Daerah":
+            position, degrees = f"Kepala Bagian Umum {unit.name}", ["S.Sos., M.Si."]
+        elif kind == "Dinas Kesehatan":
+            position, degrees = f"Kepala {unit.name}", ["S.K.M., M.Kes.", "S.Kep., M.Kes."]
+        elif kind == "Dinas Pendidikan":
+            position, degrees = f"Kepala {unit.name}", ["S.Pd., M.Pd.", "S.Pd., M.M."]
+        else:
+            position, degrees = f"Kepala {unit.name}", ["S.E., M.M.", "S.T., M.T.", "S.H., M.Si."]
+        mentor = mentor_upsert(nip=nip, name=_name(rng, gender, degrees), position=position)
+        mentor_account_ensure(mentor=mentor, invite=False)
+        mentors[unit.pk] = mentor
+    return mentors
+
+
+def latsar_cohort_fill(cohort, rng, agencies, coaches, mentors, *, size, cpns_since):
+    """CPNS from three governments; the coaches split the cohort; the head of each CPNS's
+    unit is their mentor."""
     taken = set()
     for index in range(size):
         rank = "III/a" if index % 4 else "II/c"
         nip, gender = _nip(
             rng, taken, born_from=date(1990, 1, 1), born_to=date(2000, 12, 31), start=cpns_since
         )
+        agency = agencies[index % len(agencies)]
         participant = participant_upsert(
             nip=nip,
             name=_name(rng, gender, DEGREES_III if rank == "III/a" else DEGREES_II),
             rank=rank,
             position=rng.choice(LATSAR_POSITIONS_III if rank == "III/a" else LATSAR_POSITIONS_II),
             position_level=PositionLevel.CPNS,
-            agency=agencies[index % len(agencies)],
+            agency=agency,
             email=f"cpns{nip[-6:]}@example.go.id",
         )
-        enrolment = enrolment_create(
+        enrolment_create(
             cohort=cohort, participant=participant, coach=coaches[index * len(coaches) // size],
-            invite=False,
+            mentor=mentors[agency.pk], invite=False,
         )  # fmt: skip
-        if index < int(size * scored_share):
-            # Mostly passing; every twentieth falls short of Cukup Memuaskan.
-            failing = index % 20 == 19
-            score = Decimal(rng.randrange(6100, 6990) if failing else rng.randrange(7200, 9700))
-            score_record(
-                project=enrolment.project,
-                grader=enrolment.coach,
-                score=score / 100,
-                title=f"Aktualisasi nilai BerAKHLAK: {rng.choice(THEMES).lower()}",
+
+
+def _target(rng, failing):
+    """The mark a project's scorers aim at: every twentieth falls short of Cukup Memuaskan."""
+    return rng.randint(58, 64) if failing else rng.randint(76, 95)
+
+
+def latsar_plans(cohort, rng, *, today=None):
+    """Where each project of a Latsar cohort ends up (see the module's docstring)."""
+    enrolments = list(cohort.enrolments.select_related("coach").order_by("pk"))
+    plans = {}
+    if cohort.angkatan == 72:
+        for index, enrolment in enumerate(enrolments):
+            plans[enrolment.pk] = Plan(
+                State.FINAL, score=_target(rng, index % 20 == 19), roles=ALL_SCORERS,
+                revised=index % 7 == 3, reviewer=COACH if index % 2 else MENTOR,
+                returned=index % 11 == 6, correction=index in (4, 23),
+            )  # fmt: skip
+    elif cohort.angkatan == 73:
+        states = (
+            [State.FINAL] * 16 + [State.EXAMINED] * 4 + [State.SEMINAR_SCHEDULED] * 10
+            + [State.REPORT_SUBMITTED] * 10
+        )  # fmt: skip
+        rng.shuffle(states)
+        for index, (enrolment, state) in enumerate(zip(enrolments, states, strict=True)):
+            roles = {
+                State.SEMINAR_SCHEDULED: (COACH, MENTOR) if index % 3 else (COACH,),
+                State.REPORT_SUBMITTED: (COACH, MENTOR) if index % 2 else (COACH,),
+            }.get(state, ALL_SCORERS)
+            plans[enrolment.pk] = Plan(
+                state, score=_target(rng, index % 20 == 19), roles=roles,
+                revised=index % 6 == 1, returned=index % 9 == 5,
+            )  # fmt: skip
+    elif cohort.angkatan == 74:
+        states = [State.IMPLEMENTATION] * 24 + [State.DESIGN_SUBMITTED] * 8 + [State.REVISION] * 8
+        rng.shuffle(states)
+        for index, (enrolment, state) in enumerate(zip(enrolments, states, strict=True)):
+            plans[enrolment.pk] = Plan(
+                state, revised=index % 8 == 2, reviewer=MENTOR if index % 3 == 0 else COACH,
+                approved_by=(COACH,),
+            )  # fmt: skip
+    else:
+        plans = running_plans(cohort, enrolments, rng, today)
+    return plans
+
+
+def running_plans(cohort, enrolments, rng, today):
+    """The running cohort: each coach's participants at every early stage, several designs
+    waiting for the coach's approval and some reports for them to read. The participant whose
+    login the demo prints is implementing their design."""
+    actualization = cohort.phases.get(kind=PhaseKind.ACTUALIZATION)
+    implementing = (today - timedelta(days=14), today + timedelta(days=14))
+    reported = (today - timedelta(days=32), today - timedelta(days=4))
+    by_coach = {}
+    for enrolment in enrolments:
+        by_coach.setdefault(enrolment.coach_id, []).append(enrolment)
+    plans = {}
+    for members in by_coach.values():
+        states = (
+            [State.DRAFT] * 3 + [State.DESIGN_SUBMITTED] * 4 + [State.REVISION] * 2
+            + [State.IMPLEMENTATION] * 4 + [State.REPORT_SUBMITTED] * 2
+        )  # fmt: skip
+        states = (states * 2)[: len(members)]
+        rng.shuffle(states)
+        # Of each coach's designs waiting, three wait for the coach, one for the mentor only.
+        waiting = [(), (MENTOR,), (), (COACH,)]
+        seen = Counter()
+        for enrolment, state in zip(members, states, strict=True):
+            nth = seen[state]
+            seen[state] += 1
+            window = {State.IMPLEMENTATION: implementing, State.REPORT_SUBMITTED: reported}.get(
+                state, (actualization.start_date, actualization.end_date)
             )
+            plans[enrolment.pk] = Plan(
+                state, window=window, draft_level=nth % 3,
+                approved_by=waiting[nth % len(waiting)] if state == State.DESIGN_SUBMITTED else (),
+                reviewer=MENTOR if nth % 2 else COACH,
+                revised=state == State.IMPLEMENTATION and nth == 1,
+            )  # fmt: skip
+    login = cohort.enrolments.order_by("participant__name").first()
+    if plans[login.pk].state not in (State.DESIGN_SUBMITTED, State.IMPLEMENTATION):
+        swap = next(
+            e.pk
+            for e in enrolments
+            if e.coach_id == login.coach_id and plans[e.pk].state == State.IMPLEMENTATION
+        )
+        plans[login.pk], plans[swap] = plans[swap], plans[login.pk]
+    return plans
+
+
+def latsar_sessions(slots, examiners_for):
+    """Seminar sessions of at most seven, by coach, in the last days of the classical week."""
+    return lambda enrolments: seminar_sessions(
+        enrolments, key=lambda e: e.coach_id, examiners_for=examiners_for, slots=slots, size=7
+    )
+
+
+def _seminar_slots(phase, days, room, times=SEMINAR_TIMES):
+    """(starts_at, room) for each of `times` on the phase's days numbered `days`."""
+    held = phase_days(phase)
+    return [
+        (timezone.make_aware(datetime.combine(held[number], at)), room)
+        for number in days
+        for at in times
+    ]
+
+
+def _team_name(rng):
+    return _name(rng, rng.choice([1, 2]), DEGREES_III + DEGREES_II)
 
 
 def classical_week_record(cohort, rng, widyaiswara, staff):
@@ -461,19 +600,47 @@ def pka_cohort_fill(cohort, rng, units, coach):
             position=f"Kepala {unit.name.split(' Kabupaten')[0]}",
         )  # fmt: skip
         mentor_account_ensure(mentor=head, invite=False)
-        enrolment = enrolment_create(
+        enrolment_create(
             cohort=cohort, participant=participant, coach=coach, mentor=head, invite=False
         )
-        score_record(
-            project=enrolment.project,
-            grader=coach,
-            score=Decimal(rng.randrange(7600, 9500)) / 100,
-            title=f"Aksi perubahan: {rng.choice(THEMES).lower()} di {unit.name}",
+
+
+def pka_projects_run(cohort, staff, examiners, today):
+    """Every aksi perubahan final: designed, approved by coach and mentor, presented to two
+    examiners in the seminar of the participant's group, and scored by all three."""
+    rng = random.Random(77)
+    plans = {
+        enrolment.pk: Plan(
+            State.FINAL,
+            score=rng.randint(76, 95),
+            roles=ALL_SCORERS,
+            revised=index % 6 == 2,
+            reviewer=MENTOR if index % 4 else COACH,
+            returned=index % 10 == 7,
         )
+        for index, enrolment in enumerate(cohort.enrolments.order_by("pk"))
+    }
+    laboratory = cohort.phases.get(kind=PhaseKind.ACTUALIZATION)
+    projects_write(
+        cohort, plans, rng=rng, person_name=_team_name, today=today,
+        window=(laboratory.start_date, laboratory.end_date), regional=True, themes=PKA_THEMES,
+    )  # fmt: skip
+    # The coach split the thirty into three groups by the theme of their innovation.
+    groups_propose(cohort=cohort, count=3)
+    seminar = cohort.phases.get(kind=PhaseKind.SEMINAR)
+    slots = _seminar_slots(seminar, [-3, -2, -1], "Ruang Seminar Bromo", times=[time(8, 0)])
+    projects_play(
+        cohort, plans, rng=rng, staff=staff,
+        sessions=lambda enrolments: seminar_sessions(
+            enrolments, key=lambda e: e.group_id, examiners_for=lambda _e, _n: examiners,
+            slots=slots, size=10,
+        ),
+    )  # fmt: skip
 
 
-def _participant_login(cohort):
-    first = cohort.enrolments.select_related("participant").order_by("participant__name").first()
+def _participant_login(cohort, status=None):
+    enrolments = cohort.enrolments.select_related("participant").order_by("participant__name")
+    first = (enrolments.filter(status=status) if status else enrolments).first()
     user = participant_account_ensure(participant=first.participant)
     if not user.has_usable_password():
         user.set_password(DEMO_PASSWORD)
@@ -509,8 +676,15 @@ def demo_data_load(*, today=None):
         governments["pemkot-tangerang"] + governments["pemkot-cilegon"]
         + governments["pemkab-tangerang"]
     )  # fmt: skip
+    mentors = latsar_mentors_ensure(banten_agencies)
     campus = "Kampus BPSDMD Provinsi Banten, Karang Tanjung, Pandeglang"
-    for angkatan, scored_share in [(72, 0.975), (73, 0.5), (74, 0.0)]:
+
+    def examiners_for(enrolment, number):
+        # Not the participant's own coach: the other coach, or Pak Hary every other session.
+        other = wi_bambang if enrolment.coach_id == wi_siti.pk else wi_siti
+        return [other if number % 2 == 0 else wi_hary]
+
+    for angkatan in (72, 73, 74):
         cohort, created = _cohort_ensure(latsar, banten, angkatan, 2022, date(2022, 7, 8), campus)
         if created:
             # Staff moved the classical week to 17-22 October 2022, as it was held.
@@ -519,8 +693,23 @@ def demo_data_load(*, today=None):
                 phase=classical, start_date=date(2022, 10, 17), end_date=date(2022, 10, 22)
             )
             latsar_cohort_fill(
-                cohort, random.Random(angkatan), banten_agencies, [wi_siti, wi_bambang],
-                size=40, cpns_since=date(2022, 3, 1), scored_share=scored_share,
+                cohort, random.Random(angkatan), banten_agencies, [wi_siti, wi_bambang], mentors,
+                size=40, cpns_since=date(2022, 3, 1),
+            )  # fmt: skip
+            actualization = cohort.phases.get(kind=PhaseKind.ACTUALIZATION)
+            rng = random.Random(1000 + angkatan)
+            plans = latsar_plans(cohort, rng)
+            projects_write(
+                cohort, plans, rng=rng, person_name=_team_name, today=today,
+                window=(actualization.start_date, actualization.end_date),
+            )  # fmt: skip
+            # Seminars in the last days of the classical week: Angkatan 72 first, then 73.
+            classical = cohort.phases.get(kind=PhaseKind.CLASSICAL)  # as rescheduled
+            slots = _seminar_slots(classical, [3, 4, 5], "Ruang Seminar 1")
+            slots = slots[:6] if angkatan == 72 else slots[6:]
+            projects_play(
+                cohort, plans, rng=rng, staff=staff,
+                sessions=latsar_sessions(slots, examiners_for),
             )  # fmt: skip
             if angkatan == 72:
                 classical_week_record(
@@ -528,6 +717,9 @@ def demo_data_load(*, today=None):
                 )
             if angkatan in (72, 73):
                 gradebook_fill(cohort, random.Random(200 + angkatan), staff)
+            if angkatan == 72:
+                # The graduation meeting was held: lulus or tidak lulus on every enrolment.
+                grades_close(cohort=cohort, actor=staff)
 
     # A cohort running now: MOOC done, distance learning under way.
     running, created = _cohort_ensure(
@@ -535,24 +727,30 @@ def demo_data_load(*, today=None):
     )
     if created:
         latsar_cohort_fill(
-            running, random.Random(75), banten_agencies, [wi_siti, wi_bambang],
-            size=30, cpns_since=date(today.year - 1, 6, 1), scored_share=0,
+            running, random.Random(75), banten_agencies, [wi_siti, wi_bambang], mentors,
+            size=30, cpns_since=date(today.year - 1, 6, 1),
         )  # fmt: skip
+        rng = random.Random(1075)
+        plans = latsar_plans(running, rng, today=today)
+        actualization = running.phases.get(kind=PhaseKind.ACTUALIZATION)
+        projects_write(
+            running, plans, rng=rng, person_name=_team_name, today=today,
+            window=(actualization.start_date, actualization.end_date),
+        )  # fmt: skip
+        projects_play(running, plans, rng=rng, staff=staff, sessions=None)
 
     cohort, created = _cohort_ensure(
         pka, jatim, 7, 2019, date(2019, 4, 4), "BPSDM Provinsi Jawa Timur, Malang"
     )
     if created:
         pka_cohort_fill(cohort, random.Random(7), governments["pemkab-probolinggo"], wi_hary)
-        # The coach split the thirty into three groups by the theme of their innovation.
-        rng = random.Random(77)
-        for project in ChangeProject.objects.filter(enrolment__cohort=cohort):
-            project.theme = rng.choice(THEMES[:3])
-            project.save(update_fields=["theme"])
-        groups_propose(cohort=cohort, count=3)
+        pka_projects_run(cohort, staff, [wi_siti, wi_bambang], today)
         gradebook_fill(cohort, random.Random(707), staff)
+        grades_close(cohort=cohort, actor=staff)
 
-    alumnus = _participant_login(Cohort.objects.get(program=latsar, angkatan=72, year=2022))
+    alumnus = _participant_login(
+        Cohort.objects.get(program=latsar, angkatan=72, year=2022), Enrolment.Status.PASSED
+    )
     current = _participant_login(running)
     mentor = Mentor.objects.filter(enrolments__cohort__program=pka).order_by("name").first().user
     if not mentor.has_usable_password():

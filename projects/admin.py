@@ -18,7 +18,7 @@ class ChangeProjectAdmin(admin.ModelAdmin):
     list_select_related = ["enrolment__participant", "enrolment__cohort__program"]
     # Scores and stages change only through the scoring pages and the workflow, which keep
     # their history; the admin shows them.
-    readonly_fields = ["enrolment", "state", "final_score", "scored_by", "scored_at"]
+    readonly_fields = ["enrolment", "state", "final_score", "scored_at"]
 
 
 @admin.register(Theme)

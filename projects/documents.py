@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from .models import ChangeProject, ProjectDocument
@@ -60,7 +61,7 @@ def document_check(upload):
             ERROR_SIZE,
             params={
                 "name": name,
-                "size": f"{upload.size / 1024 / 1024:.1f}".replace(".", ","),
+                "size": formats.number_format(upload.size / 1024 / 1024, 1),
                 "limit": settings.PROJECT_UPLOAD_MAX_MB,
             },
         )

@@ -166,7 +166,7 @@ class SeminarForm(forms.Form):
     )
     room = forms.CharField(label=_("Ruang"), max_length=100)
     examiners = ExaminersField(
-        label=_("Penguji"),
+        label=_("Tim penguji"),
         queryset=get_user_model().objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )

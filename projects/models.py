@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Case, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -67,15 +68,7 @@ class ChangeProject(models.Model):
         blank=True,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
     )
-    scored_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("dinilai oleh"),
-    )
-    scored_at = models.DateTimeField(_("dinilai pada"), null=True, blank=True)
+    scored_at = models.DateTimeField(_("nilai proyek berubah pada"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("proyek perubahan")
@@ -123,7 +116,7 @@ class Stakeholder(models.Model):
     role = models.CharField(_("peran"), max_length=300)
 
     class Meta:
-        ordering = ["kind", "pk"]
+        ordering = [Case(When(kind="internal", then=Value(0)), default=Value(1)), "pk"]
         verbose_name = _("pemangku kepentingan")
         verbose_name_plural = _("pemangku kepentingan")
 
@@ -146,7 +139,12 @@ class TeamMember(models.Model):
     position = models.CharField(_("jabatan"), max_length=200, blank=True)
 
     class Meta:
-        ordering = ["role", "pk"]
+        # Sponsor, leader, then the effective team.
+        ordering = [
+            Case(When(role="sponsor", then=Value(0)), When(role="leader", then=Value(1)),
+                 default=Value(2)),
+            "pk",
+        ]  # fmt: skip
         verbose_name = _("anggota tim")
         verbose_name_plural = _("anggota tim")
 
@@ -188,7 +186,13 @@ class Milestone(models.Model):
     )
 
     class Meta:
-        ordering = ["term", "planned_start", "pk"]
+        # Short, medium, then long term; each by its planned start.
+        ordering = [
+            Case(When(term="short", then=Value(0)), When(term="medium", then=Value(1)),
+                 default=Value(2)),
+            "planned_start",
+            "pk",
+        ]  # fmt: skip
         verbose_name = _("tonggak")
         verbose_name_plural = _("tonggak")
 

@@ -339,8 +339,8 @@ def gradebook(request, cohort_pk):
                 messages.success(request, _("%(count)s nilai disimpan.") % {"count": changed})
                 return redirect("projects:gradebook", cohort_pk=cohort.pk)
     if request.GET.get("format") == "xlsx":
-        header = ["NIP", "Nama", *[f"{c.name} ({c.weight}%)" for c in components],
-                  "Nilai akhir", "Predikat", "Lulus"]  # fmt: skip
+        header = ["NIP", _("Nama"), *[f"{c.name} ({c.weight}%)" for c in components],
+                  _("Nilai akhir"), _("Predikat"), _("Lulus")]  # fmt: skip
         table = [
             [
                 row["enrolment"].participant.nip_display,

@@ -5,7 +5,7 @@ from cohorts.models import Cohort, Institution
 from config import roles
 from participants.models import Enrolment, Participant
 from participants.nip import nip_parse
-from projects.models import ChangeProject
+from projects.models import ChangeProject, CriterionScore, Rubric, State
 
 pytestmark = pytest.mark.django_db
 
@@ -72,5 +72,51 @@ def test_angkatan_72_has_passing_participants_to_certify():
     from cohorts.certificates import enrolments_passing
 
     cohort = Cohort.objects.get(program__code="latsar", angkatan=72)
-    # 39 of 40 scored, one of them below the pass mark; the gradebook is complete.
+    # All 40 projects final and scored, every twentieth below the pass mark; the gradebook is
+    # complete and the grades closed.
     assert len(enrolments_passing(cohort)) == 38
+    assert cohort.grades_closed_at is not None
+    statuses = sorted(cohort.enrolments.values_list("status", flat=True))
+    assert statuses == [Enrolment.Status.FAILED] * 2 + [Enrolment.Status.PASSED] * 38
+
+
+def test_demo_projects_show_every_stage_a_queue_and_graded_cohorts():
+    from django.contrib.auth import get_user_model
+
+    from projects.gradebook import gradebook_rows
+    from projects.selectors import queue_of
+
+    logins = demo_data_load().logins
+    assert set(ChangeProject.objects.values_list("state", flat=True)) == set(State.values)
+    assert Rubric.objects.values("program").distinct().count() == 4
+
+    queue = queue_of(get_user_model().objects.get(username="widyaiswara"))
+    assert queue["designs"] and queue["reports"]
+
+    latsar_72 = Cohort.objects.get(program__code="latsar", angkatan=72)
+    assert set(latsar_72.enrolments.values_list("project__state", flat=True)) == {State.FINAL}
+    _components, rows = gradebook_rows(latsar_72)
+    assert all(row["final"].predicate for row in rows)
+    pka = Cohort.objects.get(program__code="pka")
+    assert pka.grades_closed_at is not None
+    assert set(pka.enrolments.values_list("status", flat=True)) == {Enrolment.Status.PASSED}
+    assert not pka.enrolments.filter(project__theme=None).exists()
+    assert Cohort.objects.get(program__code="latsar", angkatan=73).grades_closed_at is None
+    assert not Enrolment.objects.filter(cohort__program__code="latsar", mentor=None).exists()
+
+    corrections = CriterionScore.history.exclude(
+        history_change_reason__in=["", "Nilai pertama"]
+    ).filter(history_change_reason__isnull=False, history_user__isnull=False)
+    assert corrections.exists()
+
+    # The participant login printed for the running cohort has a project to look at.
+    username = next(
+        username
+        for role, username, note in logins
+        if role == roles.PARTICIPANT and "Angkatan 75" in note
+    )
+    project = ChangeProject.objects.get(
+        enrolment__participant__nip=username, enrolment__cohort__angkatan=75
+    )
+    assert project.state in (State.DESIGN_SUBMITTED, State.IMPLEMENTATION)
+    assert project.title and project.theme and project.milestones.exists()

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from participants.services import participant_account_ensure
-from projects.models import ChangeProject, State
+from projects.models import ChangeProject, State, Theme
 from projects.scoring import rubrics_default
 
 from ..factories import PASSWORD, CohortFactory, enrol, widyaiswara_user
@@ -20,6 +20,8 @@ pytestmark = pytest.mark.browser
 def test_queue_approve_score_and_the_participant_sees_it(page, live_server, tmp_path):
     cohort = CohortFactory(start_date=date(2022, 7, 8))
     rubrics_default(cohort.program)
+    # Seeded by a migration, but an earlier browser test's flush may have emptied the table.
+    Theme.objects.get_or_create(name="Pelayanan publik")
     coach = widyaiswara_user(username="wi", first_name="Dra. Siti", last_name="Rohmah, M.Pd.")
     designer, reporter = enrol(cohort, coach=coach), enrol(cohort, coach=coach)
     for enrolment in (designer, reporter):

@@ -55,7 +55,7 @@ def cast():
 
 def design_fill(project):
     project.title = "Antrean daring di puskesmas"
-    project.theme = Theme.objects.get(name="Pelayanan publik")
+    project.theme = Theme.objects.get_or_create(name="Pelayanan publik")[0]
     project.problem = "Antrean pagi panjang; pasien menunggu dua jam."
     project.innovation = "Nomor antrean lewat WhatsApp dan papan antrean daring."
     project.save()
@@ -101,7 +101,9 @@ def test_the_whole_life_with_every_allowed_step(cast):
     step_take(project=project, user=cast["mentor"], action="approve_design", comment="Setuju.")
     assert state_of(project) == State.IMPLEMENTATION
 
-    refused("Unggah laporan", project=project, user=participant, action="submit_report")
+    refused(
+        "Unggah laporan terlebih dahulu", project=project, user=participant, action="submit_report"
+    )
     document_upload(project=project, kind="report", upload=SimpleUploadedFile("lap.pdf", PDF),
                     user=participant)  # fmt: skip
     step_take(project=project, user=participant, action="submit_report")
