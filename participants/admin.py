@@ -15,3 +15,5 @@ class EnrolmentAdmin(admin.ModelAdmin):
     list_display = ["participant", "cohort", "status", "coach"]
     list_select_related = ["participant", "cohort__program", "coach"]
     list_filter = ["status"]
+    # Outcomes change on the participant page (with a reason) and when grades close.
+    readonly_fields = ["status"]

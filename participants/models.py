@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from cohorts.models import calendar_token_new
 from curriculum.models import PositionLevel
@@ -213,6 +214,8 @@ class Enrolment(models.Model):
         verbose_name=_("mentor"),
     )
     enrolled_at = models.DateTimeField(auto_now_add=True)
+    # The outcome's history (who set Ditunda, Lulus... when and why).
+    history = HistoricalRecords(excluded_fields=["enrolled_at"])
 
     class Meta:
         ordering = ["cohort", "participant__name"]

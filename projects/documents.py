@@ -19,8 +19,18 @@ ERROR_SIZE = _("Berkas “%(name)s” berukuran %(size)s MB; batasnya %(limit)s 
 ERROR_EMPTY = _("Berkas “%(name)s” kosong.")
 ERROR_LOCKED = _("Proyek pada tahap “%(state)s” tidak dapat diubah oleh peserta.")
 
-# Office files are ZIP archives; the part that makes them a document or a presentation.
-OFFICE_PARTS = {"docx": "word/document.xml", "pptx": "ppt/presentation.xml"}
+# Office files are ZIP archives; the part that makes them a document or a presentation, and
+# its declared type (a macro-enabled .docm/.pptm declares another one and is refused).
+OFFICE_PARTS = {
+    "docx": (
+        "word/document.xml",
+        b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+    ),
+    "pptx": (
+        "ppt/presentation.xml",
+        b"application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml",
+    ),
+}
 IMAGE_AND_PDF = {"pdf", "jpg", "png"}
 
 
@@ -40,12 +50,17 @@ def document_kind_of(upload):
         try:
             with zipfile.ZipFile(upload) as archive:
                 names = set(archive.namelist())
-        except (zipfile.BadZipFile, OSError):
+                types = (
+                    archive.read("[Content_Types].xml")[:65536]
+                    if "[Content_Types].xml" in names
+                    else b""
+                )
+        except (zipfile.BadZipFile, OSError, KeyError):
             return None
         finally:
             upload.seek(0)
-        for extension, part in OFFICE_PARTS.items():
-            if part in names and "[Content_Types].xml" in names:
+        for extension, (part, content_type) in OFFICE_PARTS.items():
+            if part in names and content_type in types:
                 return extension
     return None
 

@@ -21,8 +21,8 @@ ERROR_BANDS = _(
     "sedikit satu rentang lulus, dan rentang di atas rentang lulus juga lulus."
 )
 ERROR_CERTIFIED_PROGRAM = _(
-    "Sertifikat program ini sudah terbit: komponen nilai dan rentang predikatnya tidak "
-    "dapat diubah lagi."
+    "Sertifikat program ini sudah terbit atau nilai angkatannya sudah ditutup: komponen nilai "
+    "dan rentang predikatnya tidak dapat diubah lagi."
 )
 ERROR_CERTIFIED = _("Nilai %(name)s tidak dapat diubah: sertifikatnya sudah terbit (%(number)s).")
 ERROR_CONFLICT = _(
@@ -69,9 +69,14 @@ def bands_check(bands):
 
 
 def program_certified(program):
-    return Certificate.objects.filter(
-        enrolment__cohort__program=program, status=Certificate.Status.VALID
-    ).exists()
+    """Whether results already stand on the program's rules: a certificate issued, or a
+    cohort's grades closed. Its components and bands are then frozen."""
+    return (
+        Certificate.objects.filter(
+            enrolment__cohort__program=program, status=Certificate.Status.VALID
+        ).exists()
+        or program.cohorts.filter(grades_closed_at__isnull=False).exists()
+    )
 
 
 def _finals(cohort):
@@ -144,7 +149,7 @@ def component_scores_record(*, cohort, values, recorded_by, loaded=None, reason=
     # The same row locks the certificate job takes before it reads the scores.
     enrolments = {
         e.pk: e
-        for e in Enrolment.objects.select_for_update()
+        for e in Enrolment.objects.select_for_update(of=("self",))
         .filter(cohort=cohort, pk__in={enrolment_id for enrolment_id, _c in values})
         .select_related("participant")
     }
@@ -168,6 +173,8 @@ def component_scores_record(*, cohort, values, recorded_by, loaded=None, reason=
         if value == current:
             continue
         key = (enrolment_id, component_id)
+        if key in loaded and value == loaded[key]:
+            continue  # untouched on this page: someone else's newer value stays
         if key in loaded and loaded[key] != current:
             conflicts.append(
                 f"{enrolments[enrolment_id].participant.name} — "

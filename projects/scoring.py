@@ -14,6 +14,9 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from cohorts.models import Cohort
+from curriculum.models import Program
+
 from .closing import grades_open_check
 from .grading import score_round
 from .models import (
@@ -56,11 +59,12 @@ DEFAULT_RUBRICS = {
         ],
     ),
 }
-# While these stages last, the supervisors (coach, mentor) and the examiners may score.
+# While these stages last, the supervisors (coach, mentor) and the examiners may score; a
+# final project changes only after staff reopen its scoring.
 SCORING_STATES = {
-    COACH: (State.REPORT_SUBMITTED, State.SEMINAR_SCHEDULED, State.EXAMINED, State.FINAL),
-    MENTOR: (State.REPORT_SUBMITTED, State.SEMINAR_SCHEDULED, State.EXAMINED, State.FINAL),
-    EXAMINER: (State.SEMINAR_SCHEDULED, State.EXAMINED, State.FINAL),
+    COACH: (State.REPORT_SUBMITTED, State.SEMINAR_SCHEDULED, State.EXAMINED),
+    MENTOR: (State.REPORT_SUBMITTED, State.SEMINAR_SCHEDULED, State.EXAMINED),
+    EXAMINER: (State.SEMINAR_SCHEDULED, State.EXAMINED),
 }
 
 ERROR_ROLE_WEIGHTS = _(
@@ -133,6 +137,8 @@ def rubrics_check(role_weights, criteria):
 def rubrics_save(*, program, role_weights, criteria):
     """Replace the program's rubrics. `criteria` maps a role to a list of
     (name, description, weight). Refused once any project was scored on them."""
+    # The lock sheet_save takes too: no first score slips in while the criteria change.
+    Program.objects.select_for_update().filter(pk=program.pk).first()
     if rubrics_used(program):
         raise ValidationError(ERROR_RUBRICS_USED)
     rubrics_check(
@@ -162,19 +168,31 @@ class ProjectScore:
     missing: list = field(default_factory=list)
 
 
-def project_score_of(project, *, rubrics=None, sheets=None, examiners=None):
-    """The project score from the submitted sheets, or None with what is missing."""
+def current_scorers(project):
+    """Whose sheets count, by role: the enrolment's coach and mentor as they are now, and the
+    examiners of the participant's seminars. A coach replaced mid-way no longer counts."""
+    enrolment = project.enrolment
+    examiners = set(
+        Seminar.examiners.through.objects.filter(seminar__enrolments=enrolment).values_list(
+            "user_id", flat=True
+        )
+    )
+    mentor_user = enrolment.mentor.user_id if enrolment.mentor_id else None
+    return {
+        COACH: {enrolment.coach_id} - {None},
+        MENTOR: {mentor_user} - {None},
+        EXAMINER: examiners,
+    }
+
+
+def project_score_of(project, *, rubrics=None, sheets=None, scorers=None):
+    """The project score from the submitted sheets of its current scorers, or None with what
+    is missing."""
     program = project.enrolment.cohort.program
     rubrics = rubrics if rubrics is not None else rubrics_of(program)
     if sheets is None:
         sheets = list(project.sheets.filter(submitted_at__isnull=False))
-    if examiners is None:
-        examiners = (
-            Seminar.examiners.through.objects.filter(seminar__enrolments=project.enrolment)
-            .values("user_id")
-            .distinct()
-            .count()
-        )
+    scorers = scorers if scorers is not None else current_scorers(project)
     if not rubrics:
         return ProjectScore(None, {}, [str(MISSING_RUBRIC)])
     result = ProjectScore(None)
@@ -183,9 +201,13 @@ def project_score_of(project, *, rubrics=None, sheets=None, examiners=None):
         rubric = rubrics.get(role)
         if rubric is None or rubric.weight == 0:
             continue
-        scores = [s.score for s in sheets if s.role == role and s.score is not None]
-        needed = max(1, examiners) if role == EXAMINER else 1
-        if len(scores) < needed:
+        scores = [
+            s.score
+            for s in sheets
+            if s.role == role and s.score is not None and s.scorer_id in scorers[role]
+        ]
+        # Every current scorer of the role: all the participant's examiners, averaged.
+        if not scores or len(scores) < len(scorers[role]):
             result.roles[role] = None
             result.missing.append(str(ScoringRole(role).label))
             continue
@@ -219,16 +241,19 @@ def sheet_save(*, project, role, scorer, values, version, reason=""):
     (score, comment). `version` is the sheet's version when the form was loaded (0 for a new
     sheet); a sheet saved since is refused with its newer values. The first save submits the
     sheet; any later change needs a `reason`, kept in the history of each criterion."""
-    # The same lock the certificate job takes before it reads the project score.
+    # Locks in one order everywhere: program (its rubrics), cohort (closing), project (the
+    # certificate job takes that one before it reads the project score).
+    cohort = Cohort.objects.get(enrolments__project=project)
+    Program.objects.select_for_update().filter(pk=cohort.program_id).first()
+    grades_open_check(cohort)
     project = (
-        ChangeProject.objects.select_for_update()
+        ChangeProject.objects.select_for_update(of=("self",))
         .select_related("enrolment__cohort__program", "enrolment__certificate")
         .get(pk=project.pk)
     )
     certificate = getattr(project.enrolment, "certificate", None)
     if certificate is not None and certificate.status == certificate.Status.VALID:
         raise ValidationError(ERROR_CERTIFIED, params={"number": certificate.number})
-    grades_open_check(project.enrolment.cohort)
     if project.state not in SCORING_STATES[role]:
         raise ValidationError(
             ERROR_STATE,

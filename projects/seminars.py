@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from .models import ChangeProject, Seminar, State
+from .scoring import project_score_refresh
 from .workflow import SCHEDULE_SEMINAR, STAFF, step_record
 
 ERROR_NO_EXAMINERS = _("Pilih paling sedikit satu penguji.")
@@ -28,7 +29,7 @@ def seminar_schedule(*, cohort, starts_at, room, examiners, enrolments, actor):
     if not enrolments:
         raise ValidationError(ERROR_NO_PARTICIPANTS)
     projects = list(
-        ChangeProject.objects.select_for_update()
+        ChangeProject.objects.select_for_update(of=("self",))
         .filter(enrolment__in=enrolments, enrolment__cohort=cohort)
         .select_related("enrolment__participant")
     )
@@ -59,4 +60,6 @@ def seminar_schedule(*, cohort, starts_at, room, examiners, enrolments, actor):
     for project in projects:
         if project.state == State.REPORT_SUBMITTED:
             step_record(project, SCHEDULE_SEMINAR, actor=actor, role=STAFF)
+        # A new examiner's score is now due: the project score waits for it.
+        project_score_refresh(project)
     return seminar

@@ -15,6 +15,7 @@ urlpatterns = [
     path("proyek/<int:pk>/nilai/<slug:role>/", views.sheet, name="sheet"),
     path("proyek/dokumen/<int:pk>/", views.document, name="document"),
     path("seminar/", views.my_seminars, name="my_seminars"),
+    path("peserta-angkatan/<int:pk>/status/", views.enrolment_status, name="enrolment_status"),
     path("angkatan/<int:cohort_pk>/nilai/", views.gradebook, name="gradebook"),
     path("angkatan/<int:cohort_pk>/nilai/riwayat/", views.grades_history, name="grades_history"),
     path(

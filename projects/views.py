@@ -7,6 +7,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from cohorts.models import Cohort
 from cohorts.selectors import cohorts_of_widyaiswara
@@ -20,10 +21,11 @@ from config.permissions import (
     signed_in,
 )
 from curriculum.models import Program
+from participants.models import Enrolment
 from participants.tables import table_response
 
 from . import forms as f
-from .closing import grades_close, grades_reopen
+from .closing import enrolment_status_set, grades_close, grades_reopen
 from .documents import document_upload
 from .gradebook import component_scores_record, gradebook_rows
 from .models import ChangeProject, GradesEvent, ProjectDocument, ScoreSheet, ScoringRole, State
@@ -178,7 +180,9 @@ def edit(request, pk):
             locked = ChangeProject.objects.select_for_update().get(pk=project.pk)
             if not locked.participant_may_edit:
                 raise PermissionDenied
-            for part in parts:
+            # Only the fields on the form: the stage and score are not the participant's.
+            form.save(commit=False).save(update_fields=list(form.Meta.fields))
+            for part in parts[1:]:
                 part.save()
         messages.success(request, _("Proyek tersimpan."))
         return redirect(project)
@@ -302,10 +306,9 @@ def gradebook(request, cohort_pk):
                 if name not in request.POST:
                     continue  # not on the page that was sent: leave it as it is
                 parsed = []
-                for raw in (request.POST[name], request.POST.get(f"loaded-{key[0]}-{key[1]}")):
-                    if raw is None:
-                        parsed.append(False)  # an older page without the loaded value
-                        continue
+                # A page without the value it showed counts as having shown an empty cell,
+                # so it can add a score but never silently replace one.
+                for raw in (request.POST[name], request.POST.get(f"loaded-{key[0]}-{key[1]}", "")):
                     raw = raw.strip()
                     if not raw:
                         parsed.append(None)
@@ -317,8 +320,7 @@ def gradebook(request, cohort_pk):
                     invalid.append(row["enrolment"].participant.name)
                     continue
                 values[key] = parsed[0]
-                if parsed[1] is not False:
-                    loaded[key] = parsed[1]
+                loaded[key] = None if parsed[1] is False else parsed[1]
         if invalid:
             messages.error(
                 request,
@@ -393,6 +395,25 @@ def grades_closing(request, cohort_pk, action):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
     return redirect("projects:gradebook", cohort_pk=cohort.pk)
+
+
+@require_POST
+@rule_required(can_manage_cohorts)
+def enrolment_status(request, pk):
+    """Staff mark a participant withdrawn or deferred (or active again), with a reason."""
+    enrolment = get_object_or_404(Enrolment.objects.select_related("cohort", "participant"), pk=pk)
+    try:
+        enrolment_status_set(
+            enrolment=enrolment,
+            status=request.POST.get("status", ""),
+            actor=request.user,
+            reason=request.POST.get("reason", ""),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Status peserta diubah."))
+    return redirect(enrolment.participant)
 
 
 @rule_required(can_manage_cohorts)

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from cohorts.models import Cohort
 from config.permissions import can_manage_cohorts
 
 from .models import ChangeProject, ProjectDocument, ProjectStep, ScoreSheet, Seminar, State
@@ -34,6 +35,7 @@ ERROR_ACTOR = _("Langkah “%(step)s” hanya dapat diambil oleh %(actors)s.")
 ERROR_COMMENT = _("Tuliskan catatan untuk langkah “%(step)s”.")
 ERROR_INCOMPLETE = _("Rancangan belum lengkap: isi %(missing)s.")
 ERROR_NO_REPORT = _("Unggah laporan terlebih dahulu (jenis dokumen: Laporan).")
+ERROR_SAME_REPORT = _("Laporan dikembalikan coach: unggah versi laporan yang baru terlebih dahulu.")
 ERROR_ALREADY_APPROVED = _("Anda sudah menyetujui rancangan ini.")
 ERROR_EXAMINER_SHEET = _("Kirim nilai penguji Anda terlebih dahulu.")
 ERROR_NO_SCORE = _("Nilai proyek belum lengkap: %(missing)s.")
@@ -109,6 +111,15 @@ STEPS = {
             frozenset({STAFF}),
             button="btn-success",
         ),
+        Step(
+            "reopen_scoring",
+            _("Buka kembali penilaian"),
+            (State.FINAL,),
+            State.EXAMINED,
+            frozenset({STAFF}),
+            comment_required=True,
+            button="btn-outline-danger",
+        ),
     ]
 }
 # Taken by seminar_schedule, never from a button.
@@ -179,8 +190,12 @@ def _precondition(project, step, role, user):
         if role not in approvals_pending(project):
             raise ValidationError(ERROR_ALREADY_APPROVED)
     elif step.action == "submit_report":
-        if not project.documents.filter(kind=ProjectDocument.Kind.REPORT).exists():
+        report = project.documents.filter(kind=ProjectDocument.Kind.REPORT).order_by("-pk").first()
+        if report is None:
             raise ValidationError(ERROR_NO_REPORT)
+        returned = project.steps.filter(action="return_report").order_by("-pk").first()
+        if returned is not None and report.uploaded_at <= returned.taken_at:
+            raise ValidationError(ERROR_SAME_REPORT)
     elif step.action == "mark_examined":
         submitted = ScoreSheet.objects.filter(
             project=project, role=EXAMINER, scorer=user, submitted_at__isnull=False
@@ -195,6 +210,10 @@ def _precondition(project, step, role, user):
         result = project_score_of(project)
         if result.score is None:
             raise ValidationError(ERROR_NO_SCORE, params={"missing": ", ".join(result.missing)})
+    elif step.action == "reopen_scoring":
+        from .closing import grades_open_check
+
+        grades_open_check(project.enrolment.cohort)
 
 
 def _actor_role(step, roles):
@@ -226,8 +245,10 @@ def step_take(*, project, user, action, comment=""):
     step = STEPS.get(action)
     if step is None:
         raise ValidationError(ERROR_UNKNOWN)
+    # The cohort first, then the project: the order every score save takes its locks in.
+    Cohort.objects.select_for_update(of=("self",)).filter(enrolments__project=project).first()
     project = (
-        ChangeProject.objects.select_for_update()
+        ChangeProject.objects.select_for_update(of=("self",))
         .select_related("enrolment__participant", "enrolment__mentor", "enrolment__cohort")
         .get(pk=project.pk)
     )

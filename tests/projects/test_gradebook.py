@@ -107,7 +107,12 @@ def test_staff_enter_components_and_the_certificate_follows_the_final_score(clie
     certificate = Certificate.objects.get()
     assert (certificate.final_score, certificate.predicate) == (Decimal("85.10"), "Memuaskan")
 
-    refused = client.post(url, {f"score-{first.pk}-{attitude.pk}": "10"}, follow=True)
+    refused = client.post(
+        url,
+        {f"score-{first.pk}-{attitude.pk}": "10", f"loaded-{first.pk}-{attitude.pk}": "90",
+         "reason": "Koreksi"},
+        follow=True,
+    )  # fmt: skip
     assert "sertifikatnya sudah terbit" in refused.content.decode()
 
 

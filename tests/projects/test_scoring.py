@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from cohorts.models import Cohort
 from participants.accounts import mentor_account_ensure
 from participants.models import Enrolment
 from participants.services import mentor_upsert
@@ -25,6 +26,7 @@ from projects.scoring import (
     sheet_save,
 )
 from projects.seminars import seminar_schedule
+from projects.workflow import step_take
 
 from ..factories import CohortFactory, enrol, staff_user, valid_nip, widyaiswara_user
 
@@ -208,21 +210,22 @@ def test_two_staff_on_one_gradebook_cell_the_second_is_refused(client, scored):
 
 def test_closed_grades_change_only_after_reopening_with_a_reason(client, scored):
     s = scored
-    cohort, staff = s["cohort"], staff_user(username="rina")
+    cohort, staff, project = s["cohort"], staff_user(username="rina"), s["project"]
     save(s, COACH, s["coach"], "85", "78")
-    with pytest.raises(ValidationError, match="Nilai akhir belum lengkap"):
-        grades_close(cohort=cohort, actor=staff)
     save(s, MENTOR, s["mentor"], "90", "90")
+    with pytest.raises(ValidationError, match="belum final"):
+        grades_close(cohort=cohort, actor=staff)
     for examiner in s["examiners"]:
         save(s, EXAMINER, examiner, "60", "60")
+    step_take(project=project, user=s["examiners"][0], action="mark_examined")
+    step_take(project=project, user=staff, action="finalize")
     grades_close(cohort=cohort, actor=staff)
-    enrolment = Enrolment.objects.get(pk=s["project"].enrolment_id)
+    enrolment = Enrolment.objects.get(pk=project.enrolment_id)
     # 0.3*82.24 + 0.2*90 + 0.5*60 = 72.67: passed
     assert enrolment.status == Enrolment.Status.PASSED
 
-    sheet = s["project"].sheets.get(role=COACH)
     with pytest.raises(ValidationError, match="sudah ditutup"):
-        save(s, COACH, s["coach"], "50", "50", version=sheet.version, reason="Koreksi")
+        step_take(project=project, user=staff, action="reopen_scoring", comment="Keberatan")
     with pytest.raises(ValidationError, match="alasan"):
         grades_reopen(cohort=cohort, actor=staff, reason=" ")
 
@@ -232,7 +235,10 @@ def test_closed_grades_change_only_after_reopening_with_a_reason(client, scored)
                 {"reason": "Keberatan peserta diterima rapat"})  # fmt: skip
     enrolment.refresh_from_db()
     assert enrolment.status == Enrolment.Status.ACTIVE
+    step_take(project=project, user=staff, action="reopen_scoring", comment="Keberatan")
+    sheet = project.sheets.get(role=COACH)
     save(s, COACH, s["coach"], "50", "50", version=sheet.version, reason="Keberatan diterima")
+    step_take(project=project, user=staff, action="finalize")
     client.post(reverse("projects:grades_close", args=[cohort.pk]))
     enrolment.refresh_from_db()
     # 0.3*50 + 18 + 30 = 63.00: failed this time
@@ -241,3 +247,63 @@ def test_closed_grades_change_only_after_reopening_with_a_reason(client, scored)
     history = client.get(reverse("projects:grades_history", args=[cohort.pk])).content.decode()
     assert "Keberatan peserta diterima rapat" in history
     assert history.count("Nilai ditutup") == 2
+    # The outcome's own history: who decided what, and why.
+    outcomes, previous = [], None
+    for h in enrolment.history.order_by("history_date", "history_id"):
+        if previous is not None and h.status != previous:
+            outcomes.append((h.status, h.history_change_reason))
+        previous = h.status
+    assert outcomes == [
+        ("passed", "Nilai angkatan ditutup"),
+        ("active", "Keberatan peserta diterima rapat"),
+        ("failed", "Nilai angkatan ditutup"),
+    ]
+
+
+def test_a_closed_grade_cannot_change_through_a_sheet(scored):
+    s = scored
+    for role, scorer in [(COACH, s["coach"]), (MENTOR, s["mentor"])]:
+        save(s, role, scorer, "80", "80")
+    for examiner in s["examiners"]:
+        save(s, EXAMINER, examiner, "80", "80")
+    sheet = s["project"].sheets.get(role=EXAMINER, scorer=s["examiners"][1])
+    Cohort.objects.filter(pk=s["cohort"].pk).update(grades_closed_at=timezone.now())
+    with pytest.raises(ValidationError, match="sudah ditutup"):
+        save(s, EXAMINER, s["examiners"][1], "50", "50", version=sheet.version, reason="x")
+
+
+def test_a_replaced_coach_no_longer_counts(scored):
+    s = scored
+    save(s, COACH, s["coach"], "90", "90")
+    save(s, MENTOR, s["mentor"], "90", "90")
+    for examiner in s["examiners"]:
+        save(s, EXAMINER, examiner, "90", "90")
+    assert project_score_of(s["project"]).score == Decimal("90.00")
+    enrolment = s["project"].enrolment
+    enrolment.coach = widyaiswara_user(username="pengganti")
+    enrolment.save(update_fields=["coach"])
+    s["project"].refresh_from_db()
+    result = project_score_of(s["project"])
+    assert result.score is None and result.missing == ["Coach"]
+    save(s, COACH, enrolment.coach, "60", "60")
+    # 0.3*60 + 0.2*90 + 0.5*90 = 81.00: the new coach's sheet alone, not averaged with the old
+    assert project_score_of(s["project"]).score == Decimal("81.00")
+
+
+def test_staff_mark_a_participant_deferred_with_a_reason(client, scored):
+    enrolment = scored["project"].enrolment
+    client.force_login(staff_user(username="rina"))
+    url = reverse("projects:enrolment_status", args=[enrolment.pk])
+    page = client.post(url, {"status": "deferred", "reason": ""}, follow=True).content.decode()
+    assert "Tuliskan alasan perubahan status" in page
+    client.post(url, {"status": "passed", "reason": "Lulus saja"})
+    enrolment.refresh_from_db()
+    assert enrolment.status == Enrolment.Status.REGISTERED
+    client.post(url, {"status": "deferred", "reason": "Sakit, ikut angkatan berikutnya"})
+    enrolment.refresh_from_db()
+    assert enrolment.status == Enrolment.Status.DEFERRED
+    last = enrolment.history.latest("history_date")
+    assert last.history_change_reason == "Sakit, ikut angkatan berikutnya"
+    assert last.history_user.username == "rina"
+    client.force_login(scored["coach"])
+    assert client.post(url, {"status": "active", "reason": "x"}).status_code == 403

@@ -110,6 +110,11 @@ def test_the_whole_life_with_every_allowed_step(cast):
     step_take(project=project, user=cast["coach"], action="return_report",
               comment="Lampirkan foto kegiatan.")  # fmt: skip
     assert state_of(project) == State.IMPLEMENTATION
+    # The returned report is not submitted again as it was: a new version first.
+    refused("unggah versi laporan yang baru",
+            project=project, user=participant, action="submit_report")  # fmt: skip
+    document_upload(project=project, kind="report", upload=SimpleUploadedFile("lap2.pdf", PDF),
+                    user=participant)  # fmt: skip
     step_take(project=project, user=participant, action="submit_report")
     assert state_of(project) == State.REPORT_SUBMITTED
 
@@ -135,12 +140,21 @@ def test_the_whole_life_with_every_allowed_step(cast):
     assert state_of(project) == State.FINAL
     # 40% coach 90 + 20% mentor 80 + 40% examiner 86 = 86.40
     assert project.final_score == Decimal("86.40")
+    # Final: no scorer changes it any more, until staff reopen the scoring with a reason.
+    with pytest.raises(ValidationError, match="belum dapat diisi"):
+        sheet_save(project=project, role=COACH, scorer=cast["coach"], version=1,
+                   values=all_criteria(project, COACH, "50"), reason="Salah")  # fmt: skip
+    refused("Tuliskan catatan", project=project, user=cast["staff"], action="reopen_scoring")
+    step_take(project=project, user=cast["staff"], action="reopen_scoring",
+              comment="Keberatan peserta")  # fmt: skip
+    assert state_of(project) == State.EXAMINED
+    step_take(project=project, user=cast["staff"], action="finalize")
 
     steps = list(ProjectStep.objects.filter(project=project).select_related("actor"))
     assert [s.action for s in steps] == [
         "submit_design", "request_revision", "submit_design", "approve_design",
         "approve_design", "submit_report", "return_report", "submit_report",
-        "schedule_seminar", "mark_examined", "finalize",
+        "schedule_seminar", "mark_examined", "finalize", "reopen_scoring", "finalize",
     ]  # fmt: skip
     assert steps[1].actor == cast["mentor"] and steps[1].actor_role == "mentor"
     assert steps[1].comment == "Tambahkan data antrean bulan lalu."
