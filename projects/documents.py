@@ -5,6 +5,7 @@ import zipfile
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.db import transaction
 from django.db.models import Max
 from django.utils import formats
@@ -16,6 +17,7 @@ ERROR_TYPE = _(
     "Berkas “%(name)s” bukan PDF, DOCX, PPTX, JPG, atau PNG (isinya diperiksa, bukan namanya)."
 )
 ERROR_SIZE = _("Berkas “%(name)s” berukuran %(size)s MB; batasnya %(limit)s MB.")
+ERROR_TOO_LARGE = _("Berkas “%(name)s” melebihi batas %(limit)s MB; tidak disimpan.")
 ERROR_EMPTY = _("Berkas “%(name)s” kosong.")
 ERROR_LOCKED = _("Proyek pada tahap “%(state)s” tidak dapat diubah oleh peserta.")
 
@@ -36,6 +38,30 @@ IMAGE_AND_PDF = {"pdf", "jpg", "png"}
 
 def max_upload_bytes():
     return settings.PROJECT_UPLOAD_MAX_MB * 1024 * 1024
+
+
+class SizeLimitedUpload(FileUploadHandler):
+    """Stops reading an uploaded file once it passes the limit, so an oversized upload never
+    fills the disk or memory; the view then says which file and what the limit is."""
+
+    def __init__(self, request, limit):
+        super().__init__(request)
+        self.limit = limit
+        self.received = 0
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            self.request.upload_too_large = self.file_name
+            raise StopUpload(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None  # the next handler builds the file
 
 
 def document_kind_of(upload):

@@ -1,12 +1,14 @@
 import re
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from cohorts.models import Cohort
@@ -26,7 +28,7 @@ from participants.tables import table_response
 
 from . import forms as f
 from .closing import enrolment_status_set, grades_close, grades_reopen
-from .documents import document_upload
+from .documents import ERROR_TOO_LARGE, SizeLimitedUpload, document_upload, max_upload_bytes
 from .gradebook import component_scores_record, gradebook_rows
 from .models import ChangeProject, GradesEvent, ProjectDocument, ScoreSheet, ScoringRole, State
 from .scoring import (
@@ -200,12 +202,27 @@ def edit(request, pk):
 
 
 @rule_required(is_participant)
+@csrf_exempt  # checked below, once the size limit is in place (it must come first)
 def upload(request, pk):
+    request.upload_handlers.insert(0, SizeLimitedUpload(request, max_upload_bytes()))
+    return _upload(request, pk)
+
+
+@csrf_protect
+def _upload(request, pk):
     project = _project(pk)
     ensure(PARTICIPANT in project_roles(request.user, project))
     if request.method != "POST":
         return redirect(project)
-    form = f.DocumentForm(request.POST, request.FILES)
+    files = request.FILES  # read the body now: the size limit is known only afterwards
+    too_large = getattr(request, "upload_too_large", None)
+    if too_large is not None:
+        messages.error(
+            request,
+            str(ERROR_TOO_LARGE) % {"name": too_large, "limit": settings.PROJECT_UPLOAD_MAX_MB},
+        )
+        return redirect(project)
+    form = f.DocumentForm(request.POST, files)
     if form.is_valid():
         try:
             document = document_upload(

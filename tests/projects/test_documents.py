@@ -159,9 +159,23 @@ def test_an_oversized_file_is_refused_with_the_limit(client, world, settings, me
     client.force_login(world["owner"])
     big = PDF + b"0" * (1024 * 1024 + 512 * 1024)  # about 1,5 MB
     page = upload(client, world["project"], "laporan-lengkap.pdf", big)
-    assert "Berkas “laporan-lengkap.pdf” berukuran 1,5 MB; batasnya 1 MB." in page
+    # Reading stops at the limit: the file is never written anywhere in full.
+    assert "Berkas “laporan-lengkap.pdf” melebihi batas 1 MB; tidak disimpan." in page
     assert not ProjectDocument.objects.exists()
     assert not any(path.is_file() for path in media.rglob("*"))
+
+
+def test_an_upload_without_its_form_token_is_refused(world, media):
+    from django.test import Client
+
+    guarded = Client(enforce_csrf_checks=True)
+    guarded.force_login(world["owner"])
+    response = guarded.post(
+        reverse("projects:upload", args=[world["project"].pk]),
+        {"kind": "report", "file": SimpleUploadedFile("laporan.pdf", PDF)},
+    )
+    assert response.status_code == 403
+    assert not ProjectDocument.objects.exists()
 
 
 def test_an_empty_file_is_refused_as_empty(client, world, media):
