@@ -568,3 +568,26 @@ def test_the_cohort_seminars_page_costs_the_same_for_any_cohort_size(
     page = response.content.decode()
     assert page.count('class="card mb-3 seminar"') == 2
     assert page.count("Seminar terjadwal") == size
+
+
+# The project with its people; the examiner check; stakeholders, team, milestones,
+# documents and steps, one query each; the sheets; the project score (rubrics, criteria,
+# sheets, current examiners); the criterion history; the approvals.
+PROJECT_PAGE_QUERIES = PER_REQUEST + 13
+
+
+@pytest.mark.parametrize("rows", [1, 12])
+def test_the_project_page_costs_the_same_for_any_number_of_rows(
+    client, cast, django_assert_max_num_queries, rows
+):
+    from projects.models import Milestone, Stakeholder, TeamMember
+
+    project = cast["project"]
+    for n in range(rows):
+        Milestone.objects.create(project=project, term="short", activity=f"Kegiatan {n}")
+        Stakeholder.objects.create(project=project, name=f"Pihak {n}", kind="external", role="-")
+        TeamMember.objects.create(project=project, role="member", name=f"Anggota {n}")
+    client.force_login(cast["staff"])
+    with django_assert_max_num_queries(PROJECT_PAGE_QUERIES):
+        page = client.get(reverse("projects:detail", args=[project.pk])).content.decode()
+    assert page.count("Kegiatan ") == rows
