@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Cohort
@@ -38,6 +39,7 @@ ERROR_NO_REPORT = _("Unggah laporan terlebih dahulu (jenis dokumen: Laporan).")
 ERROR_SAME_REPORT = _("Laporan dikembalikan coach: unggah versi laporan yang baru terlebih dahulu.")
 ERROR_ALREADY_APPROVED = _("Anda sudah menyetujui rancangan ini.")
 ERROR_EXAMINER_SHEET = _("Kirim nilai penguji Anda terlebih dahulu.")
+ERROR_SEMINAR_AHEAD = _("Seminarnya belum berlangsung (dijadwalkan %(when)s).")
 ERROR_NO_SCORE = _("Nilai proyek belum lengkap: %(missing)s.")
 ERROR_UNKNOWN = _("Langkah tidak dikenal.")
 
@@ -187,7 +189,9 @@ def _precondition(project, step, role, user):
         if missing:
             raise ValidationError(ERROR_INCOMPLETE, params={"missing": ", ".join(missing)})
     elif step.action == "approve_design":
-        if role not in approvals_pending(project):
+        pending = approvals_pending(project)
+        # With nobody left to wait for (a mentor removed meanwhile), any approver moves it on.
+        if pending and role not in pending:
             raise ValidationError(ERROR_ALREADY_APPROVED)
     elif step.action == "submit_report":
         report = project.documents.filter(kind=ProjectDocument.Kind.REPORT).order_by("-pk").first()
@@ -197,6 +201,20 @@ def _precondition(project, step, role, user):
         if returned is not None and report.uploaded_at <= returned.taken_at:
             raise ValidationError(ERROR_SAME_REPORT)
     elif step.action == "mark_examined":
+        seminar = (
+            Seminar.objects.filter(enrolments=project.enrolment, examiners=user)
+            .order_by("starts_at")
+            .first()
+        )
+        if seminar.starts_at > timezone.now():
+            raise ValidationError(
+                ERROR_SEMINAR_AHEAD,
+                params={
+                    "when": formats.date_format(
+                        timezone.localtime(seminar.starts_at), "DATETIME_FORMAT"
+                    )
+                },
+            )
         submitted = ScoreSheet.objects.filter(
             project=project, role=EXAMINER, scorer=user, submitted_at__isnull=False
         )

@@ -1,6 +1,6 @@
 """The project's life: every allowed step, and a refused one for each role."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -203,6 +203,37 @@ def test_without_a_mentor_the_coach_alone_approves(cast):
     step_take(project=project, user=cast["participant"], action="submit_design")
     step_take(project=project, user=cast["coach"], action="approve_design")
     assert state_of(project) == State.IMPLEMENTATION
+
+
+def test_a_mentor_removed_after_the_coach_approved_does_not_block_the_design(cast):
+    project = cast["project"]
+    design_fill(project)
+    step_take(project=project, user=cast["participant"], action="submit_design")
+    step_take(project=project, user=cast["coach"], action="approve_design")
+    assert state_of(project) == State.DESIGN_SUBMITTED  # waiting for the mentor
+    enrolment = cast["enrolment"]
+    enrolment.mentor = None
+    enrolment.save(update_fields=["mentor"])
+    step_take(project=project, user=cast["coach"], action="approve_design", comment="Lanjut")
+    assert state_of(project) == State.IMPLEMENTATION
+
+
+def test_a_seminar_is_examined_only_once_it_has_taken_place(cast):
+    project = cast["project"]
+    project.state = State.REPORT_SUBMITTED
+    project.save(update_fields=["state"])
+    seminar = seminar_schedule(
+        cohort=cast["cohort"], starts_at=timezone.now() + timedelta(days=2), room="R1",
+        examiners=[cast["examiner"]], enrolments=[cast["enrolment"]], actor=cast["staff"],
+    )  # fmt: skip
+    sheet_save(project=project, role=EXAMINER, scorer=cast["examiner"],
+               values=all_criteria(project, EXAMINER, "80"), version=0)  # fmt: skip
+    refused("Seminarnya belum berlangsung", project=project, user=cast["examiner"],
+            action="mark_examined")  # fmt: skip
+    seminar.starts_at = timezone.now() - timedelta(hours=1)
+    seminar.save(update_fields=["starts_at"])
+    step_take(project=project, user=cast["examiner"], action="mark_examined")
+    assert state_of(project) == State.EXAMINED
 
 
 def test_an_examiner_does_not_examine_their_own_coachee(cast):
