@@ -6,6 +6,7 @@ and verification id when it is rendered again.
 """
 
 import logging
+import string
 from functools import lru_cache
 
 import segno
@@ -21,7 +22,13 @@ from participants.models import Enrolment
 from projects.gradebook import cohort_finals, enrolment_final_score
 from projects.models import ChangeProject
 
-from .models import Certificate, CertificateBatch, CertificateSeries
+from .models import (
+    Certificate,
+    CertificateBatch,
+    CertificateEvent,
+    CertificateSeries,
+    NumberingPattern,
+)
 from .services import cohort_total_jp
 
 logger = logging.getLogger(__name__)
@@ -41,7 +48,73 @@ NOT_CERTIFIED = [
     Enrolment.Status.FAILED,
     Enrolment.Status.DEFERRED,
 ]
-NUMBER_PATTERN = "{seq:03d}/STTP/{program}/{angkatan}/{organiser}/{year}"
+NUMBER_PATTERN = "{seq:03d}/STTP/{program}/{angkatan}/{institution}/{year}"
+PATTERN_FIELDS = {"seq", "program", "angkatan", "institution", "organiser", "year"}
+ERROR_PATTERN_SEQ = _("Pola nomor harus memuat {seq}, misalnya {seq:03d}.")
+ERROR_PATTERN_FIELD = _(
+    "Pola nomor hanya boleh memakai {seq}, {program}, {angkatan}, {institution} dan {year} "
+    "(“%(field)s” tidak dikenal)."
+)
+ERROR_PATTERN_FORMAT = _("Pola nomor tidak dapat dipakai: %(error)s.")
+ERROR_REASON = _("Tuliskan alasannya.")
+ERROR_NOT_VALID = _("Hanya sertifikat yang sah yang dapat dicabut.")
+ERROR_NOT_REVOKED = _("Hanya sertifikat yang dicabut yang dapat diterbitkan ulang.")
+ERROR_NO_LONGER_PASSING = _(
+    "Peserta ini tidak lagi memenuhi syarat kelulusan; sertifikatnya tidak dapat diterbitkan ulang."
+)
+
+
+class _Open:
+    """Stands for the sequence in a series key: the pattern with its number left open."""
+
+
+class _KeyFormatter(string.Formatter):
+    def format_field(self, value, format_spec):
+        if isinstance(value, _Open):
+            return "{seq}"
+        return super().format_field(value, format_spec)
+
+
+def pattern_check(pattern):
+    """Refuse a pattern without a sequence, with unknown fields, or that cannot format."""
+    try:
+        fields = {name for _text, name, _spec, _conv in string.Formatter().parse(pattern) if name}
+    except ValueError as error:
+        raise ValidationError(ERROR_PATTERN_FORMAT, params={"error": error}) from error
+    unknown = fields - PATTERN_FIELDS
+    if unknown:
+        raise ValidationError(ERROR_PATTERN_FIELD, params={"field": sorted(unknown)[0]})
+    if "seq" not in fields:
+        raise ValidationError(ERROR_PATTERN_SEQ)
+    try:
+        pattern.format(seq=1, program="LATSAR", angkatan="72", institution="BPSDM",
+                       organiser="BPSDM", year=2022)  # fmt: skip
+    except (ValueError, KeyError, IndexError) as error:
+        raise ValidationError(ERROR_PATTERN_FORMAT, params={"error": error}) from error
+
+
+def number_pattern_for(cohort):
+    """The organiser's pattern for this program, else its general pattern, else the default."""
+    patterns = {
+        p.program_id: p.pattern
+        for p in NumberingPattern.objects.filter(institution_id=cohort.organiser_id)
+    }
+    return patterns.get(cohort.program_id) or patterns.get(None) or NUMBER_PATTERN
+
+
+def _fields(cohort):
+    code = cohort.organiser.code.upper()
+    return {
+        "program": cohort.program.code.upper(),
+        "angkatan": cohort.angkatan_label,
+        "institution": code,
+        "organiser": code,
+        "year": cohort.year,
+    }
+
+
+def number_of(cohort, seq, pattern=None):
+    return (pattern or number_pattern_for(cohort)).format(seq=seq, **_fields(cohort))
 
 
 def enrolments_passing(cohort):
@@ -55,12 +128,11 @@ def enrolments_passing(cohort):
     ]
 
 
-def series_key(cohort):
-    return NUMBER_PATTERN.replace("{seq:03d}/", "").format(
-        program=cohort.program.code.upper(),
-        angkatan=cohort.angkatan_label,
-        organiser=cohort.organiser.code.upper(),
-        year=cohort.year,
+def series_key(cohort, pattern=None):
+    """The series a cohort's certificates are numbered in: the number with its sequence left
+    open. A pattern without {angkatan} numbers all the year's cohorts in one series."""
+    return _KeyFormatter().format(
+        pattern or number_pattern_for(cohort), seq=_Open(), **_fields(cohort)
     )
 
 
@@ -71,7 +143,8 @@ def certificate_ensure(*, enrolment):
     if existing:
         return existing
     cohort = enrolment.cohort
-    key = series_key(cohort)
+    pattern = number_pattern_for(cohort)
+    key = series_key(cohort, pattern)
     CertificateSeries.objects.get_or_create(key=key)
     series = CertificateSeries.objects.select_for_update().get(key=key)
     # Checked again under the lock: a concurrent batch may have just created it.
@@ -87,15 +160,9 @@ def certificate_ensure(*, enrolment):
         return None
     series.last_seq += 1
     series.save(update_fields=["last_seq"])
-    number = NUMBER_PATTERN.format(
-        seq=series.last_seq,
-        program=cohort.program.code.upper(),
-        angkatan=cohort.angkatan_label,
-        organiser=cohort.organiser.code.upper(),
-        year=cohort.year,
-    )
+    number = number_of(cohort, series.last_seq, pattern)
     final = enrolment.final
-    return Certificate.objects.create(
+    certificate = Certificate.objects.create(
         enrolment=enrolment,
         series=series,
         seq=series.last_seq,
@@ -104,6 +171,69 @@ def certificate_ensure(*, enrolment):
         final_score=final.score,
         predicate=str(final.predicate),
     )
+    CertificateEvent.objects.create(
+        certificate=certificate, action=CertificateEvent.Action.ISSUED, number=number
+    )
+    return certificate
+
+
+@transaction.atomic
+def certificate_revoke(*, certificate, actor, reason):
+    """Revoke with a reason; the number is never given to anyone else."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(ERROR_REASON)
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if certificate.status != Certificate.Status.VALID:
+        raise ValidationError(ERROR_NOT_VALID)
+    certificate.status = Certificate.Status.REVOKED
+    certificate.revoked_at = timezone.now()
+    certificate.save(update_fields=["status", "revoked_at"])
+    CertificateEvent.objects.create(
+        certificate=certificate, action=CertificateEvent.Action.REVOKED,
+        number=certificate.number, actor=actor, reason=reason,
+    )  # fmt: skip
+    return certificate
+
+
+@transaction.atomic
+def certificate_reissue(*, certificate, actor, reason):
+    """Issue a revoked certificate again: the next number of its series, the participant's
+    current final score, the same verification id (the printed QR code keeps working)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(ERROR_REASON)
+    certificate = (
+        Certificate.objects.select_for_update(of=("self",))
+        .select_related("enrolment__cohort__program", "enrolment__cohort__organiser")
+        .get(pk=certificate.pk)
+    )
+    if certificate.status != Certificate.Status.REVOKED:
+        raise ValidationError(ERROR_NOT_REVOKED)
+    enrolment = certificate.enrolment
+    final = enrolment_final_score(enrolment)
+    if enrolment.status in NOT_CERTIFIED or not final.passes:
+        raise ValidationError(ERROR_NO_LONGER_PASSING)
+    # The series of the organiser's current pattern (usually the one it was first issued in).
+    pattern = number_pattern_for(enrolment.cohort)
+    key = series_key(enrolment.cohort, pattern)
+    CertificateSeries.objects.get_or_create(key=key)
+    series = CertificateSeries.objects.select_for_update().get(key=key)
+    series.last_seq += 1
+    series.save(update_fields=["last_seq"])
+    certificate.series, certificate.seq = series, series.last_seq
+    certificate.number = number_of(enrolment.cohort, series.last_seq, pattern)
+    certificate.status = Certificate.Status.VALID
+    certificate.revoked_at = None
+    certificate.final_score, certificate.predicate = final.score, str(final.predicate)
+    certificate.rendered_at = None
+    certificate.save()
+    CertificateEvent.objects.create(
+        certificate=certificate, action=CertificateEvent.Action.REISSUED,
+        number=certificate.number, actor=actor, reason=reason,
+    )  # fmt: skip
+    transaction.on_commit(lambda: certificate_store(certificate, certificate_render(certificate)))
+    return certificate
 
 
 @lru_cache(maxsize=1)

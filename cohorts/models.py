@@ -297,6 +297,44 @@ class CertificateSeries(models.Model):
         return self.key
 
 
+class NumberingPattern(models.Model):
+    """How an institution numbers its certificates, for all its programs or for one."""
+
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.CASCADE,
+        related_name="numbering_patterns",
+        verbose_name=_("lembaga"),
+    )
+    program = models.ForeignKey(
+        Program,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("program"),
+        help_text=_("Kosongkan untuk semua program lembaga ini."),
+    )
+    pattern = models.CharField(_("pola nomor"), max_length=200)
+
+    class Meta:
+        verbose_name = _("pola nomor sertifikat")
+        verbose_name_plural = _("pola nomor sertifikat")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "program"], name="pattern_once_per_program"
+            ),
+            models.UniqueConstraint(
+                fields=["institution"],
+                condition=models.Q(program__isnull=True),
+                name="pattern_once_per_institution",
+            ),
+        ]
+
+    def __str__(self):
+        return self.pattern
+
+
 def certificate_upload_to(certificate, filename):
     return f"sertifikat/{certificate.enrolment.cohort_id}/{filename}"
 
@@ -327,6 +365,7 @@ class Certificate(models.Model):
     predicate = models.CharField(_("predikat"), max_length=50)
     pdf = models.FileField(_("berkas PDF"), upload_to=certificate_upload_to, blank=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(_("dicabut pada"), null=True, blank=True)
 
     class Meta:
         ordering = ["series", "seq"]
@@ -344,6 +383,33 @@ class Certificate(models.Model):
 
     def get_verification_url(self):
         return settings.SITE_URL + self.get_verification_path()
+
+
+class CertificateEvent(models.Model):
+    """A certificate's history: issued, revoked, reissued; who, when, why and its number."""
+
+    class Action(models.TextChoices):
+        ISSUED = "issued", _("Diterbitkan")
+        REVOKED = "revoked", _("Dicabut")
+        REISSUED = "reissued", _("Diterbitkan ulang")
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    # The number the certificate carried at this point: old numbers stay findable.
+    number = models.CharField(_("nomor"), max_length=200, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(_("alasan"), blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("riwayat sertifikat")
+        verbose_name_plural = _("riwayat sertifikat")
+
+    def __str__(self):
+        return f"{self.number}: {self.get_action_display()}"
 
 
 class CertificateBatch(models.Model):

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from . import views_certificates as certificates
 
 app_name = "cohorts"
 
@@ -16,6 +17,20 @@ urlpatterns = [
     path("sertifikat/penerbitan/<int:pk>/", views.batch_detail, name="batch_detail"),
     path("sertifikat/penerbitan/<int:pk>/status/", views.batch_status, name="batch_status"),
     path("sertifikat/<int:pk>/unduh/", views.certificate_download, name="certificate_download"),
+    path("sertifikat/<int:pk>/", certificates.certificate_detail, name="certificate_detail"),
+    path(
+        "sertifikat/<int:pk>/cabut/",
+        certificates.certificate_change,
+        {"action": "revoke"},
+        name="certificate_revoke",
+    ),
+    path(
+        "sertifikat/<int:pk>/terbitkan-ulang/",
+        certificates.certificate_change,
+        {"action": "reissue"},
+        name="certificate_reissue",
+    ),
+    path("instansi/<int:pk>/nomor-sertifikat/", certificates.numbering, name="numbering"),
     path("dokumen/", views.documents, name="documents"),
     path("angkatan/<int:pk>/jadwal/", views.cohort_schedule, name="cohort_schedule"),
     path("angkatan/<int:pk>/tahap/<int:phase_pk>/", views.phase_detail, name="phase_detail"),

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
 
 from config.permissions import (
     can_download_certificate,
@@ -58,6 +59,7 @@ from .services import (
     phase_reschedule,
     session_add,
 )
+from .views_certificates import too_many, verify_rate
 
 
 @rule_required(can_manage_cohorts)
@@ -177,8 +179,11 @@ def documents(request):
 
 
 @public("anyone holding a certificate's QR code may check it")
+@ratelimit(key="ip", rate=verify_rate, group="verify", block=False)
 def verify(request, verification_id):
     """Public: anyone holding the QR link sees whether the certificate is genuine."""
+    if getattr(request, "limited", False):
+        return too_many(request)
     certificate = (
         Certificate.objects.select_related(
             "enrolment__participant",

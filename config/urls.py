@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
 from cohorts.views import verify
+from cohorts.views_certificates import verify_lookup
 
 from .converters import IsoDateConverter
 from .views import home, no_role
@@ -27,6 +28,7 @@ urlpatterns = [
     ),
     path("tanpa-peran/", no_role, name="no_role"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("verifikasi/", verify_lookup, name="verify_lookup"),
     path("verifikasi/<uuid:verification_id>/", verify, name="verify"),
     path("", include("cohorts.urls")),
     path("", include("participants.urls")),

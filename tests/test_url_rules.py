@@ -33,4 +33,9 @@ def test_the_public_views_are_the_ones_we_mean():
         for namespace, pattern in patterns(get_resolver())
         if getattr(pattern.callback, "public", None)
     )
-    assert public == [":verify", "cohorts:cohort_feed", "participants:calendar_feed"]
+    assert public == [
+        ":verify",
+        ":verify_lookup",
+        "cohorts:cohort_feed",
+        "participants:calendar_feed",
+    ]

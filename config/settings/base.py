@@ -109,6 +109,12 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=str(VAR_DIR / "staticfiles"))
 Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
+# Public certificate checks per visitor address (django-ratelimit syntax); more answer 429.
+VERIFY_RATE = env("VERIFY_RATE", default="30/m")
+# Behind a reverse proxy the visitor's address is in a header the proxy sets.
+RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default=None)
+# The rate limit counts in the cache: a shared one (Redis) when several processes serve.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # The largest change-project document a participant may upload.
 PROJECT_UPLOAD_MAX_MB = env.int("PROJECT_UPLOAD_MAX_MB", default=10)
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
