@@ -5,10 +5,13 @@ certificate, so two batches never hand out one number twice; a certificate keeps
 and verification id when it is rendered again.
 """
 
+import io
 import logging
 import string
+import zipfile
 from functools import lru_cache
 
+import pypdf
 import segno
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -352,10 +355,41 @@ def certificates_issue(*, batch_id):
         if certificate.rendered_at is None or certificate.rendered_at < batch.created_at:
             certificate_store(certificate, certificate_render(certificate))
         CertificateBatch.objects.filter(pk=batch.pk).update(rendered=done)
+    batch_bundle(batch)
     CertificateBatch.objects.filter(pk=batch.pk).update(
         status=CertificateBatch.Status.DONE, finished_at=timezone.now()
     )
     logger.info("certificates issued for %s: %d", cohort, len(enrolments))
+
+
+def batch_bundle(batch):
+    """One PDF of every valid certificate of the cohort, in number order, and a ZIP of their
+    files. Made again on every run, so a retried job leaves complete files."""
+    certificates = list(
+        Certificate.objects.filter(enrolment__cohort=batch.cohort, status=Certificate.Status.VALID)
+        .exclude(pdf="")
+        .select_related("enrolment__participant")
+        .order_by("series_id", "seq")
+    )
+    writer = pypdf.PdfWriter()
+    archive_bytes = io.BytesIO()
+    with zipfile.ZipFile(archive_bytes, "w", zipfile.ZIP_DEFLATED) as archive:
+        for certificate in certificates:
+            with certificate.pdf.open("rb") as handle:
+                data = handle.read()
+            writer.append(io.BytesIO(data))
+            archive.writestr(f"STTP-{certificate.enrolment.participant.nip}.pdf", data)
+    merged = io.BytesIO()
+    writer.write(merged)
+    cohort = batch.cohort
+    stem = f"sttp-{cohort.program.code}-{cohort.angkatan}-{cohort.year}"
+    old = [name for name in (batch.merged_pdf.name, batch.archive.name) if name]
+    batch.merged_pdf.save(f"{stem}.pdf", ContentFile(merged.getvalue()), save=False)
+    batch.archive.save(f"{stem}.zip", ContentFile(archive_bytes.getvalue()), save=False)
+    batch.save(update_fields=["merged_pdf", "archive"])
+    for name in old:
+        if name not in (batch.merged_pdf.name, batch.archive.name):
+            batch.merged_pdf.storage.delete(name)
 
 
 def certificate_batch_fail(*, batch_id, reason):

@@ -412,6 +412,10 @@ class CertificateEvent(models.Model):
         return f"{self.number}: {self.get_action_display()}"
 
 
+def batch_upload_to(batch, filename):
+    return f"sertifikat/{batch.cohort_id}/penerbitan-{batch.pk}/{filename}"
+
+
 class CertificateBatch(models.Model):
     """One request to issue a cohort's certificates, run by a Celery job; staff watch it."""
 
@@ -433,6 +437,9 @@ class CertificateBatch(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Every certificate of the cohort in one PDF (to print), and all the PDFs in one ZIP.
+    merged_pdf = models.FileField(upload_to=batch_upload_to, blank=True, max_length=300)
+    archive = models.FileField(upload_to=batch_upload_to, blank=True, max_length=300)
 
     class Meta:
         ordering = ["-created_at"]

@@ -16,6 +16,18 @@ urlpatterns = [
     ),
     path("sertifikat/penerbitan/<int:pk>/", views.batch_detail, name="batch_detail"),
     path("sertifikat/penerbitan/<int:pk>/status/", views.batch_status, name="batch_status"),
+    path(
+        "sertifikat/penerbitan/<int:pk>/gabungan.pdf",
+        certificates.batch_file,
+        {"kind": "pdf"},
+        name="batch_pdf",
+    ),
+    path(
+        "sertifikat/penerbitan/<int:pk>/semua.zip",
+        certificates.batch_file,
+        {"kind": "zip"},
+        name="batch_zip",
+    ),
     path("sertifikat/<int:pk>/unduh/", views.certificate_download, name="certificate_download"),
     path("sertifikat/<int:pk>/", certificates.certificate_detail, name="certificate_detail"),
     path(

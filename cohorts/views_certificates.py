@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,7 +21,13 @@ from .certificates import (
     number_of,
     pattern_check,
 )
-from .models import Certificate, CertificateEvent, Institution, NumberingPattern
+from .models import (
+    Certificate,
+    CertificateBatch,
+    CertificateEvent,
+    Institution,
+    NumberingPattern,
+)
 
 CERTIFICATE_RELATED = (
     "enrolment__participant",
@@ -148,3 +155,15 @@ def numbering(request, pk):
                                  or NUMBER_PATTERN) if cohort else None,
         },
     )  # fmt: skip
+
+
+@rule_required(can_issue_certificates)
+def batch_file(request, pk, kind):
+    """A finished batch's merged PDF or ZIP of every certificate."""
+    batch = get_object_or_404(CertificateBatch, pk=pk)
+    field = batch.merged_pdf if kind == "pdf" else batch.archive
+    if not field:
+        raise Http404(_("Berkas ini belum dibuat."))
+    return FileResponse(
+        field.open("rb"), as_attachment=True, filename=field.name.rsplit("/", 1)[-1]
+    )

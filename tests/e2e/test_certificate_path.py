@@ -3,6 +3,7 @@ widyaiswara scores them, staff issue certificates through the real worker and do
 and a visitor opens the QR link printed on it."""
 
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -121,6 +122,10 @@ def test_cohort_to_verified_certificate(page, browser, live_server, celery_worke
     expect(page.locator("#batch-status")).to_have_text("Selesai", timeout=120_000)
     expect(page.locator("#batch-count")).to_have_text("1 / 1")
     page.screenshot(path=tmp_path / "2-batch.png", full_page=True)
+    with page.expect_download() as zip_info:
+        page.get_by_role("link", name="Unduh ZIP semua sertifikat").click()
+    with zipfile.ZipFile(zip_info.value.path()) as archive:
+        assert archive.namelist() == ["STTP-199605122022031142.pdf"]
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Unduh PDF").click()
     download = download_info.value
