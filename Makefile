@@ -21,6 +21,7 @@ migrate: install
 demo: install
 	.ci/system-packages runtime
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py signing_key_demo
 	$(BIN)/python manage.py demo_data
 	@echo "Angkatan berjalan di http://127.0.0.1:8000 (Ctrl+C untuk berhenti)."
 	PYTHONUNBUFFERED=1 $(BIN)/honcho --procfile Procfile.demo start

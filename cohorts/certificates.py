@@ -33,6 +33,7 @@ from .models import (
     NumberingPattern,
 )
 from .services import cohort_total_jp
+from .signing import pdf_sign
 
 logger = logging.getLogger(__name__)
 
@@ -235,7 +236,9 @@ def certificate_reissue(*, certificate, actor, reason):
         certificate=certificate, action=CertificateEvent.Action.REISSUED,
         number=certificate.number, actor=actor, reason=reason,
     )  # fmt: skip
-    transaction.on_commit(lambda: certificate_store(certificate, certificate_render(certificate)))
+    transaction.on_commit(
+        lambda: certificate_store(certificate, pdf_sign(certificate_render(certificate)))
+    )
     return certificate
 
 
@@ -274,6 +277,11 @@ def certificate_render(certificate):
     return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
         font_config=fonts
     )
+
+
+def certificate_pdf_store(certificate):
+    """Render, sign (when a key is configured) and store the certificate's PDF."""
+    certificate_store(certificate, pdf_sign(certificate_render(certificate)))
 
 
 def certificate_store(certificate, pdf_bytes):
@@ -353,7 +361,7 @@ def certificates_issue(*, batch_id):
             continue
         certificate.enrolment = enrolment
         if certificate.rendered_at is None or certificate.rendered_at < batch.created_at:
-            certificate_store(certificate, certificate_render(certificate))
+            certificate_pdf_store(certificate)
         CertificateBatch.objects.filter(pk=batch.pk).update(rendered=done)
     batch_bundle(batch)
     CertificateBatch.objects.filter(pk=batch.pk).update(

@@ -109,6 +109,13 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=str(VAR_DIR / "staticfiles"))
 Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
+# A PKCS#12 key that signs every certificate PDF (PAdES), and its password; unsigned without.
+# The demo's self-signed key (`manage.py signing_key_demo`) is used when no key is named.
+DEMO_SIGNING_KEY_FILE = VAR_DIR / "signing" / "demo-sttp.p12"
+DEMO_SIGNING_KEY_PASSWORD = "angkatan-demo"
+SIGNING_KEY_FILE = env("SIGNING_KEY_FILE", default="")
+SIGNING_KEY_PASSWORD = env("SIGNING_KEY_PASSWORD", default="")
+SIGNING_LOCATION = env("SIGNING_LOCATION", default="Indonesia")
 # Public certificate checks per visitor address (django-ratelimit syntax); more answer 429.
 VERIFY_RATE = env("VERIFY_RATE", default="30/m")
 # Behind a reverse proxy the visitor's address is in a header the proxy sets.

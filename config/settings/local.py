@@ -9,3 +9,11 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 SECRET_KEY = env("SECRET_KEY", default="demo-only-insecure-key-do-not-use-in-production")
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# Certificates are signed with the demo's self-signed key (made by `make demo`) unless a real
+# key is named.
+if not env("SIGNING_KEY_FILE", default=""):
+    from .base import DEMO_SIGNING_KEY_FILE, DEMO_SIGNING_KEY_PASSWORD
+
+    SIGNING_KEY_FILE = str(DEMO_SIGNING_KEY_FILE)
+    SIGNING_KEY_PASSWORD = DEMO_SIGNING_KEY_PASSWORD
