@@ -5,6 +5,7 @@ certificate, so two batches never hand out one number twice; a certificate keeps
 and verification id when it is rendered again.
 """
 
+import base64
 import io
 import logging
 import string
@@ -251,6 +252,23 @@ def _weasyprint():
     return weasyprint, FontConfiguration()
 
 
+@lru_cache(maxsize=32)
+def image_data_uri(name):
+    """A stored image (an institution's logo or signature) as a data URI, read once per
+    process and name (a replaced image gets a new name)."""
+    if not name:
+        return ""
+    from django.core.files.storage import default_storage
+
+    try:
+        with default_storage.open(name, "rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        return ""
+    kind = "png" if data.startswith(b"\x89PNG") else "jpeg"
+    return f"data:image/{kind};base64,{base64.b64encode(data).decode()}"
+
+
 def qr_svg_data_uri(url):
     return segno.make(url, error="m").svg_data_uri(scale=4, border=2)
 
@@ -271,6 +289,8 @@ def certificate_render(certificate):
                 "total_jp": cohort_total_jp(cohort),
                 "verification_url": url,
                 "qr_data_uri": qr_svg_data_uri(url),
+                "logo_uri": image_data_uri(cohort.organiser.logo.name),
+                "signature_uri": image_data_uri(cohort.organiser.head_signature.name),
             },
         )
     weasyprint, fonts = _weasyprint()

@@ -48,6 +48,18 @@ class Institution(models.Model):
     head_name = models.CharField(_("nama pimpinan"), max_length=200, blank=True)
     head_nip = models.CharField(_("NIP pimpinan"), max_length=18, blank=True)
     head_title = models.CharField(_("jabatan pimpinan"), max_length=200, blank=True)
+    # What its certificates look like; staff set these on the institution's certificate page.
+    logo = models.FileField(_("logo"), upload_to="lembaga/", blank=True)
+    head_signature = models.FileField(_("gambar tanda tangan pimpinan"), upload_to="lembaga/",
+                                      blank=True)  # fmt: skip
+    certificate_title = models.CharField(
+        _("judul sertifikat"), max_length=100, default="SURAT TANDA TAMAT PELATIHAN"
+    )
+    certificate_basis = models.TextField(
+        _("dasar penerbitan"),
+        blank=True,
+        help_text=_("Dicetak di bawah keterangan kelulusan, misalnya dasar hukum pelatihan."),
+    )
 
     class Meta:
         ordering = ["name"]

@@ -43,6 +43,11 @@ urlpatterns = [
         name="certificate_reissue",
     ),
     path("instansi/<int:pk>/nomor-sertifikat/", certificates.numbering, name="numbering"),
+    path(
+        "instansi/<int:pk>/sertifikat/",
+        certificates.institution_certificate,
+        name="institution_certificate",
+    ),
     path("dokumen/", views.documents, name="documents"),
     path("angkatan/<int:pk>/jadwal/", views.cohort_schedule, name="cohort_schedule"),
     path("angkatan/<int:pk>/tahap/<int:phase_pk>/", views.phase_detail, name="phase_detail"),

@@ -18,9 +18,11 @@ from .certificates import (
     NUMBER_PATTERN,
     certificate_reissue,
     certificate_revoke,
+    image_data_uri,
     number_of,
     pattern_check,
 )
+from .forms import InstitutionCertificateForm
 from .models import (
     Certificate,
     CertificateBatch,
@@ -166,4 +168,27 @@ def batch_file(request, pk, kind):
         raise Http404(_("Berkas ini belum dibuat."))
     return FileResponse(
         field.open("rb"), as_attachment=True, filename=field.name.rsplit("/", 1)[-1]
+    )
+
+
+@rule_required(can_issue_certificates)
+def institution_certificate(request, pk):
+    """An institution's certificate look: signatory, logo, signature image and wording."""
+    institution = get_object_or_404(Institution, pk=pk)
+    form = InstitutionCertificateForm(
+        request.POST or None, request.FILES or None, instance=institution
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Tampilan sertifikat tersimpan."))
+        return redirect("cohorts:institution_certificate", pk=institution.pk)
+    return render(
+        request,
+        "cohorts/institution_certificate.html",
+        {
+            "institution": institution,
+            "form": form,
+            "logo_uri": image_data_uri(institution.logo.name),
+            "signature_uri": image_data_uri(institution.head_signature.name),
+        },
     )

@@ -231,3 +231,46 @@ def component_scores_record(*, cohort, values, recorded_by, loaded=None, reason=
         default_change_reason=reason,
     )
     return len(create) + len(update) + len(delete)
+
+
+def final_report_pdf(cohort):
+    """The cohort's final report as PDF bytes (WeasyPrint), always in Indonesian."""
+    from collections import Counter
+
+    from django.template.loader import render_to_string
+    from django.utils import timezone, translation
+
+    from cohorts.certificates import _weasyprint
+    from cohorts.services import cohort_total_jp
+
+    components, rows = gradebook_rows(cohort)
+    for row in rows:
+        project = getattr(row["enrolment"], "project", None)
+        row["values"] = [
+            (project.final_score if project else None)
+            if c.source == "project"
+            else row["entered"].get(c.pk)
+            for c in components
+        ]
+    statuses = Counter(row["enrolment"].status for row in rows)
+    summary = {
+        "passed": statuses[Enrolment.Status.PASSED],
+        "failed": statuses[Enrolment.Status.FAILED],
+        "deferred": statuses[Enrolment.Status.DEFERRED],
+        "withdrawn": statuses[Enrolment.Status.WITHDRAWN],
+    }
+    summary["open"] = len(rows) - sum(summary.values())
+    with translation.override("id"):
+        html = render_to_string(
+            "projects/final_report_pdf.html",
+            {
+                "cohort": cohort,
+                "components": components,
+                "rows": rows,
+                "summary": summary,
+                "total_jp": cohort_total_jp(cohort),
+                "today": timezone.localdate(),
+            },
+        )
+    weasyprint, fonts = _weasyprint()
+    return weasyprint.HTML(string=html).write_pdf(font_config=fonts)

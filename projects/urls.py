@@ -18,6 +18,7 @@ urlpatterns = [
     path("peserta-angkatan/<int:pk>/status/", views.enrolment_status, name="enrolment_status"),
     path("angkatan/<int:cohort_pk>/nilai/", views.gradebook, name="gradebook"),
     path("angkatan/<int:cohort_pk>/nilai/riwayat/", views.grades_history, name="grades_history"),
+    path("angkatan/<int:cohort_pk>/laporan-akhir.pdf", views.final_report, name="final_report"),
     path(
         "angkatan/<int:cohort_pk>/nilai/tutup/",
         views.grades_closing,

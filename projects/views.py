@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -29,7 +29,7 @@ from participants.tables import table_response
 from . import forms as f
 from .closing import enrolment_status_set, grades_close, grades_reopen
 from .documents import ERROR_TOO_LARGE, SizeLimitedUpload, document_upload, max_upload_bytes
-from .gradebook import component_scores_record, gradebook_rows
+from .gradebook import component_scores_record, final_report_pdf, gradebook_rows
 from .models import ChangeProject, GradesEvent, ProjectDocument, ScoreSheet, ScoringRole, State
 from .scoring import (
     SCORING_STATES,
@@ -359,7 +359,7 @@ def gradebook(request, cohort_pk):
                 return redirect("projects:gradebook", cohort_pk=cohort.pk)
     if request.GET.get("format") == "xlsx":
         header = ["NIP", _("Nama"), *[f"{c.name} ({c.weight}%)" for c in components],
-                  _("Nilai akhir"), _("Predikat"), _("Lulus")]  # fmt: skip
+                  _("Nilai akhir"), _("Predikat"), _("Lulus"), _("Hasil")]  # fmt: skip
         table = [
             [
                 row["enrolment"].participant.nip_display,
@@ -375,6 +375,7 @@ def gradebook(request, cohort_pk):
                 ""
                 if row["final"].score is None
                 else (_("Lulus") if row["final"].passes else _("Tidak lulus")),
+                row["enrolment"].get_status_display(),
             ]
             for row in rows
         ]
@@ -552,3 +553,18 @@ def themes(request):
         messages.success(request, _("Daftar tema tersimpan."))
         return redirect("projects:themes")
     return render(request, "projects/themes_form.html", {"formset": formset})
+
+
+@rule_required(can_manage_cohorts)
+def final_report(request, cohort_pk):
+    """The cohort's final report as a PDF: every participant's components, final score,
+    predicate and outcome, with summary figures and the head's signature block."""
+    cohort = get_object_or_404(Cohort.objects.select_related("program", "organiser"), pk=cohort_pk)
+    return HttpResponse(
+        final_report_pdf(cohort),
+        content_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="laporan-akhir-{cohort.program.code}'
+            f'-{cohort.angkatan}-{cohort.year}.pdf"'
+        },
+    )
