@@ -471,3 +471,34 @@ class CertificateBatch(models.Model):
     @property
     def percent(self):
         return round(100 * self.rendered / self.total) if self.total else 0
+
+
+def report_upload_to(report, filename):
+    return f"laporan/{report.phase.cohort_id}/{filename}"
+
+
+class PhaseReport(models.Model):
+    """A phase's report as PDF: asked for by staff, or made when the phase ended."""
+
+    phase = models.ForeignKey(CohortPhase, on_delete=models.CASCADE, related_name="reports")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    automatic = models.BooleanField(default=False)
+    pdf = models.FileField(upload_to=report_upload_to, max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("laporan tahap")
+        verbose_name_plural = _("laporan tahap")
+        constraints = [
+            # One automatic report per phase, whatever the scheduler retries.
+            models.UniqueConstraint(
+                fields=["phase"], condition=models.Q(automatic=True), name="auto_report_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.phase} ({self.created_at:%Y-%m-%d})"

@@ -27,3 +27,11 @@ def certificates_issue_job(self, batch_id):
             certificate_batch_fail(batch_id=batch_id, reason=reason)
             raise
         raise self.retry(exc=exc) from exc
+
+
+@shared_task(acks_late=True, soft_time_limit=15 * 60, time_limit=16 * 60)
+def phase_reports_due_job():
+    """Daily: the report of every phase that has just ended (see the beat schedule)."""
+    from .reports import phase_reports_due
+
+    return phase_reports_due()

@@ -44,6 +44,12 @@ urlpatterns = [
     ),
     path("instansi/<int:pk>/nomor-sertifikat/", certificates.numbering, name="numbering"),
     path(
+        "angkatan/<int:pk>/tahap/<int:phase_pk>/laporan/",
+        certificates.phase_report_request,
+        name="phase_report_request",
+    ),
+    path("laporan/<int:pk>/", certificates.phase_report_download, name="phase_report"),
+    path(
         "instansi/<int:pk>/sertifikat/",
         certificates.institution_certificate,
         name="institution_certificate",

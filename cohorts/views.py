@@ -268,6 +268,7 @@ def phase_detail(request, pk, phase_pk):
             "board": selectors.phase_day_board(phase, days),
             "enrolled": cohort.enrolments.count(),
             "today": timezone.localdate(),
+            "reports": phase.reports.select_related("requested_by")[:10],
         },
     )
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from config.permissions import can_issue_certificates, public, rule_required
+from config.permissions import can_issue_certificates, can_manage_cohorts, public, rule_required
 from curriculum.models import Program
 
 from .certificates import (
@@ -27,9 +27,12 @@ from .models import (
     Certificate,
     CertificateBatch,
     CertificateEvent,
+    CohortPhase,
     Institution,
     NumberingPattern,
+    PhaseReport,
 )
+from .reports import phase_report_make
 
 CERTIFICATE_RELATED = (
     "enrolment__participant",
@@ -191,4 +194,21 @@ def institution_certificate(request, pk):
             "logo_uri": image_data_uri(institution.logo.name),
             "signature_uri": image_data_uri(institution.head_signature.name),
         },
+    )
+
+
+@require_POST
+@rule_required(can_manage_cohorts)
+def phase_report_request(request, pk, phase_pk):
+    phase = get_object_or_404(CohortPhase, pk=phase_pk, cohort_id=pk)
+    report = phase_report_make(phase=phase, requested_by=request.user)
+    messages.success(request, _("Laporan tahap dibuat."))
+    return redirect("cohorts:phase_report", pk=report.pk)
+
+
+@rule_required(can_manage_cohorts)
+def phase_report_download(request, pk):
+    report = get_object_or_404(PhaseReport, pk=pk)
+    return FileResponse(
+        report.pdf.open("rb"), as_attachment=True, filename=report.pdf.name.rsplit("/", 1)[-1]
     )

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -165,6 +166,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_MAX_TASKS_PER_CHILD = 50
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Celery beat: every morning, the reports of the phases that ended.
+CELERY_BEAT_SCHEDULE = {
+    "phase-reports": {
+        "task": "cohorts.tasks.phase_reports_due_job",
+        "schedule": crontab(hour=6, minute=0),
+    },
+}
 
 LOGGING = {
     "version": 1,
