@@ -46,6 +46,7 @@ from .models import (
     CohortPhase,
     Institution,
     NonWorkingDay,
+    PhaseReport,
 )
 from .services import (
     ERROR_FUTURE_DAY,
@@ -175,7 +176,16 @@ def certificate_download(request, pk):
 
 @rule_required(can_view_documents)
 def documents(request):
-    return render(request, "cohorts/documents.html", {"batches": selectors.batches_recent()[:100]})
+    return render(
+        request,
+        "cohorts/documents.html",
+        {
+            "batches": selectors.batches_recent()[:100],
+            "reports": PhaseReport.objects.select_related("phase__cohort__program", "requested_by")[
+                :100
+            ],
+        },
+    )
 
 
 @public("anyone holding a certificate's QR code may check it")

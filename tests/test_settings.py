@@ -64,3 +64,25 @@ def test_production_static_files_collect_with_hashed_names(tmp_path):
     manifest = (tmp_path / "staticfiles.json").read_text()
     assert "bootstrap/css/bootstrap.min.css" in manifest
     assert "css/angkatan.css" in manifest
+
+
+def test_documents_go_to_an_s3_bucket_when_one_is_named():
+    probe = (
+        "from django.core.files.storage import storages; s = storages[\"default\"]; "
+        "print(type(s).__name__, s.bucket_name, s.endpoint_url, s.default_acl)"
+    )
+    result = run_manage(
+        "shell",
+        "-c",
+        probe,
+        env=production_env(
+            SECRET_KEY="x7#kq!2v9LmZ0pR4tW8yB1nC6dF3gH5jK-s2Qe7Uo9Ia4Xc1Vb8Nm3Zl6Tp0Ry5Wu",
+            ALLOWED_HOSTS="angkatan.bpsdm.example.go.id",
+            SITE_URL="https://angkatan.bpsdm.example.go.id",
+            AWS_STORAGE_BUCKET_NAME="sttp-banten",
+            AWS_S3_ENDPOINT_URL="http://minio:9000",
+        ),
+    )
+    assert result.returncode == 0, result.stderr
+    last = result.stdout.strip().splitlines()[-1]
+    assert last.split() == ["S3Storage", "sttp-banten", "http://minio:9000", "private"]
