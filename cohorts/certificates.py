@@ -10,6 +10,7 @@ import io
 import logging
 import string
 import zipfile
+from datetime import timedelta
 from functools import lru_cache
 
 import pypdf
@@ -44,6 +45,10 @@ ERROR_BATCH_UNDER_WAY = _(
 )
 ERROR_QUEUE_UNREACHABLE = _(
     "Antrean tugas tidak dapat dihubungi, penerbitan belum dimulai. Coba lagi nanti."
+)
+ERROR_STALLED = _(
+    "Pekerja berhenti di tengah penerbitan. Sertifikat yang sudah dibuat tetap; terbitkan lagi "
+    "untuk menyelesaikan sisanya."
 )
 ERROR_ATTEMPTS_EXHAUSTED = _("Penerbitan gagal setelah %(attempts)s kali percobaan: %(reason)s")
 # A job whose worker keeps dying is redelivered by the broker; this many starts at most.
@@ -332,11 +337,26 @@ def certificate_batch_start(*, cohort, requested_by):
     with transaction.atomic():
         # The cohort row is the lock that orders two requests for the same cohort.
         type(cohort).objects.select_for_update().get(pk=cohort.pk)
+        batches_stalled_fail(cohort)
         if CertificateBatch.objects.filter(cohort=cohort, status__in=UNDER_WAY).exists():
             raise ValidationError(ERROR_BATCH_UNDER_WAY)
         batch = CertificateBatch.objects.create(cohort=cohort, requested_by=requested_by)
         transaction.on_commit(lambda: certificate_batch_enqueue(batch_id=batch.pk))
     return batch
+
+
+def batches_stalled_fail(cohort):
+    """A running batch with no progress for a while lost its worker (killed, the machine
+    restarted): mark it failed so that a new request can finish the work. The new job keeps
+    every certificate and number already made."""
+    limit = timezone.now() - timedelta(seconds=settings.CERTIFICATE_BATCH_STALL_SECONDS)
+    CertificateBatch.objects.filter(
+        cohort=cohort, status=CertificateBatch.Status.RUNNING, heartbeat_at__lt=limit
+    ).update(
+        status=CertificateBatch.Status.FAILED,
+        error=str(ERROR_STALLED),
+        finished_at=timezone.now(),
+    )
 
 
 def certificate_batch_enqueue(*, batch_id):
@@ -368,6 +388,7 @@ def certificates_issue(*, batch_id):
     enrolments = enrolments_passing(cohort)
     CertificateBatch.objects.filter(pk=batch.pk).update(
         status=CertificateBatch.Status.RUNNING,
+        heartbeat_at=timezone.now(),
         started_at=batch.started_at or timezone.now(),
         attempts=batch.attempts + 1,
         total=len(enrolments),
@@ -377,12 +398,16 @@ def certificates_issue(*, batch_id):
         enrolment.cohort = cohort
         certificate = certificate_ensure(enrolment=enrolment)
         if certificate is None:  # no longer passing
-            CertificateBatch.objects.filter(pk=batch.pk).update(rendered=done)
+            CertificateBatch.objects.filter(pk=batch.pk).update(
+                rendered=done, heartbeat_at=timezone.now()
+            )
             continue
         certificate.enrolment = enrolment
         if certificate.rendered_at is None or certificate.rendered_at < batch.created_at:
             certificate_pdf_store(certificate)
-        CertificateBatch.objects.filter(pk=batch.pk).update(rendered=done)
+        CertificateBatch.objects.filter(pk=batch.pk).update(
+            rendered=done, heartbeat_at=timezone.now()
+        )
     batch_bundle(batch)
     CertificateBatch.objects.filter(pk=batch.pk).update(
         status=CertificateBatch.Status.DONE, finished_at=timezone.now()

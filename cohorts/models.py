@@ -449,6 +449,9 @@ class CertificateBatch(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Set at every certificate the job finishes: a running batch that stops moving lost its
+    # worker.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     # Every certificate of the cohort in one PDF (to print), and all the PDFs in one ZIP.
     merged_pdf = models.FileField(upload_to=batch_upload_to, blank=True, max_length=300)
     archive = models.FileField(upload_to=batch_upload_to, blank=True, max_length=300)

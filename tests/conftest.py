@@ -1,5 +1,6 @@
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -83,6 +84,7 @@ class CeleryWorker:
             env=env,
             stdout=self.log,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, so kill() takes the pool too
         )
 
     def output(self):
@@ -98,7 +100,15 @@ class CeleryWorker:
             time.sleep(0.2)
         raise AssertionError(f"Celery worker did not start:\n{self.output()}")
 
+    def kill(self):
+        """Die as a machine losing power would: no warm shutdown, no acknowledgements."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
     def stop(self):
+        if self.process.poll() is not None:
+            self.log.close()
+            return
         self.process.terminate()
         try:
             self.process.wait(timeout=30)

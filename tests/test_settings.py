@@ -68,7 +68,7 @@ def test_production_static_files_collect_with_hashed_names(tmp_path):
 
 def test_documents_go_to_an_s3_bucket_when_one_is_named():
     probe = (
-        "from django.core.files.storage import storages; s = storages[\"default\"]; "
+        'from django.core.files.storage import storages; s = storages["default"]; '
         "print(type(s).__name__, s.bucket_name, s.endpoint_url, s.default_acl)"
     )
     result = run_manage(

@@ -117,6 +117,9 @@ DEMO_SIGNING_KEY_PASSWORD = "angkatan-demo"
 SIGNING_KEY_FILE = env("SIGNING_KEY_FILE", default="")
 SIGNING_KEY_PASSWORD = env("SIGNING_KEY_PASSWORD", default="")
 SIGNING_LOCATION = env("SIGNING_LOCATION", default="Indonesia")
+# A running certificate batch without progress this long lost its worker; a new request
+# then finishes the work.
+CERTIFICATE_BATCH_STALL_SECONDS = env.int("CERTIFICATE_BATCH_STALL_SECONDS", default=300)
 # Public certificate checks per visitor address (django-ratelimit syntax); more answer 429.
 VERIFY_RATE = env("VERIFY_RATE", default="30/m")
 # Behind a reverse proxy the visitor's address is in a header the proxy sets.

@@ -2,6 +2,7 @@
 (the filesystem broker by default, Redis when CELERY_BROKER_URL says so)."""
 
 import io
+import time
 import zipfile
 from decimal import Decimal
 from urllib.parse import urlparse
@@ -67,3 +68,55 @@ def test_worker_issues_one_verifiable_pdf_per_passing_participant(celery_worker,
     assert response["Content-Disposition"].endswith('.zip"')
     client.force_login(widyaiswara_user(username="bukan-staf"))
     assert client.get(reverse("cohorts:batch_pdf", args=[batch.pk])).status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_batch_is_finished_by_a_new_one(settings, tmp_path):
+    from django.conf import settings as django_settings
+
+    from ..conftest import CeleryWorker
+
+    settings.CERTIFICATE_BATCH_STALL_SECONDS = 2
+    cohort = CohortFactory()
+    coach = widyaiswara_user()
+    for _ in range(14):
+        project_scored(enrol(cohort, coach=coach), Decimal("85"))
+    staff = staff_user()
+
+    first = CeleryWorker(tmp_path / "first.log", django_settings.SITE_URL)
+    try:
+        first.wait_ready()
+        batch = certificate_batch_start(cohort=cohort, requested_by=staff)
+
+        def some_done():
+            batch.refresh_from_db()
+            return batch.rendered >= 3
+
+        wait_for(some_done, timeout=120, message=f"progress; log:\n{first.output()}")
+        first.kill()
+    finally:
+        first.stop()
+    batch.refresh_from_db()
+    assert batch.status == CertificateBatch.Status.RUNNING and batch.rendered < 14
+
+    second = CeleryWorker(tmp_path / "second.log", django_settings.SITE_URL)
+    try:
+        second.wait_ready()
+        time.sleep(2.5)  # the first batch has stalled
+        again = certificate_batch_start(cohort=cohort, requested_by=staff)
+        batch.refresh_from_db()
+        assert batch.status == CertificateBatch.Status.FAILED
+        assert "Pekerja berhenti di tengah penerbitan" in batch.error
+
+        def finished():
+            again.refresh_from_db()
+            return again.is_finished
+
+        wait_for(finished, timeout=180, message=f"the new batch; log:\n{second.output()}")
+    finally:
+        second.stop()
+    assert again.status == CertificateBatch.Status.DONE, again.error
+    # Every passing participant has exactly one certificate; the numbers run 1..14.
+    assert Certificate.objects.filter(enrolment__cohort=cohort).count() == 14
+    assert sorted(Certificate.objects.values_list("seq", flat=True)) == list(range(1, 15))
+    assert all(c.pdf for c in Certificate.objects.all())
