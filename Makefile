@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format install migrate messages clean
+.PHONY: demo test lint format install migrate messages clean bench bench-certificates
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,13 @@ demo: install
 test: install
 	.ci/system-packages test
 	$(BIN)/pytest
+
+## Speed, measured (not asserted): certificates for cohorts of 40 and 200, job vs floor.
+bench-certificates: install
+	.ci/system-packages runtime
+	$(BIN)/python bench/certificates.py
+
+bench: bench-certificates
 
 lint: install
 	$(BIN)/ruff check .
