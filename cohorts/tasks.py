@@ -1,6 +1,10 @@
 """Celery jobs. They take ids, re-fetch, and leave the work to services."""
 
+import ctypes.util
+import logging
+
 from celery import shared_task
+from celery.signals import worker_ready
 
 from .certificates import ERROR_ATTEMPTS_EXHAUSTED, certificate_batch_fail, certificates_issue
 
@@ -35,3 +39,19 @@ def phase_reports_due_job():
     from .reports import phase_reports_due
 
     return phase_reports_due()
+
+
+logger = logging.getLogger(__name__)
+HARFBUZZ_MISSING = (
+    "libharfbuzz-subset0 tidak terpasang: WeasyPrint memakai fontTools dan setiap sertifikat "
+    "5-6 kali lebih lambat. Pasang paket Debian libharfbuzz-subset0 di mesin pekerja."
+)
+
+
+@worker_ready.connect
+def fonts_check(**kwargs):
+    """Warn at start when WeasyPrint would subset fonts the slow way."""
+    if ctypes.util.find_library("harfbuzz-subset") is None:
+        logger.warning(HARFBUZZ_MISSING)
+        return False
+    return True

@@ -120,3 +120,16 @@ def test_a_worker_killed_mid_batch_is_finished_by_a_new_one(settings, tmp_path):
     assert Certificate.objects.filter(enrolment__cohort=cohort).count() == 14
     assert sorted(Certificate.objects.values_list("seq", flat=True)) == list(range(1, 15))
     assert all(c.pdf for c in Certificate.objects.all())
+
+
+def test_a_worker_without_harfbuzz_subset_warns_at_start(monkeypatch, caplog):
+    import ctypes.util
+
+    from cohorts.tasks import HARFBUZZ_MISSING, fonts_check
+
+    assert fonts_check() is True  # installed by .ci/system-packages on this machine
+    # The operating system's library lookup is the edge: pretend the package is absent.
+    monkeypatch.setattr(ctypes.util, "find_library", lambda name: None)
+    with caplog.at_level("WARNING", logger="cohorts.tasks"):
+        assert fonts_check() is False
+    assert HARFBUZZ_MISSING in caplog.text
