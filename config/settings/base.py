@@ -117,6 +117,9 @@ DEMO_SIGNING_KEY_PASSWORD = "angkatan-demo"
 SIGNING_KEY_FILE = env("SIGNING_KEY_FILE", default="")
 SIGNING_KEY_PASSWORD = env("SIGNING_KEY_PASSWORD", default="")
 SIGNING_LOCATION = env("SIGNING_LOCATION", default="Indonesia")
+# Certificates rendered together as the pages of one document, then split (much faster than
+# one document each); a batch is rendered this many at a time.
+CERTIFICATE_PAGES_PER_DOCUMENT = env.int("CERTIFICATE_PAGES_PER_DOCUMENT", default=25)
 # A running certificate batch without progress this long lost its worker; a new request
 # then finishes the work.
 CERTIFICATE_BATCH_STALL_SECONDS = env.int("CERTIFICATE_BATCH_STALL_SECONDS", default=300)

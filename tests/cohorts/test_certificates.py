@@ -155,8 +155,10 @@ def test_a_job_that_keeps_failing_ends_failed_with_its_reason(
     batch.refresh_from_db()
     assert batch.status == CertificateBatch.Status.FAILED
     assert batch.error.startswith(f"Penerbitan gagal setelah {MAX_RETRIES + 1} kali percobaan:")
-    # Every attempt stopped at the first file; its number was taken once, not once a try.
-    assert list(Certificate.objects.values_list("seq", flat=True)) == [1]
+    # Every attempt failed at storing the files; the three passing participants' numbers
+    # were taken once, not once a try.
+    assert sorted(Certificate.objects.values_list("seq", flat=True)) == [1, 2, 3]
+    assert not any(c.pdf for c in Certificate.objects.all())
 
 
 def test_a_job_redelivered_too_often_gives_up(cohort_with_scores):

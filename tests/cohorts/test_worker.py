@@ -71,12 +71,14 @@ def test_worker_issues_one_verifiable_pdf_per_passing_participant(celery_worker,
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_killed_mid_batch_is_finished_by_a_new_one(settings, tmp_path):
+def test_a_worker_killed_mid_batch_is_finished_by_a_new_one(settings, tmp_path, monkeypatch):
     from django.conf import settings as django_settings
 
     from ..conftest import CeleryWorker
 
     settings.CERTIFICATE_BATCH_STALL_SECONDS = 2
+    # Small documents, so the first worker is killed between two of them.
+    monkeypatch.setenv("CERTIFICATE_PAGES_PER_DOCUMENT", "2")
     cohort = CohortFactory()
     coach = widyaiswara_user()
     for _ in range(14):
