@@ -150,5 +150,12 @@ def test_cohort_to_verified_certificate(page, browser, live_server, celery_worke
         expect(visit.get_by_text("Ahmad Suryani, S.H.")).to_be_visible()
         expect(visit.get_by_text(certificate.number)).to_be_visible()
         visit.screenshot(path=tmp_path / "3-verify.png", full_page=True)
+        # Or by the number printed on it.
+        visit.get_by_role("link", name="Periksa sertifikat lain menurut nomornya").click()
+        visit.get_by_label("Nomor sertifikat").fill(certificate.number)
+        visit.get_by_role("button", name="Periksa").click()
+        expect(visit.locator("#verdict")).to_contain_text("Sertifikat ini sah.")
+        expect(visit.get_by_text("Ahmad Suryani, S.H.")).to_be_visible()
+        expect(visit.get_by_text("19960512")).to_have_count(0)  # no NIP on the public page
     finally:
         visitor.close()
