@@ -89,25 +89,30 @@ def phase_report_summary(kind, rows, days):
     return summary
 
 
-def phase_report_pdf(phase):
+def report_pdf(template, context):
+    """A report (a template extending reports/pdf_base.html) as PDF bytes, in Indonesian,
+    signed off today by the organiser's head."""
     from .certificates import _weasyprint
 
-    kind, rows = phase_report_rows(phase)
-    days = len(phase_days(phase))
     with translation.override("id"):
-        html = render_to_string(
-            "cohorts/phase_report_pdf.html",
-            {
-                "phase": phase,
-                "cohort": phase.cohort,
-                "kind": kind,
-                "rows": rows,
-                "summary": phase_report_summary(kind, rows, days),
-                "today": timezone.localdate(),
-            },
-        )
+        html = render_to_string(template, {**context, "today": timezone.localdate()})
     weasyprint, fonts = _weasyprint()
     return weasyprint.HTML(string=html).write_pdf(font_config=fonts)
+
+
+def phase_report_pdf(phase):
+    kind, rows = phase_report_rows(phase)
+    days = len(phase_days(phase))
+    return report_pdf(
+        "cohorts/phase_report_pdf.html",
+        {
+            "phase": phase,
+            "cohort": phase.cohort,
+            "kind": kind,
+            "rows": rows,
+            "summary": phase_report_summary(kind, rows, days),
+        },
+    )
 
 
 def phase_report_make(*, phase, requested_by=None, automatic=False):

@@ -61,7 +61,7 @@ def verify_lookup(request):
     certificate = Certificate.objects.filter(number=number).first()
     if certificate is None:
         event = CertificateEvent.objects.filter(number=number).select_related("certificate")
-        certificate = event.first().certificate if event.exists() else None
+        certificate = getattr(event.first(), "certificate", None)
     if certificate is not None:
         return redirect("verify", verification_id=certificate.verification_id)
     return render(

@@ -111,11 +111,21 @@ def cohort_finals(cohort):
 
 
 def gradebook_rows(cohort):
-    """The program's components and one row per participant for the gradebook."""
+    """The program's components and one row per participant for the gradebook: its entered
+    scores, its `values` in component order (the project's score for the project component)
+    and its final score."""
     components, enrolments = _finals(cohort)
-    return components, [
-        {"enrolment": e, "entered": e.entered, "final": e.final} for e in enrolments
-    ]
+    rows = []
+    for e in enrolments:
+        project = getattr(e, "project", None)
+        values = [
+            (project.final_score if project else None)
+            if c.source == "project"
+            else e.entered.get(c.pk)
+            for c in components
+        ]
+        rows.append({"enrolment": e, "entered": e.entered, "values": values, "final": e.final})
+    return components, rows
 
 
 def enrolment_final_score(enrolment):
@@ -234,24 +244,14 @@ def component_scores_record(*, cohort, values, recorded_by, loaded=None, reason=
 
 
 def final_report_pdf(cohort):
-    """The cohort's final report as PDF bytes (WeasyPrint), always in Indonesian."""
+    """The cohort's final report as PDF bytes: every participant's components, final score,
+    predicate and outcome, with the summary figures."""
     from collections import Counter
 
-    from django.template.loader import render_to_string
-    from django.utils import timezone, translation
-
-    from cohorts.certificates import _weasyprint
+    from cohorts.reports import report_pdf
     from cohorts.services import cohort_total_jp
 
     components, rows = gradebook_rows(cohort)
-    for row in rows:
-        project = getattr(row["enrolment"], "project", None)
-        row["values"] = [
-            (project.final_score if project else None)
-            if c.source == "project"
-            else row["entered"].get(c.pk)
-            for c in components
-        ]
     statuses = Counter(row["enrolment"].status for row in rows)
     summary = {
         "passed": statuses[Enrolment.Status.PASSED],
@@ -260,17 +260,13 @@ def final_report_pdf(cohort):
         "withdrawn": statuses[Enrolment.Status.WITHDRAWN],
     }
     summary["open"] = len(rows) - sum(summary.values())
-    with translation.override("id"):
-        html = render_to_string(
-            "projects/final_report_pdf.html",
-            {
-                "cohort": cohort,
-                "components": components,
-                "rows": rows,
-                "summary": summary,
-                "total_jp": cohort_total_jp(cohort),
-                "today": timezone.localdate(),
-            },
-        )
-    weasyprint, fonts = _weasyprint()
-    return weasyprint.HTML(string=html).write_pdf(font_config=fonts)
+    return report_pdf(
+        "projects/final_report_pdf.html",
+        {
+            "cohort": cohort,
+            "components": components,
+            "rows": rows,
+            "summary": summary,
+            "total_jp": cohort_total_jp(cohort),
+        },
+    )

@@ -188,8 +188,8 @@ def current_scorers(project):
 def project_score_of(project, *, rubrics=None, sheets=None, scorers=None):
     """The project score from the submitted sheets of its current scorers, or None with what
     is missing."""
-    program = project.enrolment.cohort.program
-    rubrics = rubrics if rubrics is not None else rubrics_of(program)
+    if rubrics is None:
+        rubrics = rubrics_of(project.enrolment.cohort.program)
     if sheets is None:
         sheets = list(project.sheets.filter(submitted_at__isnull=False))
     scorers = scorers if scorers is not None else current_scorers(project)
@@ -219,8 +219,8 @@ def project_score_of(project, *, rubrics=None, sheets=None, scorers=None):
     return result
 
 
-def project_score_refresh(project):
-    score = project_score_of(project).score
+def project_score_refresh(project, rubrics=None):
+    score = project_score_of(project, rubrics=rubrics).score
     if project.final_score != score:
         project.final_score = score
         project.scored_at = timezone.now()

@@ -83,7 +83,7 @@ def queue_of(user):
     }
 
 
-def seminars_of_examiner(user, upcoming_only=False):
+def seminars_of_examiner(user):
     seminars = (
         Seminar.objects.filter(examiners=user)
         .select_related("cohort__program", "cohort__organiser")

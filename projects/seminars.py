@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from .models import ChangeProject, Seminar, State
-from .scoring import project_score_refresh
+from .scoring import project_score_refresh, rubrics_of
 from .workflow import SCHEDULE_SEMINAR, STAFF, step_record
 
 ERROR_NO_EXAMINERS = _("Pilih paling sedikit satu penguji.")
@@ -57,9 +57,10 @@ def seminar_schedule(*, cohort, starts_at, room, examiners, enrolments, actor):
     seminar = Seminar.objects.create(cohort=cohort, starts_at=starts_at, room=room)
     seminar.examiners.set(examiners)
     seminar.enrolments.set(enrolments)
+    rubrics = rubrics_of(cohort.program)
     for project in projects:
         if project.state == State.REPORT_SUBMITTED:
             step_record(project, SCHEDULE_SEMINAR, actor=actor, role=STAFF)
         # A new examiner's score is now due: the project score waits for it.
-        project_score_refresh(project)
+        project_score_refresh(project, rubrics=rubrics)
     return seminar

@@ -17,6 +17,7 @@ from config.permissions import (
     can_edit_programs,
     can_manage_cohorts,
     ensure,
+    is_mentor,
     is_participant,
     is_widyaiswara,
     rule_required,
@@ -65,7 +66,7 @@ SCORER_ROLES = (ScoringRole.COACH, ScoringRole.MENTOR, ScoringRole.EXAMINER)
 
 
 def supervises(user):
-    return is_widyaiswara(user) or hasattr(user, "mentor")
+    return is_widyaiswara(user) or is_mentor(user)
 
 
 def _project(pk):
@@ -364,12 +365,7 @@ def gradebook(request, cohort_pk):
             [
                 row["enrolment"].participant.nip_display,
                 row["enrolment"].participant.name,
-                *[
-                    getattr(getattr(row["enrolment"], "project", None), "final_score", None)
-                    if c.source == "project"
-                    else row["entered"].get(c.pk)
-                    for c in components
-                ],
+                *row["values"],
                 row["final"].score,
                 str(row["final"].predicate or ""),
                 ""
