@@ -13,12 +13,14 @@ import zipfile
 from datetime import timedelta
 from functools import lru_cache
 
-import pypdf
+import pikepdf
 import segno
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Greatest
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -147,44 +149,63 @@ def series_key(cohort, pattern=None):
 
 
 @transaction.atomic
-def certificate_ensure(*, enrolment):
-    """The enrolment's certificate, created with the next number of its series if it has none."""
-    existing = Certificate.objects.filter(enrolment=enrolment).first()
-    if existing:
-        return existing
-    cohort = enrolment.cohort
+def certificates_ensure(*, cohort, enrolments):
+    """The certificate of each enrolment, by enrolment id. Those without one are numbered
+    together in this transaction, in the order given, with the next numbers of their series:
+    a handful of queries whatever their count. An enrolment whose final score, read again
+    under the locks, no longer passes gets none."""
+    ids = [enrolment.pk for enrolment in enrolments]
+
+    def existing():
+        return {c.enrolment_id: c for c in Certificate.objects.filter(enrolment_id__in=ids)}
+
+    certificates = existing()
+    if all(pk in certificates for pk in ids):
+        return certificates
     pattern = number_pattern_for(cohort)
     key = series_key(cohort, pattern)
     CertificateSeries.objects.get_or_create(key=key)
     series = CertificateSeries.objects.select_for_update().get(key=key)
-    # Checked again under the lock: a concurrent batch may have just created it.
-    existing = Certificate.objects.filter(enrolment=enrolment).first()
-    if existing:
-        return existing
+    # Checked again under the lock: a concurrent batch may have just created some.
+    certificates = existing()
+    missing = [pk for pk in ids if pk not in certificates]
     # The scores are locked and read again: a mark lowered since the batch began counts.
     # (score_record and component_scores_record take the same locks.)
-    Enrolment.objects.select_for_update().filter(pk=enrolment.pk).first()
-    ChangeProject.objects.select_for_update().filter(enrolment=enrolment).first()
-    enrolment.final = enrolment_final_score(enrolment)
-    if not enrolment.final.passes:
-        return None
-    series.last_seq += 1
-    series.save(update_fields=["last_seq"])
-    number = number_of(cohort, series.last_seq, pattern)
-    final = enrolment.final
-    certificate = Certificate.objects.create(
-        enrolment=enrolment,
-        series=series,
-        seq=series.last_seq,
-        number=number,
-        issued_on=cohort.end_date,
-        final_score=final.score,
-        predicate=str(final.predicate),
-    )
-    CertificateEvent.objects.create(
-        certificate=certificate, action=CertificateEvent.Action.ISSUED, number=number
-    )
-    return certificate
+    list(Enrolment.objects.select_for_update().filter(pk__in=missing).order_by("pk"))
+    list(ChangeProject.objects.select_for_update().filter(enrolment_id__in=missing).order_by("pk"))
+    fresh = {e.pk: e for e in cohort_finals(cohort, only=missing)}
+    created = []
+    for pk in missing:
+        enrolment = fresh.get(pk)
+        if enrolment is None or enrolment.status in NOT_CERTIFIED or not enrolment.final.passes:
+            continue
+        series.last_seq += 1
+        created.append(
+            Certificate(
+                enrolment_id=pk,
+                series=series,
+                seq=series.last_seq,
+                number=number_of(cohort, series.last_seq, pattern),
+                issued_on=cohort.end_date,
+                final_score=enrolment.final.score,
+                predicate=str(enrolment.final.predicate),
+            )
+        )
+    if created:
+        series.save(update_fields=["last_seq"])
+        Certificate.objects.bulk_create(created)
+        CertificateEvent.objects.bulk_create(
+            CertificateEvent(certificate=c, action=CertificateEvent.Action.ISSUED, number=c.number)
+            for c in created
+        )
+        certificates.update({c.enrolment_id: c for c in created})
+    return certificates
+
+
+def certificate_ensure(*, enrolment):
+    """The enrolment's certificate, created with the next number of its series if it has none
+    (None if the enrolment no longer passes)."""
+    return certificates_ensure(cohort=enrolment.cohort, enrolments=[enrolment]).get(enrolment.pk)
 
 
 @transaction.atomic
@@ -306,17 +327,20 @@ def certificates_render_many(certificates):
     document = weasyprint.HTML(
         string=head + "".join(bodies) + "</body></html>", base_url=str(settings.BASE_DIR)
     ).write_pdf(font_config=fonts)
-    reader = pypdf.PdfReader(io.BytesIO(document))
-    if len(reader.pages) != len(certificates):
+    source = pikepdf.open(io.BytesIO(document))
+    if len(source.pages) != len(certificates):
         logger.warning("certificates overflowed their page; rendering them one by one")
         return [certificate_render(c) for c in certificates]
     files = []
-    for certificate, page in zip(certificates, reader.pages, strict=True):
-        writer = pypdf.PdfWriter()
-        writer.add_page(page)
-        writer.add_metadata({"/Title": f"STTP {certificate.number}"})
+    for certificate, page in zip(certificates, source.pages, strict=True):
+        single = pikepdf.new()
+        single.pages.append(page)
+        # Pages of one document may share a resource dictionary: keep only what this page
+        # draws, so no file carries another participant's data.
+        single.remove_unreferenced_resources()
+        single.docinfo["/Title"] = f"STTP {certificate.number}"
         output = io.BytesIO()
-        writer.write(output)
+        single.save(output)
         files.append(output.getvalue())
     return files
 
@@ -361,7 +385,11 @@ def certificate_store(certificate, pdf_bytes):
         storage.delete(old_name)
 
 
-UNDER_WAY = [CertificateBatch.Status.QUEUED, CertificateBatch.Status.RUNNING]
+UNDER_WAY = [
+    CertificateBatch.Status.QUEUED,
+    CertificateBatch.Status.RUNNING,
+    CertificateBatch.Status.MERGING,
+]
 
 
 def certificate_batch_start(*, cohort, requested_by):
@@ -389,8 +417,10 @@ def batches_stalled_fail(cohort):
     restarted): mark it failed so that a new request can finish the work. The new job keeps
     every certificate and number already made."""
     limit = timezone.now() - timedelta(seconds=settings.CERTIFICATE_BATCH_STALL_SECONDS)
-    CertificateBatch.objects.filter(
-        cohort=cohort, status=CertificateBatch.Status.RUNNING, heartbeat_at__lt=limit
+    return CertificateBatch.objects.filter(
+        cohort=cohort,
+        status__in=[CertificateBatch.Status.RUNNING, CertificateBatch.Status.MERGING],
+        heartbeat_at__lt=limit,
     ).update(
         status=CertificateBatch.Status.FAILED,
         error=str(ERROR_STALLED),
@@ -408,8 +438,19 @@ def certificate_batch_enqueue(*, batch_id):
         certificate_batch_fail(batch_id=batch_id, reason=str(ERROR_QUEUE_UNREACHABLE))
 
 
-def certificates_issue(*, batch_id):
-    """The job's work: a numbered certificate and a fresh PDF for every passing participant.
+def chunks_even(items, size):
+    """`items` in consecutive chunks of at most `size`, as even as possible (40 by 25 gives
+    20 and 20, not 25 and 15), so that workers sharing them finish together."""
+    count = -(-len(items) // size)
+    return [items[i * len(items) // count : (i + 1) * len(items) // count] for i in range(count)]
+
+
+def certificates_issue(*, batch_id, dispatch=None):
+    """The job's first step: a numbered certificate for every passing participant (one
+    transaction), then their PDFs rendered in chunks by `certificates_chunk_render`. By
+    default the chunks are rendered here, one after another; the Celery job passes a
+    `dispatch(batch_id, chunks)` that queues all but the first, so that every worker takes a
+    share.
 
     Safe to run again after a crash or a retry: existing certificates keep their number and
     verification id; those this batch already rendered are not rendered twice.
@@ -424,52 +465,87 @@ def certificates_issue(*, batch_id):
             reason=ERROR_ATTEMPTS_EXHAUSTED % {"attempts": batch.attempts, "reason": batch.error},
         )
         return
-    enrolments = enrolments_passing(cohort)
     CertificateBatch.objects.filter(pk=batch.pk).update(
         status=CertificateBatch.Status.RUNNING,
         heartbeat_at=timezone.now(),
         started_at=batch.started_at or timezone.now(),
         attempts=batch.attempts + 1,
-        total=len(enrolments),
         error="",
     )
-    pending, done = [], 0
+    enrolments = enrolments_passing(cohort)
+    certificates = certificates_ensure(cohort=cohort, enrolments=enrolments)
+    ordered = sorted(certificates.values(), key=lambda c: (c.series_id, c.seq))
+    pending = [c.pk for c in ordered if not _rendered_in(c, batch)]
+    CertificateBatch.objects.filter(pk=batch.pk).update(
+        total=len(ordered), rendered=len(ordered) - len(pending), heartbeat_at=timezone.now()
+    )
+    chunks = chunks_even(pending, settings.CERTIFICATE_PAGES_PER_DOCUMENT)
+    if not chunks:
+        _batch_finish(batch)
+        return
+    if dispatch is not None:
+        # The others go to the queue; this job renders the first chunk without a round trip.
+        dispatch(batch.pk, chunks[1:])
+        chunks = chunks[:1]
+    for chunk in chunks:
+        certificates_chunk_render(batch_id=batch.pk, certificate_ids=chunk)
 
-    def progress(count):
-        nonlocal done
-        done += count
-        CertificateBatch.objects.filter(pk=batch.pk).update(
-            rendered=done, heartbeat_at=timezone.now()
-        )
 
-    def flush():
-        # Rendered together as the pages of one document (the slow part, shared), then split:
-        # one signed file per participant.
-        for certificate, pdf in zip(pending, certificates_render_many(pending), strict=True):
+def _rendered_in(certificate, batch):
+    return certificate.rendered_at is not None and certificate.rendered_at >= batch.created_at
+
+
+def certificates_chunk_render(*, batch_id, certificate_ids):
+    """Render one chunk of a batch as the pages of one document, split it into one signed PDF
+    per participant and store them; the chunk that completes the batch merges its files.
+    Does nothing for a batch that has stopped (failed as stalled, or finished)."""
+    batch = CertificateBatch.objects.select_related("cohort__program").get(pk=batch_id)
+    if batch.status != CertificateBatch.Status.RUNNING:
+        return
+    certificates = [
+        c
+        for c in Certificate.objects.filter(pk__in=certificate_ids).select_related(
+            "enrolment__participant__agency",
+            "enrolment__project",
+            "enrolment__cohort__program",
+            "enrolment__cohort__organiser",
+        )  # fmt: skip
+        if not _rendered_in(c, batch)
+    ]
+    if certificates:
+        # Rendered together (the slow part, shared), then one signed file per participant.
+        for certificate, pdf in zip(
+            certificates, certificates_render_many(certificates), strict=True
+        ):
             certificate_store(certificate, pdf_sign(pdf))
-        progress(len(pending))
-        pending.clear()
+    done = Certificate.objects.filter(
+        enrolment__cohort_id=batch.cohort_id, rendered_at__gte=batch.created_at
+    ).count()
+    # Greatest: two chunks finishing at once never move the count backwards.
+    CertificateBatch.objects.filter(pk=batch.pk).update(
+        rendered=Greatest("rendered", Value(done)), heartbeat_at=timezone.now()
+    )
+    if done >= batch.total:
+        _batch_finish(batch)
 
-    for enrolment in enrolments:
-        enrolment.cohort = cohort
-        certificate = certificate_ensure(enrolment=enrolment)
-        if certificate is None:  # no longer passing
-            progress(1)
-            continue
-        certificate.enrolment = enrolment
-        if certificate.rendered_at is None or certificate.rendered_at < batch.created_at:
-            pending.append(certificate)
-        else:
-            progress(1)
-        if len(pending) >= settings.CERTIFICATE_PAGES_PER_DOCUMENT:
-            flush()
-    if pending:
-        flush()
-    batch_bundle(batch)
+
+def _batch_finish(batch):
+    """Merge the files and mark the batch done, once: the chunk that claims the batch (one
+    atomic update) does it. If merging fails, the batch is running again, so a retry can."""
+    claimed = CertificateBatch.objects.filter(
+        pk=batch.pk, status=CertificateBatch.Status.RUNNING
+    ).update(status=CertificateBatch.Status.MERGING, heartbeat_at=timezone.now())
+    if not claimed:
+        return
+    try:
+        batch_bundle(batch)
+    except Exception:
+        CertificateBatch.objects.filter(pk=batch.pk).update(status=CertificateBatch.Status.RUNNING)
+        raise
     CertificateBatch.objects.filter(pk=batch.pk).update(
         status=CertificateBatch.Status.DONE, finished_at=timezone.now()
     )
-    logger.info("certificates issued for %s: %d", cohort, len(enrolments))
+    logger.info("certificates issued for %s: %d", batch.cohort, batch.total)
 
 
 def batch_bundle(batch):
@@ -481,16 +557,17 @@ def batch_bundle(batch):
         .select_related("enrolment__participant")
         .order_by("series_id", "seq")
     )
-    writer = pypdf.PdfWriter()
+    merged_pdf, sources = pikepdf.new(), []
     archive_bytes = io.BytesIO()
     with zipfile.ZipFile(archive_bytes, "w", zipfile.ZIP_DEFLATED) as archive:
         for certificate in certificates:
             with certificate.pdf.open("rb") as handle:
                 data = handle.read()
-            writer.append(io.BytesIO(data))
+            sources.append(pikepdf.open(io.BytesIO(data)))  # open until the merged file is saved
+            merged_pdf.pages.extend(sources[-1].pages)
             archive.writestr(f"STTP-{certificate.enrolment.participant.nip}.pdf", data)
     merged = io.BytesIO()
-    writer.write(merged)
+    merged_pdf.save(merged)
     cohort = batch.cohort
     stem = f"sttp-{cohort.program.code}-{cohort.angkatan}-{cohort.year}"
     old = [name for name in (batch.merged_pdf.name, batch.archive.name) if name]

@@ -434,6 +434,7 @@ class CertificateBatch(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Menunggu")
         RUNNING = "running", _("Berjalan")
+        MERGING = "merging", _("Menggabungkan berkas")
         DONE = "done", _("Selesai")
         FAILED = "failed", _("Gagal")
 

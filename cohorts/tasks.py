@@ -6,9 +6,31 @@ import logging
 from celery import shared_task
 from celery.signals import worker_ready
 
-from .certificates import ERROR_ATTEMPTS_EXHAUSTED, certificate_batch_fail, certificates_issue
+from .certificates import (
+    ERROR_ATTEMPTS_EXHAUSTED,
+    certificate_batch_fail,
+    certificates_chunk_render,
+    certificates_issue,
+)
 
 MAX_RETRIES = 3
+
+
+def _retry_or_fail(task, batch_id, exc):
+    """Retry a bounded number of times; past that, the batch fails with the reason."""
+    if task.request.retries >= task.max_retries:
+        reason = ERROR_ATTEMPTS_EXHAUSTED % {
+            "attempts": task.request.retries + 1,
+            "reason": f"{type(exc).__name__}: {exc}",
+        }
+        certificate_batch_fail(batch_id=batch_id, reason=reason)
+        raise exc
+    raise task.retry(exc=exc) from exc
+
+
+def chunks_enqueue(batch_id, chunks):
+    for certificate_ids in chunks:
+        certificates_chunk_job.delay(batch_id, certificate_ids)
 
 
 @shared_task(
@@ -16,21 +38,32 @@ MAX_RETRIES = 3
     acks_late=True,
     max_retries=MAX_RETRIES,
     default_retry_delay=10,
-    soft_time_limit=20 * 60,
-    time_limit=21 * 60,
+    soft_time_limit=10 * 60,
+    time_limit=11 * 60,
 )
 def certificates_issue_job(self, batch_id):
+    """Numbers a batch's certificates, queues its chunks for every worker to share and renders
+    the first itself."""
     try:
-        certificates_issue(batch_id=batch_id)
+        certificates_issue(batch_id=batch_id, dispatch=chunks_enqueue)
     except Exception as exc:
-        if self.request.retries >= self.max_retries:
-            reason = ERROR_ATTEMPTS_EXHAUSTED % {
-                "attempts": self.request.retries + 1,
-                "reason": f"{type(exc).__name__}: {exc}",
-            }
-            certificate_batch_fail(batch_id=batch_id, reason=reason)
-            raise
-        raise self.retry(exc=exc) from exc
+        _retry_or_fail(self, batch_id, exc)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    max_retries=MAX_RETRIES,
+    default_retry_delay=10,
+    soft_time_limit=10 * 60,
+    time_limit=11 * 60,
+)
+def certificates_chunk_job(self, batch_id, certificate_ids):
+    """Renders one chunk of a batch (at most CERTIFICATE_PAGES_PER_DOCUMENT certificates)."""
+    try:
+        certificates_chunk_render(batch_id=batch_id, certificate_ids=certificate_ids)
+    except Exception as exc:
+        _retry_or_fail(self, batch_id, exc)
 
 
 @shared_task(acks_late=True, soft_time_limit=15 * 60, time_limit=16 * 60)

@@ -28,6 +28,7 @@ from . import selectors
 from .calendar import phases_calendar
 from .certificates import (
     NOT_CERTIFIED,
+    batches_stalled_fail,
     certificate_batch_start,
     enrolments_passing,
 )
@@ -140,6 +141,8 @@ def batch_detail(request, pk):
     batch = get_object_or_404(
         CertificateBatch.objects.select_related("cohort__program", "cohort__organiser"), pk=pk
     )
+    if batches_stalled_fail(batch.cohort):
+        batch.refresh_from_db()
     certificates = selectors.batch_certificates(batch) if batch.is_finished else []
     return render(
         request, "cohorts/batch_detail.html", {"batch": batch, "certificates": certificates}
@@ -148,7 +151,10 @@ def batch_detail(request, pk):
 
 @rule_required(can_issue_certificates)
 def batch_status(request, pk):
-    batch = get_object_or_404(CertificateBatch, pk=pk)
+    batch = get_object_or_404(CertificateBatch.objects.select_related("cohort"), pk=pk)
+    # A batch whose worker died says so, instead of running for ever.
+    if batches_stalled_fail(batch.cohort):
+        batch.refresh_from_db()
     return JsonResponse(
         {
             "status": batch.status,

@@ -79,19 +79,24 @@ def program_certified(program):
     )
 
 
-def _finals(cohort):
+def _finals(cohort, only=None):
     """The program's components, and every enrolment (participant, project, group and
     certificate joined) with its `entered` component scores and `final` score: five queries
-    whatever the cohort size."""
+    whatever the cohort size. `only`: these enrolment ids instead of the whole cohort."""
     components = components_of(cohort.program)
     bands = bands_of(cohort.program)
+    scores = ComponentScore.objects.filter(enrolment__cohort=cohort)
+    enrolments = Enrolment.objects.filter(cohort=cohort)
+    if only is not None:
+        scores = scores.filter(enrolment_id__in=only)
+        enrolments = enrolments.filter(pk__in=only)
     entered = {}
-    for score in ComponentScore.objects.filter(enrolment__cohort=cohort):
+    for score in scores:
         entered.setdefault(score.enrolment_id, {})[score.component_id] = score.score
     enrolments = list(
-        Enrolment.objects.filter(cohort=cohort)
-        .select_related("participant__agency", "project", "group", "certificate")
-        .order_by("participant__name", "pk")
+        enrolments.select_related(
+            "participant__agency", "project", "group", "certificate"
+        ).order_by("participant__name", "pk")
     )
     for enrolment in enrolments:
         project = getattr(enrolment, "project", None)
@@ -105,9 +110,10 @@ def _finals(cohort):
     return components, enrolments
 
 
-def cohort_finals(cohort):
-    """Every enrolment of the cohort with its `final` score."""
-    return _finals(cohort)[1]
+def cohort_finals(cohort, only=None):
+    """Every enrolment of the cohort (or those whose ids are in `only`) with its `final`
+    score."""
+    return _finals(cohort, only)[1]
 
 
 def gradebook_rows(cohort):

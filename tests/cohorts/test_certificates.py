@@ -8,10 +8,13 @@ from cohorts.certificates import (
     ERROR_BATCH_UNDER_WAY,
     ERROR_NOTHING_TO_ISSUE,
     ERROR_QUEUE_UNREACHABLE,
+    ERROR_STALLED,
     MAX_ATTEMPTS,
     certificate_batch_enqueue,
     certificate_batch_start,
+    certificates_chunk_render,
     certificates_issue,
+    chunks_even,
 )
 from cohorts.models import Certificate, CertificateBatch
 from participants.models import Enrolment
@@ -140,18 +143,20 @@ def test_an_unreachable_queue_marks_the_request_failed(cohort_with_scores, monke
 
 
 def test_a_job_that_keeps_failing_ends_failed_with_its_reason(
-    cohort_with_scores, settings, tmp_path
+    cohort_with_scores, settings, tmp_path, monkeypatch
 ):
     from cohorts.tasks import MAX_RETRIES, certificates_issue_job
+    from config.celery_app import app
 
     blocked = tmp_path / "media"
     blocked.write_text("a file where the media folder should be")
     settings.MEDIA_ROOT = str(blocked)
     batch = CertificateBatch.objects.create(cohort=cohort_with_scores)
+    # The chunk jobs the first job queues run here too, with their retries.
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
 
-    result = certificates_issue_job.apply(args=[batch.pk])
+    certificates_issue_job.apply(args=[batch.pk])
 
-    assert result.failed()
     batch.refresh_from_db()
     assert batch.status == CertificateBatch.Status.FAILED
     assert batch.error.startswith(f"Penerbitan gagal setelah {MAX_RETRIES + 1} kali percobaan:")
@@ -179,3 +184,75 @@ def test_deferred_and_withdrawn_participants_get_no_certificate(cohort_with_scor
     batch = CertificateBatch.objects.create(cohort=cohort_with_scores)
     certificates_issue(batch_id=batch.pk)
     assert list(Certificate.objects.values_list("enrolment_id", flat=True)) == [passing[2].pk]
+
+
+@pytest.mark.parametrize(
+    ("count", "sizes"),
+    [(0, []), (3, [3]), (25, [25]), (26, [13, 13]), (40, [20, 20]), (200, [25] * 8),
+     (60, [20, 20, 20])],
+)  # fmt: skip
+def test_a_batch_is_split_into_even_chunks_in_number_order(count, sizes):
+    chunks = chunks_even(list(range(count)), 25)
+    assert [len(chunk) for chunk in chunks] == sizes
+    assert [item for chunk in chunks for item in chunk] == list(range(count))
+
+
+def test_chunks_finishing_in_any_order_complete_the_batch_once(cohort_with_scores, settings):
+    settings.CERTIFICATE_PAGES_PER_DOCUMENT = 2
+    batch = CertificateBatch.objects.create(cohort=cohort_with_scores)
+    queued = []
+    certificates_issue(batch_id=batch.pk, dispatch=lambda batch_id, chunks: queued.extend(chunks))
+
+    # Numbered at once, in one series; the first chunk is rendered by the job itself, the
+    # second is queued for any worker.
+    numbered = list(Certificate.objects.order_by("seq").values_list("pk", flat=True))
+    [second] = queued
+    assert second == numbered[1:]
+    batch.refresh_from_db()
+    assert (batch.status, batch.rendered, batch.total) == ("running", 1, 3)
+    assert not batch.archive
+    assert not any(c.pdf for c in Certificate.objects.filter(pk__in=second))
+
+    certificates_chunk_render(batch_id=batch.pk, certificate_ids=second)
+    batch.refresh_from_db()
+    assert (batch.status, batch.rendered) == ("done", 3)
+    assert batch.archive and batch.merged_pdf
+    rendered_at = {c.pk: c.rendered_at for c in Certificate.objects.all()}
+    # A chunk delivered twice after the batch is done changes nothing.
+    certificates_chunk_render(batch_id=batch.pk, certificate_ids=second)
+    assert {c.pk: c.rendered_at for c in Certificate.objects.all()} == rendered_at
+
+
+def test_the_first_job_delivered_again_only_renders_what_is_left(cohort_with_scores, settings):
+    settings.CERTIFICATE_PAGES_PER_DOCUMENT = 2
+    batch = CertificateBatch.objects.create(cohort=cohort_with_scores)
+    queued = []
+    certificates_issue(batch_id=batch.pk, dispatch=lambda batch_id, chunks: queued.extend(chunks))
+    first = Certificate.objects.get(seq=1)
+    # Delivered again (its worker was lost before acknowledging it): nothing is numbered
+    # twice, the first chunk is not rendered again, and what is left is done here.
+    certificates_issue(batch_id=batch.pk, dispatch=lambda batch_id, chunks: queued.extend(chunks))
+    assert sorted(Certificate.objects.values_list("seq", flat=True)) == [1, 2, 3]
+    assert Certificate.objects.get(seq=1).rendered_at == first.rendered_at
+    assert all(c.pdf for c in Certificate.objects.all())
+    batch.refresh_from_db()
+    assert (batch.status, batch.rendered, batch.attempts) == ("done", 3, 2)
+
+
+def test_a_batch_whose_worker_died_shows_as_failed(cohort_with_scores, client, settings):
+    from datetime import timedelta
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    batch = CertificateBatch.objects.create(
+        cohort=cohort_with_scores,
+        status=CertificateBatch.Status.RUNNING,
+        heartbeat_at=timezone.now() - timedelta(seconds=settings.CERTIFICATE_BATCH_STALL_SECONDS),
+    )
+    client.force_login(staff_user())
+    status = client.get(reverse("cohorts:batch_status", args=[batch.pk])).json()
+    assert (status["status"], status["finished"]) == ("failed", True)
+    assert status["error"] == str(ERROR_STALLED)
+    page = client.get(reverse("cohorts:batch_detail", args=[batch.pk])).content.decode()
+    assert "Pekerja berhenti di tengah penerbitan" in page

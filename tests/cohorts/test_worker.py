@@ -2,16 +2,17 @@
 (the filesystem broker by default, Redis when CELERY_BROKER_URL says so)."""
 
 import io
-import time
+import re
 import zipfile
 from decimal import Decimal
 from urllib.parse import urlparse
 
 import pypdf
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from cohorts.certificates import certificate_batch_start
+from cohorts.certificates import ERROR_BATCH_UNDER_WAY, certificate_batch_start
 from cohorts.models import Certificate, CertificateBatch
 
 from ..conftest import wait_for
@@ -74,7 +75,7 @@ def test_worker_issues_one_verifiable_pdf_per_passing_participant(celery_worker,
 def test_a_worker_killed_mid_batch_is_finished_by_a_new_one(settings, tmp_path, monkeypatch):
     from django.conf import settings as django_settings
 
-    from ..conftest import CeleryWorker
+    from ..workers import CeleryWorker
 
     settings.CERTIFICATE_BATCH_STALL_SECONDS = 2
     # Small documents, so the first worker is killed between two of them.
@@ -104,8 +105,20 @@ def test_a_worker_killed_mid_batch_is_finished_by_a_new_one(settings, tmp_path, 
     second = CeleryWorker(tmp_path / "second.log", django_settings.SITE_URL)
     try:
         second.wait_ready()
-        time.sleep(2.5)  # the first batch has stalled
-        again = certificate_batch_start(cohort=cohort, requested_by=staff)
+        # The new worker renders the chunks still queued, but the one the killed worker held
+        # is lost: the first batch stops moving, and once it has stalled staff ask again.
+        requests = []
+
+        def accepted():
+            try:
+                requests.append(certificate_batch_start(cohort=cohort, requested_by=staff))
+            except ValidationError as error:
+                assert error.messages == [str(ERROR_BATCH_UNDER_WAY)]
+                return False
+            return True
+
+        wait_for(accepted, timeout=60, message=f"the stall; log:\n{second.output()}")
+        [again] = requests
         batch.refresh_from_db()
         assert batch.status == CertificateBatch.Status.FAILED
         assert "Pekerja berhenti di tengah penerbitan" in batch.error
@@ -135,3 +148,47 @@ def test_a_worker_without_harfbuzz_subset_warns_at_start(monkeypatch, caplog):
     with caplog.at_level("WARNING", logger="cohorts.tasks"):
         assert fonts_check() is False
     assert HARFBUZZ_MISSING in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_share_a_cohort_of_forty(settings, tmp_path):
+    from django.conf import settings as django_settings
+
+    from ..workers import CeleryWorker
+
+    cohort = CohortFactory()
+    cohort.capacity = 40
+    cohort.save(update_fields=["capacity"])
+    coach = widyaiswara_user()
+    for _ in range(40):
+        project_scored(enrol(cohort, coach=coach), Decimal("85"))
+    workers = [
+        CeleryWorker(tmp_path / f"{name}.log", django_settings.SITE_URL, name=name)
+        for name in ("satu", "dua")
+    ]
+    try:
+        for worker in workers:
+            worker.wait_ready()
+        batch = certificate_batch_start(cohort=cohort, requested_by=staff_user())
+
+        def finished():
+            batch.refresh_from_db()
+            return batch.is_finished
+
+        logs = lambda: "\n".join(w.output() for w in workers)  # noqa: E731
+        wait_for(finished, timeout=180, message=f"the batch; logs:\n{logs()}")
+    finally:
+        for worker in workers:
+            worker.stop()
+    assert batch.status == CertificateBatch.Status.DONE, batch.error
+    assert (batch.rendered, batch.total) == (40, 40)
+    # Two chunks of 20: the worker that numbered them rendered the first, the other worker the
+    # second.
+    ran = [re.findall(r"tasks\.(\w+)\[[^]]+\] succeeded", w.output()) for w in workers]
+    assert sorted(ran) == [["certificates_chunk_job"], ["certificates_issue_job"]], logs()
+    certificates = Certificate.objects.filter(enrolment__cohort=cohort)
+    assert sorted(certificates.values_list("seq", flat=True)) == list(range(1, 41))
+    assert all(c.pdf for c in certificates)
+    assert len(pypdf.PdfReader(io.BytesIO(batch.merged_pdf.read())).pages) == 40
+    with zipfile.ZipFile(io.BytesIO(batch.archive.read())) as archive:
+        assert len(archive.namelist()) == 40
