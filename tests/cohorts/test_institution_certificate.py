@@ -82,3 +82,51 @@ def test_a_file_that_is_not_an_image_or_a_bad_nip_is_refused(client, settings, t
     assert not cohort.organiser.logo and cohort.organiser.head_nip != "123"
     client.force_login(widyaiswara_user())
     assert client.get(url).status_code == 403
+
+
+def test_a_file_split_from_a_shared_document_holds_only_its_own_page(settings, tmp_path):
+    """WeasyPrint gives every page of a document one resource dictionary; each participant's
+    file must not carry what the other pages draw."""
+    import pikepdf
+
+    from cohorts.certificates import certificates_render_many
+
+    from ..pdf_tools import pdf_qr_codes
+
+    settings.MEDIA_ROOT = tmp_path
+    cohort = CohortFactory()
+    organiser = cohort.organiser
+    organiser.logo.save("logo.png", png(), save=False)
+    organiser.head_signature.save("ttd.png", png((500, 200), (0, 0, 0)), save=False)
+    organiser.save()
+    coach = widyaiswara_user()
+    for _ in range(6):
+        project_scored(enrol(cohort, coach=coach), Decimal("88"))
+    certificates_issue(batch_id=CertificateBatch.objects.create(cohort=cohort).pk)
+    certificates = list(
+        Certificate.objects.select_related(
+            "enrolment__participant__agency", "enrolment__cohort__program",
+            "enrolment__cohort__organiser", "enrolment__project",
+        ).order_by("seq")
+    )  # fmt: skip
+
+    def objects(data):
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            kinds = [
+                str(o.get("/Subtype", "")) for o in pdf.objects if isinstance(o, pikepdf.Stream)
+            ]
+            return len(pdf.pages), len(pdf.objects), kinds.count("/Image")
+
+    alone = certificates_render_many(certificates[:2])
+    together = certificates_render_many(certificates)
+    names = [c.enrolment.participant.name for c in certificates]
+    for certificate, data in zip(certificates, together, strict=True):
+        text = " ".join(pdf_text(data).split())
+        assert certificate.enrolment.participant.name in text
+        assert [n for n in names if n in text] == [certificate.enrolment.participant.name]
+        assert pdf_qr_codes(data) == [certificate.get_verification_url()]
+    # One page, the logo and the signature: the same objects whether the document it was cut
+    # from had two pages or six.
+    pages, count, images = objects(together[0])
+    assert (pages, images) == (1, 2)
+    assert count == objects(alone[0])[1]
