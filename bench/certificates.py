@@ -42,9 +42,11 @@ _angkatan = iter(range(1, 1000))
 
 
 def cohort_of(size):
+    from cohorts.demo import institution_images_ensure
     from tests.factories import CohortFactory, enrol, project_scored, widyaiswara_user
 
     cohort = CohortFactory(angkatan=next(_angkatan))
+    institution_images_ensure(cohort.organiser)  # a logo and a signature image, as in the demo
     cohort.capacity = size
     cohort.save(update_fields=["capacity"])
     coach = widyaiswara_user()

@@ -16,9 +16,11 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
@@ -96,6 +98,19 @@ class DemoResult:
     logins: list
 
 
+DEMO_FILES = Path(__file__).resolve().parent / "demo_files"
+
+
+def institution_images_ensure(institution):
+    """A made-up emblem and signature, so the demo's certificates show the whole layout (staff
+    replace them on *Tampilan sertifikat*)."""
+    for field, filename in (("logo", "logo-demo.png"), ("head_signature", "tanda-tangan-demo.png")):
+        if not getattr(institution, field):
+            with (DEMO_FILES / filename).open("rb") as handle:
+                getattr(institution, field).save(filename, File(handle), save=False)
+    institution.save()
+
+
 def institutions_ensure():
     def upsert(code, **fields):
         institution, _ = Institution.objects.update_or_create(code=code, defaults=fields)
@@ -110,6 +125,7 @@ def institutions_ensure():
         head_nip="196805121994031007",
         head_title="Kepala BPSDMD Provinsi Banten",
     )
+    institution_images_ensure(banten)
     jatim = upsert(
         "bpsdm-jatim",
         name="Badan Pengembangan Sumber Daya Manusia Provinsi Jawa Timur",

@@ -55,8 +55,10 @@ def test_every_printed_demo_login_signs_in_with_the_demo_password():
 def test_demo_data_twice_creates_nothing_twice():
     first = demo_data_load()
     before = counts()
+    logo = Institution.objects.get(code="bpsdmd-banten").logo.name
     second = demo_data_load()
     assert counts() == before
+    assert Institution.objects.get(code="bpsdmd-banten").logo.name == logo
     assert first.logins == second.logins
     assert {role for role, _username, _note in first.logins} == {
         roles.ADMINISTRATOR,
@@ -120,3 +122,15 @@ def test_demo_projects_show_every_stage_a_queue_and_graded_cohorts():
     )
     assert project.state in (State.DESIGN_SUBMITTED, State.IMPLEMENTATION)
     assert project.title and project.theme and project.milestones.exists()
+
+
+def test_the_demo_organiser_has_a_logo_and_a_signature_on_its_certificates():
+    demo_data_load()
+    from cohorts.certificates import certificate_ensure, certificate_html, enrolments_passing
+
+    cohort = Cohort.objects.get(program__code="latsar", angkatan=72)
+    for image in (cohort.organiser.logo, cohort.organiser.head_signature):
+        assert image.read().startswith(b"\x89PNG")
+    enrolment = enrolments_passing(cohort)[0]
+    html = certificate_html(certificate_ensure(enrolment=enrolment))
+    assert html.count("data:image/png;base64,") == 2  # the logo and the signature
