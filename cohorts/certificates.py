@@ -6,6 +6,7 @@ and verification id when it is rendered again.
 """
 
 import base64
+import contextlib
 import io
 import logging
 import string
@@ -327,21 +328,21 @@ def certificates_render_many(certificates):
     document = weasyprint.HTML(
         string=head + "".join(bodies) + "</body></html>", base_url=str(settings.BASE_DIR)
     ).write_pdf(font_config=fonts)
-    source = pikepdf.open(io.BytesIO(document))
-    if len(source.pages) != len(certificates):
-        logger.warning("certificates overflowed their page; rendering them one by one")
-        return [certificate_render(c) for c in certificates]
-    files = []
-    for certificate, page in zip(certificates, source.pages, strict=True):
-        single = pikepdf.new()
-        single.pages.append(page)
-        # Pages of one document may share a resource dictionary: keep only what this page
-        # draws, so no file carries another participant's data.
-        single.remove_unreferenced_resources()
-        single.docinfo["/Title"] = f"STTP {certificate.number}"
-        output = io.BytesIO()
-        single.save(output)
-        files.append(output.getvalue())
+    with pikepdf.open(io.BytesIO(document)) as source:
+        if len(source.pages) != len(certificates):
+            logger.warning("certificates overflowed their page; rendering them one by one")
+            return [certificate_render(c) for c in certificates]
+        files = []
+        for certificate, page in zip(certificates, source.pages, strict=True):
+            with pikepdf.new() as single:
+                single.pages.append(page)
+                # Pages of one document may share a resource dictionary: keep only what this
+                # page draws, so no file carries another participant's data.
+                single.remove_unreferenced_resources()
+                single.docinfo["/Title"] = f"STTP {certificate.number}"
+                output = io.BytesIO()
+                single.save(output)
+                files.append(output.getvalue())
     return files
 
 
@@ -465,13 +466,20 @@ def certificates_issue(*, batch_id, dispatch=None):
             reason=ERROR_ATTEMPTS_EXHAUSTED % {"attempts": batch.attempts, "reason": batch.error},
         )
         return
-    CertificateBatch.objects.filter(pk=batch.pk).update(
+    # A batch already failed or done stays so: a message the broker delivers late (after a
+    # stall, or after a new batch finished the work) does nothing.
+    started = CertificateBatch.objects.filter(
+        pk=batch.pk,
+        status__in=[CertificateBatch.Status.QUEUED, CertificateBatch.Status.RUNNING],
+    ).update(
         status=CertificateBatch.Status.RUNNING,
         heartbeat_at=timezone.now(),
         started_at=batch.started_at or timezone.now(),
         attempts=batch.attempts + 1,
         error="",
     )
+    if not started:
+        return
     enrolments = enrolments_passing(cohort)
     certificates = certificates_ensure(cohort=cohort, enrolments=enrolments)
     ordered = sorted(certificates.values(), key=lambda c: (c.series_id, c.seq))
@@ -537,14 +545,13 @@ def _batch_finish(batch):
     ).update(status=CertificateBatch.Status.MERGING, heartbeat_at=timezone.now())
     if not claimed:
         return
+    merging = CertificateBatch.objects.filter(pk=batch.pk, status=CertificateBatch.Status.MERGING)
     try:
         batch_bundle(batch)
     except Exception:
-        CertificateBatch.objects.filter(pk=batch.pk).update(status=CertificateBatch.Status.RUNNING)
+        merging.update(status=CertificateBatch.Status.RUNNING)
         raise
-    CertificateBatch.objects.filter(pk=batch.pk).update(
-        status=CertificateBatch.Status.DONE, finished_at=timezone.now()
-    )
+    merging.update(status=CertificateBatch.Status.DONE, finished_at=timezone.now())
     logger.info("certificates issued for %s: %d", batch.cohort, batch.total)
 
 
@@ -557,17 +564,19 @@ def batch_bundle(batch):
         .select_related("enrolment__participant")
         .order_by("series_id", "seq")
     )
-    merged_pdf, sources = pikepdf.new(), []
-    archive_bytes = io.BytesIO()
-    with zipfile.ZipFile(archive_bytes, "w", zipfile.ZIP_DEFLATED) as archive:
+    archive_bytes, merged = io.BytesIO(), io.BytesIO()
+    # Every file stays open until the merged one is saved (pikepdf copies pages lazily).
+    with (
+        contextlib.ExitStack() as opened,
+        pikepdf.new() as merged_pdf,
+        zipfile.ZipFile(archive_bytes, "w", zipfile.ZIP_DEFLATED) as archive,
+    ):
         for certificate in certificates:
             with certificate.pdf.open("rb") as handle:
                 data = handle.read()
-            sources.append(pikepdf.open(io.BytesIO(data)))  # open until the merged file is saved
-            merged_pdf.pages.extend(sources[-1].pages)
+            merged_pdf.pages.extend(opened.enter_context(pikepdf.open(io.BytesIO(data))).pages)
             archive.writestr(f"STTP-{certificate.enrolment.participant.nip}.pdf", data)
-    merged = io.BytesIO()
-    merged_pdf.save(merged)
+        merged_pdf.save(merged)
     cohort = batch.cohort
     stem = f"sttp-{cohort.program.code}-{cohort.angkatan}-{cohort.year}"
     old = [name for name in (batch.merged_pdf.name, batch.archive.name) if name]

@@ -168,6 +168,7 @@ def component_scores_record(*, cohort, values, recorded_by, loaded=None, reason=
         for e in Enrolment.objects.select_for_update(of=("self",))
         .filter(cohort=cohort, pk__in={enrolment_id for enrolment_id, _c in values})
         .select_related("participant")
+        .order_by("pk")  # the order the certificate job locks them in
     }
     existing = {
         (s.enrolment_id, s.component_id): s

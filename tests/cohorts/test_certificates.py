@@ -256,3 +256,15 @@ def test_a_batch_whose_worker_died_shows_as_failed(cohort_with_scores, client, s
     assert status["error"] == str(ERROR_STALLED)
     page = client.get(reverse("cohorts:batch_detail", args=[batch.pk])).content.decode()
     assert "Pekerja berhenti di tengah penerbitan" in page
+
+
+def test_a_job_delivered_after_its_batch_failed_does_nothing(cohort_with_scores):
+    # The broker hands the job over late (a lost worker's message comes back after the batch
+    # was marked stalled and staff asked again): the failed batch stays failed.
+    batch = CertificateBatch.objects.create(
+        cohort=cohort_with_scores, status=CertificateBatch.Status.FAILED, error=str(ERROR_STALLED)
+    )
+    certificates_issue(batch_id=batch.pk)
+    batch.refresh_from_db()
+    assert (batch.status, batch.error, batch.attempts) == ("failed", str(ERROR_STALLED), 0)
+    assert not Certificate.objects.exists()
