@@ -32,9 +32,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection  # noqa: E402
-from django.template.loader import render_to_string  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
-from django.utils import translation  # noqa: E402
 
 SIZES = (40, 200)
 REPEATS = {40: 3, 200: 1}
@@ -56,34 +54,21 @@ def cohort_of(size):
 
 
 def floor_seconds(cohort):
-    """One WeasyPrint document whose pages are the cohort's certificates."""
-    from cohorts.certificates import _weasyprint, image_data_uri, qr_svg_data_uri
+    """One WeasyPrint document whose pages are the cohort's certificates, in the same HTML the
+    job renders (made before the clock starts)."""
+    from cohorts.certificates import _weasyprint, certificate_html
     from cohorts.models import Certificate
     from cohorts.services import cohort_total_jp
 
-    pages = []
+    total_jp = cohort_total_jp(cohort)
     certificates = Certificate.objects.filter(enrolment__cohort=cohort).select_related(
         "enrolment__participant__agency", "enrolment__cohort__program",
         "enrolment__cohort__organiser", "enrolment__project",
     )  # fmt: skip
-    with translation.override("id"):
-        for certificate in certificates:
-            url = certificate.get_verification_url()
-            html = render_to_string(
-                "cohorts/certificate_pdf.html",
-                {
-                    "certificate": certificate,
-                    "participant": certificate.enrolment.participant,
-                    "cohort": cohort,
-                    "total_jp": cohort_total_jp(cohort),
-                    "verification_url": url,
-                    "qr_data_uri": qr_svg_data_uri(url),
-                    "logo_uri": image_data_uri(cohort.organiser.logo.name),
-                    "signature_uri": image_data_uri(cohort.organiser.head_signature.name),
-                },
-            )
-            body = html.split("<body>", 1)[1].rsplit("</body>", 1)[0]
-            pages.append(body)
+    pages = []
+    for certificate in certificates:
+        html = certificate_html(certificate, total_jp=total_jp)
+        pages.append(html.split("<body>", 1)[1].rsplit("</body>", 1)[0])
     head = html.split("<body>", 1)[0]
     document = head + "<body>" + '<div style="page-break-after: always"></div>'.join(pages)
     weasyprint, fonts = _weasyprint()

@@ -264,9 +264,7 @@ def certificate_reissue(*, certificate, actor, reason):
         certificate=certificate, action=CertificateEvent.Action.REISSUED,
         number=certificate.number, actor=actor, reason=reason,
     )  # fmt: skip
-    transaction.on_commit(
-        lambda: certificate_store(certificate, pdf_sign(certificate_render(certificate)))
-    )
+    transaction.on_commit(lambda: certificate_pdf_store(certificate))
     return certificate
 
 

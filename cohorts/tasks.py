@@ -14,6 +14,15 @@ from .certificates import (
 )
 
 MAX_RETRIES = 3
+# Both steps of a certificate batch: acknowledged once done, retried a bounded number of times.
+BATCH_JOB = {
+    "bind": True,
+    "acks_late": True,
+    "max_retries": MAX_RETRIES,
+    "default_retry_delay": 10,
+    "soft_time_limit": 10 * 60,
+    "time_limit": 11 * 60,
+}
 
 
 def _retry_or_fail(task, batch_id, exc):
@@ -33,14 +42,7 @@ def chunks_enqueue(batch_id, chunks):
         certificates_chunk_job.delay(batch_id, certificate_ids)
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    max_retries=MAX_RETRIES,
-    default_retry_delay=10,
-    soft_time_limit=10 * 60,
-    time_limit=11 * 60,
-)
+@shared_task(**BATCH_JOB)
 def certificates_issue_job(self, batch_id):
     """Numbers a batch's certificates, queues its chunks for every worker to share and renders
     the first itself."""
@@ -50,14 +52,7 @@ def certificates_issue_job(self, batch_id):
         _retry_or_fail(self, batch_id, exc)
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    max_retries=MAX_RETRIES,
-    default_retry_delay=10,
-    soft_time_limit=10 * 60,
-    time_limit=11 * 60,
-)
+@shared_task(**BATCH_JOB)
 def certificates_chunk_job(self, batch_id, certificate_ids):
     """Renders one chunk of a batch (at most CERTIFICATE_PAGES_PER_DOCUMENT certificates)."""
     try:
