@@ -40,7 +40,7 @@ _angkatan = iter(range(1, 1000))
 
 
 def cohort_of(size):
-    from cohorts.demo import institution_images_ensure
+    from demo.loaders import institution_images_ensure
     from tests.factories import CohortFactory, enrol, project_scored, widyaiswara_user
 
     cohort = CohortFactory(angkatan=next(_angkatan))
@@ -56,9 +56,10 @@ def cohort_of(size):
 def floor_seconds(cohort):
     """One WeasyPrint document whose pages are the cohort's certificates, in the same HTML the
     job renders (made before the clock starts)."""
-    from cohorts.certificates import _weasyprint, certificate_html
-    from cohorts.models import Certificate
     from cohorts.services import cohort_total_jp
+    from documents.models import Certificate
+    from documents.pdf import weasyprint_loaded
+    from documents.rendering import certificate_html
 
     total_jp = cohort_total_jp(cohort)
     certificates = Certificate.objects.filter(enrolment__cohort=cohort).select_related(
@@ -71,15 +72,15 @@ def floor_seconds(cohort):
         pages.append(html.split("<body>", 1)[1].rsplit("</body>", 1)[0])
     head = html.split("<body>", 1)[0]
     document = head + "<body>" + '<div style="page-break-after: always"></div>'.join(pages)
-    weasyprint, fonts = _weasyprint()
+    weasyprint, fonts = weasyprint_loaded()
     started = time.perf_counter()
     weasyprint.HTML(string=document + "</body></html>").write_pdf(font_config=fonts)
     return time.perf_counter() - started
 
 
 def job_seconds(cohort):
-    from cohorts.certificates import certificates_issue
-    from cohorts.models import CertificateBatch
+    from documents.batches import certificates_issue
+    from documents.models import CertificateBatch
 
     batch = CertificateBatch.objects.create(cohort=cohort)
     started = time.perf_counter()
@@ -89,7 +90,7 @@ def job_seconds(cohort):
 
 def through_workers_seconds(cohort, staff):
     """From the request to the finished batch, through the broker."""
-    from cohorts.certificates import certificate_batch_start
+    from documents.batch_queue import certificate_batch_start
 
     started = time.perf_counter()
     batch = certificate_batch_start(cohort=cohort, requested_by=staff)
@@ -127,13 +128,13 @@ def with_workers(count, work):
 
 
 def main():
-    from cohorts.certificates import _weasyprint
+    from documents.pdf import weasyprint_loaded
 
     setup_test_environment()
     os.environ["ANGKATAN_USE_TEST_DATABASE"] = "1"  # for the worker processes
     name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        _weasyprint()
+        weasyprint_loaded()
         job_seconds(cohort_of(2))  # warm up, as a worker is after its first job
         rows = {}
         for size in SIZES:

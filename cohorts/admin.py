@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Certificate, CertificateBatch, Cohort, CohortPhase, Institution
+from .models import Cohort, CohortPhase, Institution
 
 
 @admin.register(Institution)
@@ -20,15 +20,3 @@ class CohortAdmin(admin.ModelAdmin):
     list_display = ["__str__", "organiser", "start_date", "end_date"]
     list_select_related = ["program", "organiser"]
     inlines = [CohortPhaseInline]
-
-
-@admin.register(Certificate)
-class CertificateAdmin(admin.ModelAdmin):
-    list_display = ["number", "enrolment", "status", "issued_on"]
-    list_select_related = ["enrolment__participant", "enrolment__cohort__program"]
-    readonly_fields = ["verification_id"]
-
-
-@admin.register(CertificateBatch)
-class CertificateBatchAdmin(admin.ModelAdmin):
-    list_display = ["cohort", "status", "rendered", "total", "created_at"]

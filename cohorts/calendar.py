@@ -6,6 +6,7 @@ rises, so a subscribed calendar updates the event instead of adding a second one
 
 from datetime import timedelta
 
+from django.http import HttpResponse
 from django.utils import timezone
 from icalendar import Calendar, Event
 
@@ -47,3 +48,10 @@ def phases_calendar(*, name, phases, participant=None):
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)
     return calendar.to_ical()
+
+
+def calendar_response(ics, name):
+    response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="jadwal-{name}.ics"'
+    response["Cache-Control"] = "private, max-age=300"
+    return response

@@ -4,17 +4,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.roles import WIDYAISWARA
+from config.users import user_label
 from curriculum.models import Program
-from participants.nip import nip_parse
 
-from .models import Attendance, Institution
+from .models import Institution
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-IMAGE_MAX_BYTES = 2 * 1024 * 1024
-
-
-def user_label(user):
-    return user.get_full_name() or user.username
 
 
 class CohortCreateForm(forms.Form):
@@ -103,65 +98,3 @@ class SessionForm(forms.Form):
 class NonWorkingDayForm(forms.Form):
     date = forms.DateField(label=_("Tanggal"), widget=DATE_INPUT, validators=[_within_range])
     name = forms.CharField(label=_("Keterangan"), max_length=200)
-
-
-class AttendanceForm(forms.Form):
-    """One choice per enrolled participant; rows left empty are not recorded."""
-
-    def __init__(self, *args, roster, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.roster = roster
-        for enrolment in roster:
-            self.fields[f"status-{enrolment.pk}"] = forms.ChoiceField(
-                label=enrolment.participant.name,
-                choices=Attendance.Status.choices,
-                required=False,
-                widget=forms.RadioSelect,
-                initial=enrolment.day_status,
-            )
-
-    def rows(self):
-        return [(enrolment, self[f"status-{enrolment.pk}"]) for enrolment in self.roster]
-
-    def statuses(self):
-        return {
-            enrolment.pk: self.cleaned_data[f"status-{enrolment.pk}"]
-            for enrolment in self.roster
-            if self.cleaned_data.get(f"status-{enrolment.pk}")
-        }
-
-
-class InstitutionCertificateForm(forms.ModelForm):
-    """How an institution's certificates look: signatory, images and wording."""
-
-    # Typed as printed, with spaces: `19700101 199003 1 001`.
-    head_nip = forms.CharField(label=_("NIP pimpinan"), max_length=25, required=False)
-
-    class Meta:
-        model = Institution
-        fields = ["city", "head_name", "head_nip", "head_title", "logo", "head_signature",
-                  "certificate_title", "certificate_basis"]  # fmt: skip
-        widgets = {"certificate_basis": forms.Textarea(attrs={"rows": 3})}
-
-    def _image(self, name):
-        upload = self.cleaned_data.get(name)
-        if upload and hasattr(upload, "content_type"):
-            from projects.documents import document_kind_of
-
-            if upload.size > IMAGE_MAX_BYTES:
-                raise forms.ValidationError(_("Gambar paling besar 2 MB."))
-            if document_kind_of(upload) not in ("png", "jpg"):
-                raise forms.ValidationError(_("Gambar harus PNG atau JPG."))
-        return upload
-
-    def clean_logo(self):
-        return self._image("logo")
-
-    def clean_head_signature(self):
-        return self._image("head_signature")
-
-    def clean_head_nip(self):
-        value = "".join(self.cleaned_data["head_nip"].split())
-        if value:
-            nip_parse(value)
-        return value

@@ -5,10 +5,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
 
-from participants.models import Enrolment
-
-from .models import Attendance, Certificate, CertificateBatch, ClassSession, Cohort, CohortPhase
+from .models import ClassSession, Cohort, CohortPhase
 from .scheduling import countable_dates
 
 
@@ -21,14 +20,6 @@ def cohort_list():
     )
 
 
-def cohort_roster(cohort):
-    return (
-        Enrolment.objects.filter(cohort=cohort)
-        .select_related("participant__agency", "coach", "project", "certificate")
-        .order_by("participant__name")
-    )
-
-
 def cohort_with_phases(pk):
     return (
         Cohort.objects.select_related("program", "organiser", "program_version")
@@ -37,18 +28,14 @@ def cohort_with_phases(pk):
     )
 
 
-def batch_certificates(batch):
-    return (
-        Certificate.objects.filter(enrolment__cohort=batch.cohort)
-        .select_related("enrolment__participant")
-        .order_by("seq")
+def cohort_phase_or_404(pk, phase_pk):
+    """The cohort and one of its phases, for the phase pages (404 if they do not match)."""
+    phase = get_object_or_404(
+        CohortPhase.objects.select_related("cohort__program", "cohort__organiser", "template"),
+        pk=phase_pk,
+        cohort_id=pk,
     )
-
-
-def batches_recent():
-    return CertificateBatch.objects.select_related(
-        "cohort__program", "cohort__organiser", "requested_by"
-    )
+    return phase.cohort, phase
 
 
 @dataclass
@@ -131,28 +118,13 @@ def phase_day_board(phase, days):
     for session in ClassSession.objects.filter(phase=phase).select_related("widyaiswara"):
         sessions[session.date].append(session)
     counts = defaultdict(dict)
-    for row in (
-        Attendance.objects.filter(phase=phase)
-        .values("date", "status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
+    # Attendance belongs to participants (above cohorts): counted through the reverse relation.
+    for row in phase.attendances.values("date", "status").annotate(n=Count("pk")).order_by():
         counts[row["date"]][row["status"]] = row["n"]
     return [
         {"date": day, "sessions": sessions.get(day, []), "attendance": counts.get(day, {})}
         for day in days
     ]
-
-
-def attendance_sheet(phase, day):
-    """The roster with each participant's status on that day: two queries."""
-    statuses = dict(
-        Attendance.objects.filter(phase=phase, date=day).values_list("enrolment_id", "status")
-    )
-    roster = list(cohort_roster(phase.cohort).select_related(None).select_related("participant"))
-    for enrolment in roster:
-        enrolment.day_status = statuses.get(enrolment.pk)
-    return roster
 
 
 def cohorts_of_widyaiswara(user):

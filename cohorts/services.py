@@ -1,12 +1,11 @@
 """Cohorts: creating an angkatan from a program, scheduling and moving its phases, and the
-daily record of classical phases (sessions and attendance)."""
+sessions of classical phases. Attendance, which belongs to an enrolment, is in participants."""
 
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +14,6 @@ from curriculum.models import PhaseMode
 from curriculum.services import version_in_force
 
 from .models import (
-    Attendance,
     ClassSession,
     Cohort,
     CohortPhase,
@@ -32,16 +30,13 @@ ERROR_OVERLAPS_NEXT = _(
     "Centang “Geser tahap sesudahnya” untuk memindahkan tahap-tahap berikutnya."
 )
 ERROR_NOT_A_PHASE_DAY = _("%(date)s bukan hari pelaksanaan %(phase)s.")
-ERROR_NOT_IN_COHORT = _("Peserta yang dipilih tidak terdaftar di angkatan ini.")
 ERROR_DAY_TWICE = _("%(date)s sudah tercatat sebagai hari libur instansi ini.")
 ERROR_RECORDS_OUTSIDE = _(
     "%(phase)s sudah memiliki sesi atau presensi pada %(date)s, di luar tanggal baru. "
     "Hapus sesinya atau pilih tanggal yang mencakup hari itu."
 )
 ERROR_NOT_AT_CAMPUS = _("Sesi dan presensi hanya dicatat untuk tahap di kampus penyelenggara.")
-ERROR_FUTURE_DAY = _("Presensi %(date)s belum dapat dicatat: hari itu belum tiba.")
 ERROR_COHORT_TWICE = _("Angkatan dengan program, penyelenggara, nomor, dan tahun ini sudah ada.")
-ERROR_UNKNOWN_STATUS = _("Status kehadiran tidak dikenal: %(status)s.")
 
 
 def _date(value):
@@ -171,7 +166,12 @@ def _ensure_records_inside(moved, phases_by_pk):
     they would be left behind, outside every phase."""
     for pk, (first, last) in moved.items():
         dates = set(ClassSession.objects.filter(phase_id=pk).values_list("date", flat=True))
-        dates |= set(Attendance.objects.filter(phase_id=pk).values_list("date", flat=True))
+        # Attendance belongs to participants (above cohorts): read through the reverse relation.
+        dates |= set(
+            CohortPhase.objects.filter(pk=pk, attendances__isnull=False).values_list(
+                "attendances__date", flat=True
+            )
+        )
         outside = sorted(d for d in dates if not first <= d <= last)
         if outside:
             raise ValidationError(
@@ -193,7 +193,8 @@ def phase_days(phase, closed=None):
     return countable_dates(phase.start_date, phase.end_date, phase.day_rule, closed)
 
 
-def _ensure_phase_day(phase, day):
+def phase_day_check(phase, day):
+    """Refuse a day that is not a campus day of this phase (sessions and attendance)."""
     if phase.mode != PhaseMode.CAMPUS:
         raise ValidationError(ERROR_NOT_AT_CAMPUS)
     if day not in phase_days(phase):
@@ -203,7 +204,7 @@ def _ensure_phase_day(phase, day):
 
 
 def session_add(*, phase, date, start_time, end_time, subject, widyaiswara=None, room=""):
-    _ensure_phase_day(phase, date)
+    phase_day_check(phase, date)
     session = ClassSession(
         phase=phase,
         date=date,
@@ -216,48 +217,6 @@ def session_add(*, phase, date, start_time, end_time, subject, widyaiswara=None,
     session.full_clean()
     session.save()
     return session
-
-
-@transaction.atomic
-def attendance_record(*, phase, date, statuses, recorded_by):
-    """Record one day's attendance: `statuses` maps enrolment ids to hadir/izin/sakit/alpa.
-
-    Participants left out keep what they had. A fixed number of queries whatever the cohort
-    size.
-    """
-    _ensure_phase_day(phase, date)
-    if date > timezone.localdate():
-        raise ValidationError(ERROR_FUTURE_DAY, params={"date": _date(date)})
-    enrolled = set(phase.cohort.enrolments.values_list("pk", flat=True))
-    if not set(statuses) <= enrolled:
-        raise ValidationError(ERROR_NOT_IN_COHORT)
-    valid = set(Attendance.Status.values)
-    for status in statuses.values():
-        if status not in valid:
-            raise ValidationError(ERROR_UNKNOWN_STATUS, params={"status": status})
-    # One record per participant per day, whichever phase recorded it before.
-    existing = {
-        a.enrolment_id: a for a in Attendance.objects.filter(date=date, enrolment_id__in=statuses)
-    }
-    changed, now = [], timezone.now()
-    for enrolment_id, status in statuses.items():
-        record = existing.get(enrolment_id)
-        if record and (record.status, record.phase_id) != (status, phase.pk):
-            record.status, record.phase, record.recorded_by = status, phase, recorded_by
-            record.recorded_at = now
-            changed.append(record)
-    Attendance.objects.bulk_update(changed, ["status", "phase", "recorded_by", "recorded_at"])
-    Attendance.objects.bulk_create(
-        Attendance(
-            enrolment_id=enrolment_id,
-            phase=phase,
-            date=date,
-            status=status,
-            recorded_by=recorded_by,
-        )
-        for enrolment_id, status in statuses.items()
-        if enrolment_id not in existing
-    )
 
 
 def non_working_day_add(*, institution, date, name):

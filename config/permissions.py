@@ -1,7 +1,9 @@
 """One mechanism for permissions: a predicate per rule, a decorator that checks it.
 
-Views declare their rule with `@rule_required(predicate)`; object rules are checked with
-`ensure(predicate(user, obj))` once the object is loaded. Both raise PermissionDenied (403).
+Views declare their rule with `@rule_required(predicate)`; a view whose rule depends on the
+object declares `@rule_required(object_checked_in_view)` and calls
+`deny_unless(predicate(user, obj))` once the object is loaded. Both raise PermissionDenied
+(403).
 """
 
 from functools import wraps
@@ -38,13 +40,20 @@ def public(reason):
     return decorator
 
 
-def ensure(allowed):
+def deny_unless(allowed):
+    """Refuse (403) unless the object rule the view just checked allows it."""
     if not allowed:
         raise PermissionDenied
 
 
-def signed_in(user):
-    """Any signed-in user; the view then checks the object."""
+def any_signed_in_user(user):
+    """Pages for whoever is signed in, whatever their role (the home redirect)."""
+    return True
+
+
+def object_checked_in_view(user):
+    """Any signed-in user may ask; the view then loads the object and checks its rule with
+    deny_unless (a participant's own project, a coach's projects)."""
     return True
 
 
@@ -67,11 +76,11 @@ def can_view_participant(user, participant):
 
 
 def can_issue_certificates(user):
-    return user.has_perm("cohorts.issue_certificates")
+    return user.has_perm("documents.issue_certificates")
 
 
 def can_view_documents(user):
-    return user.has_perm("cohorts.view_documents")
+    return user.has_perm("documents.view_documents")
 
 
 def is_widyaiswara(user):

@@ -24,8 +24,8 @@ _STAFF_PERMISSIONS = [
     "cohorts.view_cohort",
     "cohorts.add_cohort",
     "cohorts.change_cohort",
-    "cohorts.issue_certificates",
-    "cohorts.view_certificate",
+    "documents.issue_certificates",
+    "documents.view_certificate",
     "participants.view_participant",
     "participants.add_participant",
     "participants.change_participant",
@@ -44,7 +44,7 @@ ROLE_PERMISSIONS = {
     + [
         "cohorts.add_institution",
         "cohorts.change_institution",
-        "cohorts.view_documents",
+        "documents.view_documents",
         "curriculum.view_eligibilitypolicy",
         "curriculum.add_eligibilitypolicy",
         "curriculum.change_eligibilitypolicy",
@@ -84,7 +84,7 @@ def home_url(user):
     """Where each role lands after login."""
     roles = user_roles(user)
     if ADMINISTRATOR in roles:
-        return reverse("cohorts:documents")
+        return reverse("documents:documents")
     if STAFF in roles:
         return reverse("cohorts:cohort_list")
     if WIDYAISWARA in roles:

@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
-from cohorts.views import verify
-from cohorts.views_certificates import verify_lookup
+from documents.views import verify, verify_lookup
+from projects.views import cohort_detail
 
 from .converters import IsoDateConverter
 from .views import home, no_role
@@ -30,10 +30,13 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("verifikasi/", verify_lookup, name="verify_lookup"),
     path("verifikasi/<uuid:verification_id>/", verify, name="verify"),
+    # The cohort's page shows final scores, so projects serves it; every app links to it.
+    path("angkatan/<int:pk>/", cohort_detail, name="cohort_detail"),
     path("", include("cohorts.urls")),
     path("", include("participants.urls")),
     path("", include("projects.urls")),
     path("", include("curriculum.urls")),
+    path("", include("documents.urls")),
     path("admin/", admin.site.urls),
 ]
 

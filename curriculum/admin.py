@@ -1,7 +1,5 @@
 from django.contrib import admin
 
-from projects.admin import PredicateBandInline, ScoreComponentInline
-
 from .models import PhaseTemplate, Program, ProgramVersion, Subject
 
 
@@ -14,7 +12,8 @@ class ProgramVersionInline(admin.TabularInline):
 @admin.register(Program)
 class ProgramAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "position_level", "project_label", "default_capacity"]
-    inlines = [ProgramVersionInline, ScoreComponentInline, PredicateBandInline]
+    # projects.admin adds the score components and predicate bands (they are projects').
+    inlines = [ProgramVersionInline]
 
 
 class PhaseTemplateInline(admin.TabularInline):

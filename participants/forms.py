@@ -3,12 +3,12 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from cohorts.forms import user_label
 from cohorts.models import Institution
 from config.roles import WIDYAISWARA
+from config.users import user_label
 from curriculum.models import EligibilityPolicy, PositionLevel
 
-from .models import Enrolment, Rank
+from .models import Attendance, Enrolment, Rank
 from .nip import nip_normalize, nip_parse
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -173,3 +173,29 @@ class EligibilityPolicyForm(forms.ModelForm):
                 max_value=70,
                 initial=self.instance.retirement_age(level),
             )
+
+
+class AttendanceForm(forms.Form):
+    """One choice per enrolled participant; rows left empty are not recorded."""
+
+    def __init__(self, *args, roster, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.roster = roster
+        for enrolment in roster:
+            self.fields[f"status-{enrolment.pk}"] = forms.ChoiceField(
+                label=enrolment.participant.name,
+                choices=Attendance.Status.choices,
+                required=False,
+                widget=forms.RadioSelect,
+                initial=enrolment.day_status,
+            )
+
+    def rows(self):
+        return [(enrolment, self[f"status-{enrolment.pk}"]) for enrolment in self.roster]
+
+    def statuses(self):
+        return {
+            enrolment.pk: self.cleaned_data[f"status-{enrolment.pk}"]
+            for enrolment in self.roster
+            if self.cleaned_data.get(f"status-{enrolment.pk}")
+        }

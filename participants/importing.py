@@ -22,7 +22,6 @@ from cohorts.models import Cohort, Institution
 from config.db import unique_or_error
 from config.roles import PARTICIPANT
 from curriculum.models import PositionLevel
-from projects.models import ChangeProject
 
 from .accounts import (
     accounts_bulk_ensure,
@@ -34,6 +33,7 @@ from .eligibility import CohortContext, refusals_for
 from .models import Enrolment, ImportBatch, Mentor, Participant
 from .nip import nip_normalize, nip_parse
 from .ranks import rank_parse
+from .services import enrolments_follow_up
 
 # The template's headers, in order; reading also accepts the aliases below.
 COLUMNS = [
@@ -421,7 +421,7 @@ def _import_apply_locked(*, batch_id):
     created = Enrolment.objects.filter(
         cohort=cohort, participant__in=[e.participant for e in new_enrolments]
     )
-    ChangeProject.objects.bulk_create(ChangeProject(enrolment=e) for e in created)
+    enrolments_follow_up(enrolments=created)
     accounts = accounts_bulk_ensure([people[r["nip"]] for r in rows], role_name=PARTICIPANT)
     invitations_queue(
         participant_ids=[p.pk for p in people.values() if p.pk in set(accounts) and p.email]

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cohorts.models import calendar_token_new
+from cohorts.models import CohortPhase, calendar_token_new
 from curriculum.models import PositionLevel
 
 from .nip import nip_format, nip_parse, validate_nip
@@ -284,3 +284,41 @@ class ImportBatch(models.Model):
 
     def __str__(self):
         return self.file_name
+
+
+class Attendance(models.Model):
+    """A participant's presence on one day of a classical phase."""
+
+    class Status(models.TextChoices):
+        PRESENT = "hadir", _("Hadir")
+        EXCUSED = "izin", _("Izin")
+        SICK = "sakit", _("Sakit")
+        ABSENT = "alpa", _("Alpa")
+
+    enrolment = models.ForeignKey(
+        Enrolment,
+        on_delete=models.CASCADE,
+        related_name="attendances",
+        verbose_name=_("peserta angkatan"),
+    )
+    phase = models.ForeignKey(
+        CohortPhase, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("tahap")
+    )
+    date = models.DateField(_("tanggal"))
+    status = models.CharField(_("kehadiran"), max_length=10, choices=Status.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "cohorts_attendance"  # kept from when it lived in cohorts
+        ordering = ["date"]
+        verbose_name = _("presensi")
+        verbose_name_plural = _("presensi")
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "date"], name="attendance_once_per_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.enrolment_id} {self.date} {self.status}"

@@ -1,16 +1,18 @@
-"""Participants and their enrolment in cohorts."""
+"""Participants, their enrolment in cohorts, and their attendance on campus days."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Cohort, calendar_token_new
+from cohorts.services import phase_day_check
 from config.roles import PARTICIPANT
-from projects.models import ChangeProject
 
 from .accounts import accounts_bulk_ensure, invitations_queue, mentor_account_ensure
 from .eligibility import CohortContext, refusals_for
-from .models import EligibilityOverride, Enrolment, Mentor, Participant
+from .models import Attendance, EligibilityOverride, Enrolment, Mentor, Participant
 from .nip import nip_normalize
 
 ERROR_ALREADY_ENROLLED = _("Peserta dengan NIP %(nip)s sudah terdaftar di angkatan ini.")
@@ -23,6 +25,25 @@ class EligibilityRefused(ValidationError):
     def __init__(self, refusals):
         self.refusals = refusals
         super().__init__([r.message for r in refusals])
+
+
+# Apps above participants that keep a row for every enrolment (projects: its change project)
+# register a function here when Django starts (their AppConfig.ready). Enrolling, one by one
+# or by import, calls each of them with the new enrolments inside its own transaction. An
+# explicit call at the two places that enrol, not a model signal: participants need not
+# import the apps above them, and nothing happens behind a save().
+_enrolment_follow_ups = []
+
+
+def enrolment_follow_up_register(follow_up):
+    """`follow_up(*, enrolments)` runs for every batch of new enrolments."""
+    if follow_up not in _enrolment_follow_ups:
+        _enrolment_follow_ups.append(follow_up)
+
+
+def enrolments_follow_up(*, enrolments):
+    for follow_up in _enrolment_follow_ups:
+        follow_up(enrolments=enrolments)
 
 
 PARTICIPANT_FIELDS = ["name", "rank", "position", "position_level", "agency", "email", "phone"]
@@ -84,7 +105,7 @@ def enrolment_create(*, cohort, participant, coach=None, mentor=None, group=None
         )
         for refusal in refusals
     )
-    ChangeProject.objects.create(enrolment=enrolment)
+    enrolments_follow_up(enrolments=[enrolment])
     created = accounts_bulk_ensure([participant], role_name=PARTICIPANT)
     if invite and created and participant.email:
         invitations_queue(participant_ids=created)
@@ -121,3 +142,50 @@ def participant_calendar_reset(*, participant):
     participant.calendar_token = calendar_token_new()
     participant.save(update_fields=["calendar_token"])
     return participant.calendar_token
+
+
+ERROR_FUTURE_DAY = _("Presensi %(date)s belum dapat dicatat: hari itu belum tiba.")
+ERROR_NOT_IN_COHORT = _("Peserta yang dipilih tidak terdaftar di angkatan ini.")
+ERROR_UNKNOWN_STATUS = _("Status kehadiran tidak dikenal: %(status)s.")
+
+
+@transaction.atomic
+def attendance_record(*, phase, date, statuses, recorded_by):
+    """Record one day's attendance: `statuses` maps enrolment ids to hadir/izin/sakit/alpa.
+
+    Participants left out keep what they had. A fixed number of queries whatever the cohort
+    size.
+    """
+    phase_day_check(phase, date)
+    if date > timezone.localdate():
+        raise ValidationError(ERROR_FUTURE_DAY, params={"date": date_format(date, "DATE_FORMAT")})
+    enrolled = set(phase.cohort.enrolments.values_list("pk", flat=True))
+    if not set(statuses) <= enrolled:
+        raise ValidationError(ERROR_NOT_IN_COHORT)
+    valid = set(Attendance.Status.values)
+    for status in statuses.values():
+        if status not in valid:
+            raise ValidationError(ERROR_UNKNOWN_STATUS, params={"status": status})
+    # One record per participant per day, whichever phase recorded it before.
+    existing = {
+        a.enrolment_id: a for a in Attendance.objects.filter(date=date, enrolment_id__in=statuses)
+    }
+    changed, now = [], timezone.now()
+    for enrolment_id, status in statuses.items():
+        record = existing.get(enrolment_id)
+        if record and (record.status, record.phase_id) != (status, phase.pk):
+            record.status, record.phase, record.recorded_by = status, phase, recorded_by
+            record.recorded_at = now
+            changed.append(record)
+    Attendance.objects.bulk_update(changed, ["status", "phase", "recorded_by", "recorded_at"])
+    Attendance.objects.bulk_create(
+        Attendance(
+            enrolment_id=enrolment_id,
+            phase=phase,
+            date=date,
+            status=status,
+            recorded_by=recorded_by,
+        )
+        for enrolment_id, status in statuses.items()
+        if enrolment_id not in existing
+    )

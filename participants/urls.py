@@ -6,7 +6,6 @@ app_name = "participants"
 
 urlpatterns = [
     path("angkatan/<int:cohort_pk>/peserta/tambah/", views.enrol, name="enrol"),
-    path("saya/", views.my_training, name="my_training"),
     path("bimbingan/", views.my_mentees, name="my_mentees"),
     path("angkatan/<int:cohort_pk>/impor/", views.import_upload, name="import_upload"),
     path("angkatan/<int:cohort_pk>/impor/<int:pk>/", views.import_preview, name="import_preview"),
@@ -19,4 +18,9 @@ urlpatterns = [
     path("jadwal/", views.my_schedule, name="my_schedule"),
     path("jadwal/kalender/baru/", views.calendar_reset, name="calendar_reset"),
     path("kalender/peserta/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path(
+        "angkatan/<int:pk>/tahap/<int:phase_pk>/hari/<isodate:day>/presensi/",
+        views.attendance_edit,
+        name="attendance",
+    ),
 ]

@@ -3,34 +3,36 @@ from collections import Counter
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cohorts.calendar import phase_location, phases_calendar
-from cohorts.forms import user_label
+from cohorts.calendar import calendar_response, phase_location, phases_calendar
 from cohorts.models import Cohort
-from cohorts.selectors import cohort_schedule
-from cohorts.views import calendar_response
+from cohorts.selectors import cohort_phase_or_404, cohort_schedule
+from cohorts.services import phase_days
 from config.permissions import (
     can_edit_eligibility,
     can_manage_cohorts,
     can_view_participant,
-    ensure,
+    deny_unless,
     is_mentor,
     is_participant,
+    object_checked_in_view,
     public,
     rule_required,
-    signed_in,
 )
+from config.users import user_label
 from curriculum.models import PositionLevel, Program
-from projects.gradebook import enrolment_final_score
 
 from .accounts import invitation_send
 from .eligibility import policy_for, policy_save
 from .forms import (
+    AttendanceForm,
     EligibilityPolicyForm,
     EnrolForm,
     GroupProposeForm,
@@ -43,16 +45,18 @@ from .importing import COLUMNS, import_apply, import_check
 from .models import ImportBatch, Participant
 from .selectors import (
     attendance_of,
+    attendance_sheet,
     enrolment_current,
     groups_overview,
     mentees_of,
     participant_calendar_phases,
     participant_history,
-    participant_training,
     roster_filtered,
 )
 from .services import (
+    ERROR_FUTURE_DAY,
     EligibilityRefused,
+    attendance_record,
     participant_account_ensure,
     participant_calendar_reset,
     participant_enrol,
@@ -86,19 +90,6 @@ def enrol(request, cohort_pk):
         request,
         "participants/enrol_form.html",
         {"form": form, "cohort": cohort, "refusals": refusals},
-    )
-
-
-@rule_required(is_participant)
-def my_training(request):
-    participant = request.user.participant
-    enrolments = list(participant_training(participant))
-    for enrolment in enrolments:  # a participant has a handful of enrolments at most
-        enrolment.final = enrolment_final_score(enrolment)
-    return render(
-        request,
-        "participants/my_training.html",
-        {"participant": participant, "enrolments": enrolments},
     )
 
 
@@ -239,10 +230,10 @@ def roster_export(request, cohort_pk, kind):
     return table_response(f"peserta-{cohort.program.code}-{cohort.angkatan}", kind, header, rows)
 
 
-@rule_required(signed_in)
+@rule_required(object_checked_in_view)
 def participant_detail(request, pk):
     participant = get_object_or_404(Participant.objects.select_related("agency", "user"), pk=pk)
-    ensure(can_view_participant(request.user, participant))
+    deny_unless(can_view_participant(request.user, participant))
     return render(
         request,
         "participants/participant_detail.html",
@@ -339,4 +330,34 @@ def my_mentees(request):
         request,
         "participants/my_mentees.html",
         {"enrolments": mentees_of(request.user.mentor)},
+    )
+
+
+@rule_required(can_manage_cohorts)
+def attendance_edit(request, pk, phase_pk, day):
+    cohort, phase = cohort_phase_or_404(pk, phase_pk)
+    if day not in phase_days(phase):
+        raise Http404
+    if day > timezone.localdate():
+        messages.error(request, ERROR_FUTURE_DAY % {"date": date_format(day, "DATE_FORMAT")})
+        return redirect("cohorts:phase_detail", pk=cohort.pk, phase_pk=phase.pk)
+    roster = attendance_sheet(phase, day)
+    form = AttendanceForm(request.POST or None, roster=roster)
+    if request.method == "POST" and form.is_valid():
+        try:
+            attendance_record(
+                phase=phase, date=day, statuses=form.statuses(), recorded_by=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Presensi %(date)s disimpan.") % {"date": date_format(day, "DATE_FORMAT")},
+            )
+            return redirect("cohorts:phase_detail", pk=cohort.pk, phase_pk=phase.pk)
+    return render(
+        request,
+        "participants/attendance_form.html",
+        {"cohort": cohort, "phase": phase, "day": day, "form": form},
     )

@@ -2,13 +2,12 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from .gradebook import (
-    ERROR_CERTIFIED_PROGRAM,
-    bands_check,
-    components_check,
-    program_certified,
-)
+from curriculum.admin import ProgramAdmin
+from curriculum.models import Program
+
+from .gradebook import ERROR_CERTIFIED_PROGRAM, bands_check, components_check
 from .models import ChangeProject, PredicateBand, ScoreComponent, Theme
+from .selectors import program_certified
 
 
 @admin.register(ChangeProject)
@@ -77,3 +76,14 @@ class PredicateBandInline(admin.TabularInline):
     model = PredicateBand
     formset = PredicateBandFormSet
     extra = 0
+
+
+class ProgramWithGradingAdmin(ProgramAdmin):
+    """The program's admin page with how its final score is made: curriculum (below
+    projects) registers the program, projects adds its grading rules to the same page."""
+
+    inlines = [*ProgramAdmin.inlines, ScoreComponentInline, PredicateBandInline]
+
+
+admin.site.unregister(Program)
+admin.site.register(Program, ProgramWithGradingAdmin)

@@ -10,6 +10,7 @@ from cohorts.models import Cohort
 from participants.models import Enrolment
 
 from .models import GradesEvent, State
+from .selectors import cohort_finals
 
 ERROR_CLOSED = _(
     "Nilai angkatan ini sudah ditutup pada %(when)s. Nilai hanya dapat diubah setelah staf "
@@ -76,8 +77,6 @@ def grades_open_check(cohort):
 def grades_close(*, cohort, actor):
     """Close the grades and write each participant's outcome (lulus or tidak lulus) to
     their enrolment. Refused while any final score is still open."""
-    from .gradebook import cohort_finals
-
     cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
     if cohort.grades_closed_at:
         raise ValidationError(ERROR_ALREADY_CLOSED)

@@ -1,8 +1,5 @@
 """Project uploads: only PDF, DOCX, PPTX, JPG and PNG, recognised by their content."""
 
-import zipfile
-
-import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
@@ -10,6 +7,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
+
+from config.uploads import document_kind_of
 
 from .models import ChangeProject, ProjectDocument
 
@@ -20,20 +19,6 @@ ERROR_SIZE = _("Berkas “%(name)s” berukuran %(size)s MB; batasnya %(limit)s 
 ERROR_TOO_LARGE = _("Berkas “%(name)s” melebihi batas %(limit)s MB; tidak disimpan.")
 ERROR_EMPTY = _("Berkas “%(name)s” kosong.")
 ERROR_LOCKED = _("Proyek pada tahap “%(state)s” tidak dapat diubah oleh peserta.")
-
-# Office files are ZIP archives; the part that makes them a document or a presentation, and
-# its declared type (a macro-enabled .docm/.pptm declares another one and is refused).
-OFFICE_PARTS = {
-    "docx": (
-        "word/document.xml",
-        b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
-    ),
-    "pptx": (
-        "ppt/presentation.xml",
-        b"application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml",
-    ),
-}
-IMAGE_AND_PDF = {"pdf", "jpg", "png"}
 
 
 def max_upload_bytes():
@@ -62,33 +47,6 @@ class SizeLimitedUpload(FileUploadHandler):
 
     def file_complete(self, file_size):
         return None  # the next handler builds the file
-
-
-def document_kind_of(upload):
-    """The real type of an uploaded file ("pdf", "docx", "pptx", "jpg" or "png"), or None."""
-    upload.seek(0)
-    head = upload.read(8192)
-    upload.seek(0)
-    guess = filetype.guess(head)
-    if guess and guess.extension in IMAGE_AND_PDF:
-        return guess.extension
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(upload) as archive:
-                names = set(archive.namelist())
-                types = (
-                    archive.read("[Content_Types].xml")[:65536]
-                    if "[Content_Types].xml" in names
-                    else b""
-                )
-        except (zipfile.BadZipFile, OSError, KeyError):
-            return None
-        finally:
-            upload.seek(0)
-        for extension, (part, content_type) in OFFICE_PARTS.items():
-            if part in names and content_type in types:
-                return extension
-    return None
 
 
 def document_check(upload):

@@ -1,4 +1,5 @@
-"""The staff gradebook: every component of every participant's final score."""
+"""The staff gradebook: saving the components of every participant's final score, and
+checking a program's components and predicate bands. Reading them is in selectors."""
 
 from decimal import Decimal
 
@@ -8,11 +9,12 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from cohorts.models import Certificate
 from participants.models import Enrolment
 
-from .grading import Band, default_bands, final_score_of, score_round
-from .models import ComponentScore, PredicateBand, ScoreComponent
+from .closing import grades_open_check
+from .grading import score_round
+from .models import ComponentScore
+from .selectors import components_of, enrolments_certified
 
 ERROR_WEIGHTS = _("Bobot komponen nilai akhir harus berjumlah 100%% (sekarang %(total)s%%).")
 ERROR_RANGE = _("Nilai harus antara 0 dan 100.")
@@ -31,22 +33,6 @@ ERROR_CONFLICT = _(
 )
 ERROR_REASON = _("Tuliskan alasan perubahan: nilai yang sudah tersimpan ikut diubah.")
 FIRST_SCORE = _("Nilai pertama")
-
-
-def components_of(program):
-    return list(ScoreComponent.objects.filter(program=program).order_by("order", "pk"))
-
-
-def bands_of(program):
-    """The program's predicate bands, highest first, the lowest open-ended; or the defaults."""
-    bands = [
-        Band(b.floor, b.name, b.passes)
-        for b in PredicateBand.objects.filter(program=program).order_by("-floor")
-    ]
-    if not bands:
-        return default_bands()
-    lowest = bands[-1]
-    return [*bands[:-1], Band(None, lowest.name, lowest.passes)]
 
 
 def components_check(components):
@@ -68,87 +54,6 @@ def bands_check(bands):
         raise ValidationError(ERROR_BANDS)
 
 
-def program_certified(program):
-    """Whether results already stand on the program's rules: a certificate issued, or a
-    cohort's grades closed. Its components and bands are then frozen."""
-    return (
-        Certificate.objects.filter(
-            enrolment__cohort__program=program, status=Certificate.Status.VALID
-        ).exists()
-        or program.cohorts.filter(grades_closed_at__isnull=False).exists()
-    )
-
-
-def _finals(cohort, only=None):
-    """The program's components, and every enrolment (participant, project, group and
-    certificate joined) with its `entered` component scores and `final` score: five queries
-    whatever the cohort size. `only`: these enrolment ids instead of the whole cohort."""
-    components = components_of(cohort.program)
-    bands = bands_of(cohort.program)
-    scores = ComponentScore.objects.filter(enrolment__cohort=cohort)
-    enrolments = Enrolment.objects.filter(cohort=cohort)
-    if only is not None:
-        scores = scores.filter(enrolment_id__in=only)
-        enrolments = enrolments.filter(pk__in=only)
-    entered = {}
-    for score in scores:
-        entered.setdefault(score.enrolment_id, {})[score.component_id] = score.score
-    enrolments = list(
-        enrolments.select_related(
-            "participant__agency", "project", "group", "certificate"
-        ).order_by("participant__name", "pk")
-    )
-    for enrolment in enrolments:
-        project = getattr(enrolment, "project", None)
-        enrolment.entered = entered.get(enrolment.pk, {})
-        enrolment.final = final_score_of(
-            components=components,
-            entered=enrolment.entered,
-            project_score=project.final_score if project else None,
-            bands=bands,
-        )
-    return components, enrolments
-
-
-def cohort_finals(cohort, only=None):
-    """Every enrolment of the cohort (or those whose ids are in `only`) with its `final`
-    score."""
-    return _finals(cohort, only)[1]
-
-
-def gradebook_rows(cohort):
-    """The program's components and one row per participant for the gradebook: its entered
-    scores, its `values` in component order (the project's score for the project component)
-    and its final score."""
-    components, enrolments = _finals(cohort)
-    rows = []
-    for e in enrolments:
-        project = getattr(e, "project", None)
-        values = [
-            (project.final_score if project else None)
-            if c.source == "project"
-            else e.entered.get(c.pk)
-            for c in components
-        ]
-        rows.append({"enrolment": e, "entered": e.entered, "values": values, "final": e.final})
-    return components, rows
-
-
-def enrolment_final_score(enrolment):
-    """The final score of one enrolment (for certificates)."""
-    components = components_of(enrolment.cohort.program)
-    entered = dict(
-        ComponentScore.objects.filter(enrolment=enrolment).values_list("component_id", "score")
-    )
-    project = getattr(enrolment, "project", None)
-    return final_score_of(
-        components=components,
-        entered=entered,
-        project_score=project.final_score if project else None,
-        bands=bands_of(enrolment.cohort.program),
-    )
-
-
 @transaction.atomic
 def component_scores_record(*, cohort, values, recorded_by, loaded=None, reason=""):
     """Save entered component scores: `values` maps (enrolment id, component id) to a score or
@@ -156,8 +61,6 @@ def component_scores_record(*, cohort, values, recorded_by, loaded=None, reason=
     A value someone else changed since is refused, not overwritten; changing or clearing a
     saved value needs a `reason`. Every change is kept in the score's history. Bulk queries
     whatever the cohort size."""
-    from .closing import grades_open_check
-
     grades_open_check(cohort)
     loaded = loaded or {}
     reason = (reason or "").strip()
@@ -174,12 +77,7 @@ def component_scores_record(*, cohort, values, recorded_by, loaded=None, reason=
         (s.enrolment_id, s.component_id): s
         for s in ComponentScore.objects.filter(enrolment__cohort=cohort)
     }
-    certified = {
-        c.enrolment_id: c
-        for c in Certificate.objects.filter(
-            enrolment__cohort=cohort, status=Certificate.Status.VALID
-        ).select_related("enrolment__participant")
-    }
+    certified = enrolments_certified(cohort)
     create, update, delete, conflicts = [], [], [], []
     for (enrolment_id, component_id), value in values.items():
         if enrolment_id not in enrolments or component_id not in components:
@@ -201,13 +99,10 @@ def component_scores_record(*, cohort, values, recorded_by, loaded=None, reason=
             continue
         if enrolment_id in certified:
             # A certificate states the score it was issued with.
-            certificate = certified[enrolment_id]
+            frozen = certified[enrolment_id]
             raise ValidationError(
                 ERROR_CERTIFIED,
-                params={
-                    "name": certificate.enrolment.participant.name,
-                    "number": certificate.number,
-                },
+                params={"name": frozen.participant.name, "number": frozen.certificate.number},
             )
         if record is not None and not reason:
             raise ValidationError(ERROR_REASON)
@@ -248,32 +143,3 @@ def component_scores_record(*, cohort, values, recorded_by, loaded=None, reason=
         default_change_reason=reason,
     )
     return len(create) + len(update) + len(delete)
-
-
-def final_report_pdf(cohort):
-    """The cohort's final report as PDF bytes: every participant's components, final score,
-    predicate and outcome, with the summary figures."""
-    from collections import Counter
-
-    from cohorts.reports import report_pdf
-    from cohorts.services import cohort_total_jp
-
-    components, rows = gradebook_rows(cohort)
-    statuses = Counter(row["enrolment"].status for row in rows)
-    summary = {
-        "passed": statuses[Enrolment.Status.PASSED],
-        "failed": statuses[Enrolment.Status.FAILED],
-        "deferred": statuses[Enrolment.Status.DEFERRED],
-        "withdrawn": statuses[Enrolment.Status.WITHDRAWN],
-    }
-    summary["open"] = len(rows) - sum(summary.values())
-    return report_pdf(
-        "projects/final_report_pdf.html",
-        {
-            "cohort": cohort,
-            "components": components,
-            "rows": rows,
-            "summary": summary,
-            "total_jp": cohort_total_jp(cohort),
-        },
-    )

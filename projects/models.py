@@ -277,6 +277,15 @@ class ScoringRole(models.TextChoices):
     EXAMINER = "examiner", _("Penguji")
 
 
+# While these stages last, the supervisors (coach, mentor) and the examiners may score; a
+# final project changes only after staff reopen its scoring.
+SCORING_STATES = {
+    ScoringRole.COACH: (State.REPORT_SUBMITTED, State.SEMINAR_SCHEDULED, State.EXAMINED),
+    ScoringRole.MENTOR: (State.REPORT_SUBMITTED, State.SEMINAR_SCHEDULED, State.EXAMINED),
+    ScoringRole.EXAMINER: (State.SEMINAR_SCHEDULED, State.EXAMINED),
+}
+
+
 class Rubric(models.Model):
     """What one role scores in a program's change projects, and that role's weight in the
     project score. The role weights of a program add up to 100."""

@@ -20,6 +20,7 @@ from curriculum.models import Program
 from .closing import grades_open_check
 from .grading import score_round
 from .models import (
+    SCORING_STATES,
     ChangeProject,
     Criterion,
     CriterionScore,
@@ -27,7 +28,6 @@ from .models import (
     ScoreSheet,
     ScoringRole,
     Seminar,
-    State,
 )
 
 COACH, MENTOR, EXAMINER = ScoringRole.COACH, ScoringRole.MENTOR, ScoringRole.EXAMINER
@@ -59,14 +59,6 @@ DEFAULT_RUBRICS = {
         ],
     ),
 }
-# While these stages last, the supervisors (coach, mentor) and the examiners may score; a
-# final project changes only after staff reopen its scoring.
-SCORING_STATES = {
-    COACH: (State.REPORT_SUBMITTED, State.SEMINAR_SCHEDULED, State.EXAMINED),
-    MENTOR: (State.REPORT_SUBMITTED, State.SEMINAR_SCHEDULED, State.EXAMINED),
-    EXAMINER: (State.SEMINAR_SCHEDULED, State.EXAMINED),
-}
-
 ERROR_ROLE_WEIGHTS = _(
     "Bobot coach, mentor, dan penguji harus berjumlah 100%% (sekarang %(total)s%%)."
 )
@@ -102,8 +94,13 @@ def rubrics_default(program):
 
 
 def rubrics_of(program):
-    """The program's rubrics keyed by role, each with its `criteria` list (two queries)."""
+    """The program's rubrics keyed by role, each with its `criteria` list (two queries). A
+    program that has none yet gets the default rubrics here, the first time anyone needs
+    them (scoring, a seminar, the rubric page), so its projects can be scored at once."""
     rubrics = {r.role: r for r in Rubric.objects.filter(program=program)}
+    if not rubrics:
+        rubrics_default(program)
+        rubrics = {r.role: r for r in Rubric.objects.filter(program=program)}
     for rubric in rubrics.values():
         rubric.criteria_list = []
     for criterion in Criterion.objects.filter(rubric__program=program).order_by("order", "pk"):

@@ -1,10 +1,41 @@
-"""Reads for the project pages, each a fixed number of queries whatever the cohort size."""
+"""Reads of the projects app, each a fixed number of queries whatever the cohort size: the
+project pages' lists, and every participant's final score.
 
+This is the public face of projects for the layer above: documents reads final scores, who is
+passing and whether a program's results already stand here, and nowhere else in projects.
+"""
+
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 
-from .models import ChangeProject, ComponentScore, CriterionScore, ProjectStep, ScoreSheet, Seminar
+from participants.models import Enrolment
+
+from .grading import Band, default_bands, final_score_of
+from .models import (
+    SCORING_STATES,
+    ChangeProject,
+    ComponentScore,
+    CriterionScore,
+    PredicateBand,
+    ProjectStep,
+    ScoreComponent,
+    ScoreSheet,
+    ScoringRole,
+    Seminar,
+)
 from .models import State as S
-from .scoring import COACH, EXAMINER, MENTOR, SCORING_STATES
+
+COACH, MENTOR, EXAMINER = ScoringRole.COACH, ScoringRole.MENTOR, ScoringRole.EXAMINER
+# Outcomes that never earn a certificate, whatever the final score says.
+NOT_CERTIFIED = (
+    Enrolment.Status.WITHDRAWN,
+    Enrolment.Status.FAILED,
+    Enrolment.Status.DEFERRED,
+)
+# The status of a certificate that freezes a score (documents.Certificate.Status.VALID).
+# Projects sits below documents, so it reads certificates through the enrolment's reverse
+# relation and never imports them.
+CERTIFICATE_VALID = "valid"
 
 PROJECT_RELATED = (
     "enrolment__participant__agency",
@@ -129,3 +160,150 @@ def component_history(**filters):
             "history_user", "component", "enrolment__participant"
         )
     )
+
+
+# Final scores ------------------------------------------------------------------------------
+
+
+def components_of(program):
+    return list(ScoreComponent.objects.filter(program=program).order_by("order", "pk"))
+
+
+def bands_of(program):
+    """The program's predicate bands, highest first, the lowest open-ended; or the defaults."""
+    bands = [
+        Band(b.floor, b.name, b.passes)
+        for b in PredicateBand.objects.filter(program=program).order_by("-floor")
+    ]
+    if not bands:
+        return default_bands()
+    lowest = bands[-1]
+    return [*bands[:-1], Band(None, lowest.name, lowest.passes)]
+
+
+def program_certified(program):
+    """Whether results already stand on the program's rules: a certificate issued, or a
+    cohort's grades closed. Its components and bands are then frozen."""
+    return (
+        Enrolment.objects.filter(
+            cohort__program=program, certificate__status=CERTIFICATE_VALID
+        ).exists()
+        or program.cohorts.filter(grades_closed_at__isnull=False).exists()
+    )
+
+
+def _finals(cohort, only=None):
+    """The program's components, and every enrolment (participant, project, group and
+    certificate joined) with its `entered` component scores and `final` score: five queries
+    whatever the cohort size. `only`: these enrolment ids instead of the whole cohort."""
+    components = components_of(cohort.program)
+    bands = bands_of(cohort.program)
+    scores = ComponentScore.objects.filter(enrolment__cohort=cohort)
+    enrolments = Enrolment.objects.filter(cohort=cohort)
+    if only is not None:
+        scores = scores.filter(enrolment_id__in=only)
+        enrolments = enrolments.filter(pk__in=only)
+    entered = {}
+    for score in scores:
+        entered.setdefault(score.enrolment_id, {})[score.component_id] = score.score
+    enrolments = list(
+        enrolments.select_related(
+            "participant__agency", "project", "group", "certificate"
+        ).order_by("participant__name", "pk")
+    )
+    for enrolment in enrolments:
+        project = getattr(enrolment, "project", None)
+        enrolment.entered = entered.get(enrolment.pk, {})
+        enrolment.final = final_score_of(
+            components=components,
+            entered=enrolment.entered,
+            project_score=project.final_score if project else None,
+            bands=bands,
+        )
+    return components, enrolments
+
+
+def cohort_finals(cohort, only=None):
+    """Every enrolment of the cohort (or those whose ids are in `only`) with its `final`
+    score."""
+    return _finals(cohort, only)[1]
+
+
+def gradebook_rows(cohort):
+    """The program's components and one row per participant for the gradebook: its entered
+    scores, its `values` in component order (the project's score for the project component)
+    and its final score."""
+    components, enrolments = _finals(cohort)
+    rows = []
+    for e in enrolments:
+        project = getattr(e, "project", None)
+        values = [
+            (project.final_score if project else None)
+            if c.source == "project"
+            else e.entered.get(c.pk)
+            for c in components
+        ]
+        rows.append({"enrolment": e, "entered": e.entered, "values": values, "final": e.final})
+    return components, rows
+
+
+def enrolment_final_score(enrolment):
+    """The final score of one enrolment (for certificates)."""
+    components = components_of(enrolment.cohort.program)
+    entered = dict(
+        ComponentScore.objects.filter(enrolment=enrolment).values_list("component_id", "score")
+    )
+    project = getattr(enrolment, "project", None)
+    return final_score_of(
+        components=components,
+        entered=entered,
+        project_score=project.final_score if project else None,
+        bands=bands_of(enrolment.cohort.program),
+    )
+
+
+@transaction.atomic
+def enrolments_passing(cohort):
+    """Who is passing: the enrolments that earn a certificate, each with its `final` score.
+    A passing final score (every component of the program's final score in, a passing
+    predicate), and not withdrawn, failed or deferred. The one rule for the cohort page, the
+    certificate job and reissuing."""
+    return [e for e in cohort_finals(cohort) if passes(e)]
+
+
+def passes(enrolment):
+    """Whether one enrolment carrying its `final` score (from cohort_finals) is passing."""
+    return enrolment.status not in NOT_CERTIFIED and enrolment.final.passes
+
+
+def passing_count(finals):
+    """How many of these enrolments (from cohort_finals) are passing."""
+    return sum(1 for enrolment in finals if passes(enrolment))
+
+
+def finals_locked(cohort, enrolment_ids):
+    """These enrolments with their `final` scores, read again under row locks on the
+    enrolments and their projects, taken in primary-key order as score_record and
+    component_scores_record take them, so that a mark lowered meanwhile counts. Runs inside
+    the caller's transaction: the locks last until it ends."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("finals_locked needs the caller's transaction")
+    list(Enrolment.objects.select_for_update().filter(pk__in=enrolment_ids).order_by("pk"))
+    list(
+        ChangeProject.objects.select_for_update()
+        .filter(enrolment_id__in=enrolment_ids)
+        .order_by("pk")
+    )
+    return {e.pk: e for e in cohort_finals(cohort, only=enrolment_ids)}
+
+
+def enrolments_certified(cohort):
+    """The cohort's enrolments holding a valid certificate, by id, each with its certificate
+    joined: their scores are frozen, since a certificate states the score it was issued
+    with."""
+    return {
+        e.pk: e
+        for e in Enrolment.objects.filter(
+            cohort=cohort, certificate__status=CERTIFICATE_VALID
+        ).select_related("participant", "certificate")
+    }

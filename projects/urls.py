@@ -5,6 +5,7 @@ from . import views
 app_name = "projects"
 
 urlpatterns = [
+    path("saya/", views.my_training, name="my_training"),
     path("proyek/", views.queue, name="queue"),
     path("proyek/saya/", views.my_project, name="my_project"),
     path("proyek/tema/", views.themes, name="themes"),
@@ -18,7 +19,6 @@ urlpatterns = [
     path("peserta-angkatan/<int:pk>/status/", views.enrolment_status, name="enrolment_status"),
     path("angkatan/<int:cohort_pk>/nilai/", views.gradebook, name="gradebook"),
     path("angkatan/<int:cohort_pk>/nilai/riwayat/", views.grades_history, name="grades_history"),
-    path("angkatan/<int:cohort_pk>/laporan-akhir.pdf", views.final_report, name="final_report"),
     path(
         "angkatan/<int:cohort_pk>/nilai/tutup/",
         views.grades_closing,

@@ -5,32 +5,34 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from cohorts.models import Cohort
-from cohorts.selectors import cohorts_of_widyaiswara
+from cohorts.selectors import cohort_with_phases, cohorts_of_widyaiswara
 from config.permissions import (
     can_edit_programs,
     can_manage_cohorts,
-    ensure,
+    deny_unless,
     is_mentor,
     is_participant,
     is_widyaiswara,
+    object_checked_in_view,
     rule_required,
-    signed_in,
 )
 from curriculum.models import Program
+from participants.forms import RosterFilterForm
 from participants.models import Enrolment
-from participants.tables import table_response
+from participants.selectors import participant_training, roster_filtered
 
 from . import forms as f
 from .closing import enrolment_status_set, grades_close, grades_reopen
 from .documents import ERROR_TOO_LARGE, SizeLimitedUpload, document_upload, max_upload_bytes
-from .gradebook import component_scores_record, final_report_pdf, gradebook_rows
+from .gradebook import component_scores_record
 from .models import ChangeProject, GradesEvent, ProjectDocument, ScoreSheet, ScoringRole, State
 from .scoring import (
     SCORING_STATES,
@@ -44,8 +46,12 @@ from .scoring import (
 )
 from .selectors import (
     PROJECT_RELATED,
+    cohort_finals,
     component_history,
     criterion_history,
+    enrolment_final_score,
+    gradebook_rows,
+    passing_count,
     queue_of,
     seminars_of_cohort,
     seminars_of_examiner,
@@ -73,6 +79,48 @@ def _project(pk):
     return get_object_or_404(ChangeProject.objects.select_related(*PROJECT_RELATED), pk=pk)
 
 
+@rule_required(can_manage_cohorts)
+def cohort_detail(request, pk):
+    """The cohort's page: its phases, the roster with each final score, how many are passing
+    and the latest certificate batch. It lives here because it shows final scores."""
+    try:
+        cohort = cohort_with_phases(pk)
+    except Cohort.DoesNotExist:
+        raise Http404 from None
+    filter_form = RosterFilterForm(request.GET or None, cohort=cohort)
+    everyone = cohort_finals(cohort)
+    phases = list(cohort.phases.all())
+    return render(
+        request,
+        "projects/cohort_detail.html",
+        {
+            "cohort": cohort,
+            "phases": phases,
+            "total_jp": sum(p.jp for p in phases),
+            "roster": list(roster_filtered(cohort, filter_form.filters())),
+            "filter_form": filter_form,
+            "enrolled": len(everyone),
+            "finals": {e.pk: e.final for e in everyone},
+            "passing": passing_count(everyone),
+            "latest_batch": cohort.certificate_batches.first(),
+        },
+    )
+
+
+@rule_required(is_participant)
+def my_training(request):
+    """A participant's cohorts, each with its final score so far."""
+    participant = request.user.participant
+    enrolments = list(participant_training(participant))
+    for enrolment in enrolments:  # a participant has a handful of enrolments at most
+        enrolment.final = enrolment_final_score(enrolment)
+    return render(
+        request,
+        "participants/my_training.html",
+        {"participant": participant, "enrolments": enrolments},
+    )
+
+
 @rule_required(supervises)
 def queue(request):
     """What waits for a widyaiswara or a mentor."""
@@ -81,11 +129,11 @@ def queue(request):
     return render(request, "projects/queue.html", context)
 
 
-@rule_required(signed_in)
+@rule_required(object_checked_in_view)
 def detail(request, pk):
     project = _project(pk)
     roles = project_roles(request.user, project)
-    ensure(roles)
+    deny_unless(roles)
     sheets = list(
         ScoreSheet.objects.filter(project=project, submitted_at__isnull=False)
         .select_related("scorer")
@@ -124,10 +172,10 @@ def detail(request, pk):
     return render(request, "projects/project_detail.html", context)
 
 
-@rule_required(signed_in)
+@rule_required(object_checked_in_view)
 def step(request, pk):
     project = _project(pk)
-    ensure(project_roles(request.user, project))
+    deny_unless(project_roles(request.user, project))
     if request.method != "POST":
         return redirect(project)
     form = f.StepForm(request.POST)
@@ -158,7 +206,7 @@ def _milestone_values(project):
 @rule_required(is_participant)
 def edit(request, pk):
     project = _project(pk)
-    ensure(PARTICIPANT in project_roles(request.user, project))
+    deny_unless(PARTICIPANT in project_roles(request.user, project))
     if not project.participant_may_edit:
         messages.error(
             request,
@@ -212,7 +260,7 @@ def upload(request, pk):
 @csrf_protect
 def _upload(request, pk):
     project = _project(pk)
-    ensure(PARTICIPANT in project_roles(request.user, project))
+    deny_unless(PARTICIPANT in project_roles(request.user, project))
     if request.method != "POST":
         return redirect(project)
     files = request.FILES  # read the body now: the size limit is known only afterwards
@@ -244,11 +292,11 @@ def _upload(request, pk):
     return redirect(project)
 
 
-@rule_required(signed_in)
+@rule_required(object_checked_in_view)
 def document(request, pk):
     document = get_object_or_404(ProjectDocument, pk=pk)
     project = _project(document.project_id)
-    ensure(project_roles(request.user, project))
+    deny_unless(project_roles(request.user, project))
     try:
         handle = document.file.open("rb")
     except FileNotFoundError as missing:
@@ -262,7 +310,7 @@ def sheet(request, pk, role):
     project = _project(pk)
     if role not in ScoringRole.values:
         raise Http404
-    ensure(role in project_roles(request.user, project))
+    deny_unless(role in project_roles(request.user, project))
     rubric = rubrics_of(project.enrolment.cohort.program).get(role)
     if rubric is None:
         messages.error(request, _("Program ini belum memiliki rubrik untuk penilai ini."))
@@ -359,25 +407,8 @@ def gradebook(request, cohort_pk):
                 messages.success(request, _("%(count)s nilai disimpan.") % {"count": changed})
                 return redirect("projects:gradebook", cohort_pk=cohort.pk)
     if request.GET.get("format") == "xlsx":
-        header = ["NIP", _("Nama"), *[f"{c.name} ({c.weight}%)" for c in components],
-                  _("Nilai akhir"), _("Predikat"), _("Lulus"), _("Hasil")]  # fmt: skip
-        table = [
-            [
-                row["enrolment"].participant.nip_display,
-                row["enrolment"].participant.name,
-                *row["values"],
-                row["final"].score,
-                str(row["final"].predicate or ""),
-                ""
-                if row["final"].score is None
-                else (_("Lulus") if row["final"].passes else _("Tidak lulus")),
-                row["enrolment"].get_status_display(),
-            ]
-            for row in rows
-        ]
-        return table_response(
-            f"nilai-{cohort.program.code}-{cohort.angkatan}", "xlsx", header, table
-        )
+        # The spreadsheet is the final report's (documents); this address still answers.
+        return redirect(reverse("documents:final_report_xlsx", args=[cohort.pk]))
     return render(
         request,
         "projects/gradebook.html",
@@ -549,18 +580,3 @@ def themes(request):
         messages.success(request, _("Daftar tema tersimpan."))
         return redirect("projects:themes")
     return render(request, "projects/themes_form.html", {"formset": formset})
-
-
-@rule_required(can_manage_cohorts)
-def final_report(request, cohort_pk):
-    """The cohort's final report as a PDF: every participant's components, final score,
-    predicate and outcome, with summary figures and the head's signature block."""
-    cohort = get_object_or_404(Cohort.objects.select_related("program", "organiser"), pk=cohort_pk)
-    return HttpResponse(
-        final_report_pdf(cohort),
-        content_type="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="laporan-akhir-{cohort.program.code}'
-            f'-{cohort.angkatan}-{cohort.year}.pdf"'
-        },
-    )

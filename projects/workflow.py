@@ -14,7 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from cohorts.models import Cohort
 from config.permissions import can_manage_cohorts
 
+from .closing import grades_open_check
 from .models import ChangeProject, ProjectDocument, ProjectStep, ScoreSheet, Seminar, State
+from .scoring import project_score_of
 
 PARTICIPANT, COACH, MENTOR, EXAMINER, STAFF = (
     "participant",
@@ -221,16 +223,11 @@ def _precondition(project, step, role, user):
         if not submitted.exists():
             raise ValidationError(ERROR_EXAMINER_SHEET)
     elif step.action == "finalize":
-        from .closing import grades_open_check
-        from .scoring import project_score_of
-
         grades_open_check(project.enrolment.cohort)
         result = project_score_of(project)
         if result.score is None:
             raise ValidationError(ERROR_NO_SCORE, params={"missing": ", ".join(result.missing)})
     elif step.action == "reopen_scoring":
-        from .closing import grades_open_check
-
         grades_open_check(project.enrolment.cohort)
 
 
@@ -287,3 +284,9 @@ def step_take(*, project, user, action, comment=""):
         target = project.state  # approved by one; the design waits for the other
     step_record(project, step, actor=user, role=role, comment=comment, target=target)
     return project
+
+
+def projects_start(*, enrolments):
+    """A change project for each new enrolment, in one query (called by participants when it
+    enrols someone; see ProjectsConfig.ready)."""
+    ChangeProject.objects.bulk_create(ChangeProject(enrolment=e) for e in enrolments)

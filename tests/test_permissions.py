@@ -5,9 +5,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from cohorts.certificates import certificates_issue
-from cohorts.models import Certificate, CertificateBatch
 from config import roles
+from documents.batches import certificates_issue
+from documents.models import Certificate, CertificateBatch
 from participants.services import participant_account_ensure
 
 from .factories import (
@@ -53,15 +53,19 @@ def staff_urls(world):
     return [
         ("get", reverse("cohorts:cohort_list"), 200),
         ("get", reverse("cohorts:cohort_create"), 200),
-        ("get", reverse("cohorts:cohort_detail", args=[cohort.pk]), 200),
+        ("get", reverse("cohort_detail", args=[cohort.pk]), 200),
         ("get", reverse("participants:enrol", args=[cohort.pk]), 200),
-        ("post", reverse("cohorts:certificates_issue", args=[cohort.pk]), 302),
-        ("get", reverse("cohorts:batch_detail", args=[batch.pk]), 200),
-        ("get", reverse("cohorts:batch_status", args=[batch.pk]), 200),
+        ("post", reverse("documents:certificates_issue", args=[cohort.pk]), 302),
+        ("get", reverse("documents:batch_detail", args=[batch.pk]), 200),
+        ("get", reverse("documents:batch_status", args=[batch.pk]), 200),
         ("get", reverse("cohorts:phase_edit", args=[cohort.pk, phase.pk]), 200),
         ("get", reverse("cohorts:phase_detail", args=[cohort.pk, phase.pk]), 200),
         ("get", reverse("cohorts:session_add", args=[cohort.pk, phase.pk, phase.start_date]), 200),
-        ("get", reverse("cohorts:attendance", args=[cohort.pk, phase.pk, phase.start_date]), 200),
+        (
+            "get",
+            reverse("participants:attendance", args=[cohort.pk, phase.pk, phase.start_date]),
+            200,
+        ),
         ("get", reverse("cohorts:institution_days", args=[cohort.organiser_id]), 200),
         ("get", reverse("curriculum:program_list"), 200),
         ("get", reverse("curriculum:program_detail", args=[cohort.program.code]), 200),
@@ -96,7 +100,7 @@ def staff_urls(world):
 
 
 def test_anonymous_visitors_are_sent_to_login_from_every_staff_page(client, world):
-    for method, url, _status in staff_urls(world) + [("get", reverse("cohorts:documents"), 0)]:
+    for method, url, _status in staff_urls(world) + [("get", reverse("documents:documents"), 0)]:
         response = getattr(client, method)(url)
         assert response.status_code == 302, url
         assert response["Location"].startswith(reverse("login")), url
@@ -107,7 +111,7 @@ def test_anonymous_visitors_are_sent_to_login_from_every_staff_page(client, worl
 def test_participants_and_widyaiswara_are_refused_every_staff_page(client, world, who):
     user = world["participant_user"] if who == "participant" else world["coach"]
     client.force_login(user)
-    for method, url, _status in staff_urls(world) + [("get", reverse("cohorts:documents"), 0)]:
+    for method, url, _status in staff_urls(world) + [("get", reverse("documents:documents"), 0)]:
         assert getattr(client, method)(url).status_code == 403, url
     assert CertificateBatch.objects.count() == 1
 
@@ -117,12 +121,12 @@ def test_staff_reach_every_staff_page_but_not_the_documents_of_administrators(cl
     for method, url, status in staff_urls(world):
         response = getattr(client, method)(url)
         assert response.status_code == status, url
-    assert client.get(reverse("cohorts:documents")).status_code == 403
+    assert client.get(reverse("documents:documents")).status_code == 403
 
 
 def test_administrators_see_the_documents_page(client, world):
     client.force_login(UserFactory(role=roles.ADMINISTRATOR))
-    response = client.get(reverse("cohorts:documents"))
+    response = client.get(reverse("documents:documents"))
     assert response.status_code == 200
     assert str(world["cohort"]) in response.content.decode()
 
@@ -178,26 +182,26 @@ def test_a_participant_downloads_their_own_certificate_and_no_one_elses(client, 
     client.force_login(world["participant_user"])
     own = Certificate.objects.get(enrolment=world["mine"])
     other = Certificate.objects.get(enrolment=world["other"])
-    response = client.get(reverse("cohorts:certificate_download", args=[own.pk]))
+    response = client.get(reverse("documents:certificate_download", args=[own.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert client.get(reverse("cohorts:certificate_download", args=[other.pk])).status_code == 403
+    assert client.get(reverse("documents:certificate_download", args=[other.pk])).status_code == 403
 
-    page = client.get(reverse("participants:my_training")).content.decode()
+    page = client.get(reverse("projects:my_training")).content.decode()
     assert world["mine"].participant.name in page
     assert world["other"].participant.name not in page
 
 
 def test_staff_cannot_open_the_participant_home(client, world):
     client.force_login(staff_user())
-    assert client.get(reverse("participants:my_training")).status_code == 403
+    assert client.get(reverse("projects:my_training")).status_code == 403
 
 
 @pytest.mark.parametrize(
     ("role", "landing"),
     [
         (roles.STAFF, "cohorts:cohort_list"),
-        (roles.ADMINISTRATOR, "cohorts:documents"),
+        (roles.ADMINISTRATOR, "documents:documents"),
         (roles.WIDYAISWARA, "projects:queue"),
     ],
 )

@@ -9,11 +9,11 @@ pytestmark = pytest.mark.django_db
 
 # session, user, the user's and the groups' permissions (2), the role names for the menu;
 # the cohort with program and organiser, its phases, the filtered roster (participant,
-# agency, coach, group, mentor, project and certificate in one join), the enrolled count,
-# those earning a certificate (enrolments, the program's score components and predicate
-# bands, the entered component scores), the latest certificate batch, and the filter's
-# agencies and groups.
-COHORT_PAGE_QUERIES = 16
+# agency, coach, group, mentor, project and certificate in one join), every final score
+# (enrolments, the program's score components and predicate bands, the entered component
+# scores; the enrolled count and who is passing are counted from these), the latest
+# certificate batch, and the filter's agencies and groups.
+COHORT_PAGE_QUERIES = 15
 # session, user, permissions (2), role names: what every signed-in page costs.
 PER_REQUEST = 5
 

@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "cohorts",
     "participants",
     "projects",
+    "documents",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -178,7 +180,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Celery beat: every morning, the reports of the phases that ended.
 CELERY_BEAT_SCHEDULE = {
     "phase-reports": {
-        "task": "cohorts.tasks.phase_reports_due_job",
+        "task": "documents.tasks.phase_reports_due_job",
         "schedule": crontab(hour=6, minute=0),
     },
 }

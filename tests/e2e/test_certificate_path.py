@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from cohorts.models import Certificate
+from documents.models import Certificate
 from participants.models import Participant
 from projects.models import ChangeProject, State
 

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from cohorts.demo import demo_data_load
 from cohorts.models import Cohort
+from demo.loaders import demo_data_load
 
 from ..factories import PASSWORD
 from .test_certificate_path import log_in

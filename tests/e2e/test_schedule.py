@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from playwright.sync_api import expect
 
-from cohorts.models import Attendance, Cohort
+from cohorts.models import Cohort
 from cohorts.services import phase_days, phases_schedule
+from participants.models import Attendance
 from participants.services import participant_account_ensure
 
 from ..factories import (

@@ -6,8 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cohorts.services import attendance_record
-from participants.services import participant_account_ensure
+from participants.services import attendance_record, participant_account_ensure
 
 from ..factories import CohortFactory, ProgramFactory, enrol, staff_user, start_running_today
 

@@ -6,8 +6,8 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from cohorts.demo import demo_data_load
 from cohorts.models import Cohort
+from demo.loaders import demo_data_load
 from participants.importing import import_apply, import_check
 
 pytestmark = pytest.mark.django_db

@@ -7,11 +7,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from cohorts.certificates import certificates_issue, enrolments_passing
-from cohorts.models import Certificate, CertificateBatch
+from documents.batches import certificates_issue
+from documents.models import Certificate, CertificateBatch
 from projects.gradebook import component_scores_record, components_check
 from projects.grading import final_score_of
 from projects.models import ScoreComponent
+from projects.selectors import enrolments_passing
 
 from ..factories import CohortFactory, enrol, project_scored, staff_user, widyaiswara_user
 
@@ -184,7 +185,7 @@ def test_a_page_sent_without_some_fields_leaves_those_scores_alone(client, grade
 
 
 def test_a_score_lowered_during_a_batch_gets_no_certificate(graded):
-    from cohorts.certificates import certificate_ensure
+    from documents.issuing import certificate_ensure
 
     cohort, attitude, academic, first, _ = graded
     component_scores_record(

@@ -1,0 +1,222 @@
+"""Certificate batches: one staff request to issue a cohort's certificates, run as Celery
+jobs that every worker shares, watched by staff on the batch page.
+
+The first job numbers every passing participant's certificate in one transaction, then cuts
+the certificates still to render into even chunks; the chunk that completes the batch merges
+the files once. A stalled batch (its worker died) is marked failed so a new request can
+finish the work without a second certificate or number.
+"""
+
+import contextlib
+import io
+import logging
+import zipfile
+from datetime import timedelta
+
+import pikepdf
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db.models import Value
+from django.db.models.functions import Greatest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from projects.selectors import enrolments_passing
+
+from .issuing import certificates_ensure
+from .models import Certificate, CertificateBatch
+from .rendering import certificate_store, certificates_render_many
+from .signing import pdf_sign
+
+logger = logging.getLogger(__name__)
+
+ERROR_NOTHING_TO_ISSUE = _("Belum ada peserta yang lulus di angkatan ini.")
+ERROR_BATCH_UNDER_WAY = _(
+    "Penerbitan sertifikat angkatan ini sedang berjalan; tunggu sampai selesai."
+)
+ERROR_QUEUE_UNREACHABLE = _(
+    "Antrean tugas tidak dapat dihubungi, penerbitan belum dimulai. Coba lagi nanti."
+)
+ERROR_STALLED = _(
+    "Pekerja berhenti di tengah penerbitan. Sertifikat yang sudah dibuat tetap; terbitkan lagi "
+    "untuk menyelesaikan sisanya."
+)
+ERROR_ATTEMPTS_EXHAUSTED = _("Penerbitan gagal setelah %(attempts)s kali percobaan: %(reason)s")
+# A job whose worker keeps dying is redelivered by the broker; this many starts at most.
+MAX_ATTEMPTS = 5
+UNDER_WAY = [
+    CertificateBatch.Status.QUEUED,
+    CertificateBatch.Status.RUNNING,
+    CertificateBatch.Status.MERGING,
+]
+
+
+def batches_stalled_fail(cohort):
+    """A running batch with no progress for a while lost its worker (killed, the machine
+    restarted): mark it failed so that a new request can finish the work. The new job keeps
+    every certificate and number already made."""
+    limit = timezone.now() - timedelta(seconds=settings.CERTIFICATE_BATCH_STALL_SECONDS)
+    return CertificateBatch.objects.filter(
+        cohort=cohort,
+        status__in=[CertificateBatch.Status.RUNNING, CertificateBatch.Status.MERGING],
+        heartbeat_at__lt=limit,
+    ).update(
+        status=CertificateBatch.Status.FAILED,
+        error=str(ERROR_STALLED),
+        finished_at=timezone.now(),
+    )
+
+
+def chunks_even(items, size):
+    """`items` in consecutive chunks of at most `size`, as even as possible (40 by 25 gives
+    20 and 20, not 25 and 15), so that workers sharing them finish together."""
+    count = -(-len(items) // size)
+    return [items[i * len(items) // count : (i + 1) * len(items) // count] for i in range(count)]
+
+
+def certificates_issue(*, batch_id, dispatch=None):
+    """The job's first step: a numbered certificate for every passing participant (one
+    transaction), then their PDFs rendered in chunks by `certificates_chunk_render`. By
+    default the chunks are rendered here, one after another; the Celery job passes a
+    `dispatch(batch_id, chunks)` that queues all but the first, so that every worker takes a
+    share.
+
+    Safe to run again after a crash or a retry: existing certificates keep their number and
+    verification id; those this batch already rendered are not rendered twice.
+    """
+    batch = CertificateBatch.objects.select_related("cohort__program", "cohort__organiser").get(
+        pk=batch_id
+    )
+    cohort = batch.cohort
+    if batch.attempts >= MAX_ATTEMPTS:
+        certificate_batch_fail(
+            batch_id=batch.pk,
+            reason=ERROR_ATTEMPTS_EXHAUSTED % {"attempts": batch.attempts, "reason": batch.error},
+        )
+        return
+    # A batch already failed or done stays so: a message the broker delivers late (after a
+    # stall, or after a new batch finished the work) does nothing.
+    started = CertificateBatch.objects.filter(
+        pk=batch.pk,
+        status__in=[CertificateBatch.Status.QUEUED, CertificateBatch.Status.RUNNING],
+    ).update(
+        status=CertificateBatch.Status.RUNNING,
+        heartbeat_at=timezone.now(),
+        started_at=batch.started_at or timezone.now(),
+        attempts=batch.attempts + 1,
+        error="",
+    )
+    if not started:
+        return
+    enrolments = enrolments_passing(cohort)
+    certificates = certificates_ensure(cohort=cohort, enrolments=enrolments)
+    ordered = sorted(certificates.values(), key=lambda c: (c.series_id, c.seq))
+    pending = [c.pk for c in ordered if not _rendered_in(c, batch)]
+    CertificateBatch.objects.filter(pk=batch.pk).update(
+        total=len(ordered), rendered=len(ordered) - len(pending), heartbeat_at=timezone.now()
+    )
+    chunks = chunks_even(pending, settings.CERTIFICATE_PAGES_PER_DOCUMENT)
+    if not chunks:
+        _batch_finish(batch)
+        return
+    if dispatch is not None:
+        # The others go to the queue; this job renders the first chunk without a round trip.
+        dispatch(batch.pk, chunks[1:])
+        chunks = chunks[:1]
+    for chunk in chunks:
+        certificates_chunk_render(batch_id=batch.pk, certificate_ids=chunk)
+
+
+def _rendered_in(certificate, batch):
+    return certificate.rendered_at is not None and certificate.rendered_at >= batch.created_at
+
+
+def certificates_chunk_render(*, batch_id, certificate_ids):
+    """Render one chunk of a batch as the pages of one document, split it into one signed PDF
+    per participant and store them; the chunk that completes the batch merges its files.
+    Does nothing for a batch that has stopped (failed as stalled, or finished)."""
+    batch = CertificateBatch.objects.select_related("cohort__program").get(pk=batch_id)
+    if batch.status != CertificateBatch.Status.RUNNING:
+        return
+    certificates = [
+        c
+        for c in Certificate.objects.filter(pk__in=certificate_ids).select_related(
+            "enrolment__participant__agency",
+            "enrolment__project",
+            "enrolment__cohort__program",
+            "enrolment__cohort__organiser",
+        )  # fmt: skip
+        if not _rendered_in(c, batch)
+    ]
+    if certificates:
+        # Rendered together (the slow part, shared), then one signed file per participant.
+        for certificate, pdf in zip(
+            certificates, certificates_render_many(certificates), strict=True
+        ):
+            certificate_store(certificate, pdf_sign(pdf))
+    done = Certificate.objects.filter(
+        enrolment__cohort_id=batch.cohort_id, rendered_at__gte=batch.created_at
+    ).count()
+    # Greatest: two chunks finishing at once never move the count backwards.
+    CertificateBatch.objects.filter(pk=batch.pk).update(
+        rendered=Greatest("rendered", Value(done)), heartbeat_at=timezone.now()
+    )
+    if done >= batch.total:
+        _batch_finish(batch)
+
+
+def _batch_finish(batch):
+    """Merge the files and mark the batch done, once: the chunk that claims the batch (one
+    atomic update) does it. If merging fails, the batch is running again, so a retry can."""
+    claimed = CertificateBatch.objects.filter(
+        pk=batch.pk, status=CertificateBatch.Status.RUNNING
+    ).update(status=CertificateBatch.Status.MERGING, heartbeat_at=timezone.now())
+    if not claimed:
+        return
+    merging = CertificateBatch.objects.filter(pk=batch.pk, status=CertificateBatch.Status.MERGING)
+    try:
+        batch_bundle(batch)
+    except Exception:
+        merging.update(status=CertificateBatch.Status.RUNNING)
+        raise
+    merging.update(status=CertificateBatch.Status.DONE, finished_at=timezone.now())
+    logger.info("certificates issued for %s: %d", batch.cohort, batch.total)
+
+
+def batch_bundle(batch):
+    """One PDF of every valid certificate of the cohort, in number order, and a ZIP of their
+    files. Made again on every run, so a retried job leaves complete files."""
+    certificates = list(
+        Certificate.objects.filter(enrolment__cohort=batch.cohort, status=Certificate.Status.VALID)
+        .exclude(pdf="")
+        .select_related("enrolment__participant")
+        .order_by("series_id", "seq")
+    )
+    archive_bytes, merged = io.BytesIO(), io.BytesIO()
+    # Every file stays open until the merged one is saved (pikepdf copies pages lazily).
+    with (
+        contextlib.ExitStack() as opened,
+        pikepdf.new() as merged_pdf,
+        zipfile.ZipFile(archive_bytes, "w", zipfile.ZIP_DEFLATED) as archive,
+    ):
+        for certificate in certificates:
+            with certificate.pdf.open("rb") as handle:
+                data = handle.read()
+            merged_pdf.pages.extend(opened.enter_context(pikepdf.open(io.BytesIO(data))).pages)
+            archive.writestr(f"STTP-{certificate.enrolment.participant.nip}.pdf", data)
+        merged_pdf.save(merged)
+    cohort = batch.cohort
+    stem = f"sttp-{cohort.program.code}-{cohort.angkatan}-{cohort.year}"
+    old = [name for name in (batch.merged_pdf.name, batch.archive.name) if name]
+    batch.merged_pdf.save(f"{stem}.pdf", ContentFile(merged.getvalue()), save=False)
+    batch.archive.save(f"{stem}.zip", ContentFile(archive_bytes.getvalue()), save=False)
+    batch.save(update_fields=["merged_pdf", "archive"])
+    for name in old:
+        if name not in (batch.merged_pdf.name, batch.archive.name):
+            batch.merged_pdf.storage.delete(name)
+
+
+def certificate_batch_fail(*, batch_id, reason):
+    CertificateBatch.objects.filter(pk=batch_id).update(
+        status=CertificateBatch.Status.FAILED, error=reason, finished_at=timezone.now()
+    )

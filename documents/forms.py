@@ -1,0 +1,77 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cohorts.models import Institution
+from config.uploads import document_kind_of
+from participants.nip import nip_parse
+
+from .numbering import pattern_check
+
+IMAGE_MAX_BYTES = 2 * 1024 * 1024
+
+
+class InstitutionCertificateForm(forms.ModelForm):
+    """How an institution's certificates look: signatory, images and wording."""
+
+    # Typed as printed, with spaces: `19700101 199003 1 001`.
+    head_nip = forms.CharField(label=_("NIP pimpinan"), max_length=25, required=False)
+
+    class Meta:
+        model = Institution
+        fields = ["city", "head_name", "head_nip", "head_title", "logo", "head_signature",
+                  "certificate_title", "certificate_basis"]  # fmt: skip
+        widgets = {"certificate_basis": forms.Textarea(attrs={"rows": 3})}
+
+    def _image(self, name):
+        upload = self.cleaned_data.get(name)
+        if upload and hasattr(upload, "content_type"):
+            if upload.size > IMAGE_MAX_BYTES:
+                raise forms.ValidationError(_("Gambar paling besar 2 MB."))
+            if document_kind_of(upload) not in ("png", "jpg"):
+                raise forms.ValidationError(_("Gambar harus PNG atau JPG."))
+        return upload
+
+    def clean_logo(self):
+        return self._image("logo")
+
+    def clean_head_signature(self):
+        return self._image("head_signature")
+
+    def clean_head_nip(self):
+        value = "".join(self.cleaned_data["head_nip"].split())
+        if value:
+            nip_parse(value)
+        return value
+
+
+class NumberingForm(forms.Form):
+    """An institution's numbering patterns: one field for all its programs (required), and
+    one per program (empty: the general pattern applies). Each is checked on its own, so the
+    page marks the field that is wrong and keeps what was typed."""
+
+    def __init__(self, *args, rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programs = {}
+        for program, pattern in rows:
+            name = f"pattern-{program.pk if program else 'all'}"
+            self.programs[name] = program
+            self.fields[name] = forms.CharField(
+                label=program.name if program else _("Semua program"),
+                initial=pattern,
+                required=program is None,
+                max_length=200,
+                validators=[pattern_check],
+            )
+
+    def patterns(self):
+        """The cleaned patterns by program id (None for the general one)."""
+        return {
+            (program.pk if program else None): self.cleaned_data[name].strip()
+            for name, program in self.programs.items()
+        }
+
+
+class ReasonForm(forms.Form):
+    """Why a certificate is revoked or reissued; the service refuses an empty reason."""
+
+    reason = forms.CharField(label=_("Alasan"), required=False, widget=forms.Textarea)

@@ -1,0 +1,105 @@
+"""Rendering certificates: one PDF per certificate, signed when a key is configured.
+
+Several certificates are rendered as the pages of one document and split, since WeasyPrint's
+cost is mostly per document; each file keeps only its own page's resources.
+"""
+
+import io
+import logging
+
+import pikepdf
+import segno
+from django.core.files.base import ContentFile
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from cohorts.services import cohort_total_jp
+
+from .pdf import html_to_pdf, image_data_uri
+from .signing import pdf_sign
+
+logger = logging.getLogger(__name__)
+
+
+def qr_svg_data_uri(url):
+    # A fixed mask: choosing the best of eight costs twice the rest of the QR code, and any
+    # mask scans.
+    return segno.make_qr(url, error="m", mask=2).svg_data_uri(scale=4, border=2)
+
+
+def certificate_render(certificate):
+    """The certificate as PDF bytes, always in Indonesian (it is an official document)."""
+    return html_to_pdf(certificate_html(certificate))
+
+
+def certificates_render_many(certificates):
+    """Several certificates rendered as the pages of one document, then split into one PDF
+    each. Each page draws its own QR code inline (vector paths, no shared image), so a file
+    holds only its participant's data; what pages share is the fonts, the logo and the
+    signature image. Falls back to one document each if the pages do not come out one each."""
+    if len(certificates) == 1:
+        return [certificate_render(certificates[0])]
+    head, bodies = None, []
+    total_jp = cohort_total_jp(certificates[0].enrolment.cohort)
+    for certificate in certificates:
+        html = certificate_html(certificate, total_jp=total_jp)
+        start, end = html.index("<body>") + len("<body>"), html.rindex("</body>")
+        head = head or html[:start]
+        bodies.append(f'<section class="sheet">{html[start:end]}</section>')
+    document = html_to_pdf(head + "".join(bodies) + "</body></html>")
+    with pikepdf.open(io.BytesIO(document)) as source:
+        if len(source.pages) != len(certificates):
+            logger.warning("certificates overflowed their page; rendering them one by one")
+            return [certificate_render(c) for c in certificates]
+        files = []
+        for certificate, page in zip(certificates, source.pages, strict=True):
+            with pikepdf.new() as single:
+                single.pages.append(page)
+                # Pages of one document may share a resource dictionary: keep only what this
+                # page draws, so no file carries another participant's data.
+                single.remove_unreferenced_resources()
+                single.docinfo["/Title"] = f"STTP {certificate.number}"
+                output = io.BytesIO()
+                single.save(output)
+                files.append(output.getvalue())
+    return files
+
+
+def certificate_html(certificate, total_jp=None):
+    enrolment = certificate.enrolment
+    cohort = enrolment.cohort
+    total_jp = cohort_total_jp(cohort) if total_jp is None else total_jp
+    url = certificate.get_verification_url()
+    with translation.override("id"):
+        return render_to_string(
+            "documents/certificate_pdf.html",
+            {
+                "certificate": certificate,
+                "participant": enrolment.participant,
+                "cohort": cohort,
+                "project": enrolment.project,
+                "total_jp": total_jp,
+                "verification_url": url,
+                "qr_data_uri": qr_svg_data_uri(url),
+                "logo_uri": image_data_uri(cohort.organiser.logo.name),
+                "signature_uri": image_data_uri(cohort.organiser.head_signature.name),
+            },
+        )
+
+
+def certificate_pdf_store(certificate):
+    """Render, sign (when a key is configured) and store the certificate's PDF."""
+    certificate_store(certificate, pdf_sign(certificate_render(certificate)))
+
+
+def certificate_store(certificate, pdf_bytes):
+    """Write the new file, point the certificate at it, then remove the old file: a download
+    running meanwhile still finds the file the row names."""
+    name = f"sttp-{certificate.pk}-{certificate.enrolment.participant.nip}.pdf"
+    storage = certificate.pdf.storage
+    old_name = certificate.pdf.name
+    certificate.pdf.save(name, ContentFile(pdf_bytes), save=False)
+    certificate.rendered_at = timezone.now()
+    certificate.save(update_fields=["pdf", "rendered_at"])
+    if old_name and old_name != certificate.pdf.name:
+        storage.delete(old_name)

@@ -1,0 +1,84 @@
+"""Celery jobs. They take ids, re-fetch, and leave the work to services."""
+
+import ctypes.util
+import logging
+
+from celery import shared_task
+from celery.signals import worker_ready
+
+from .batches import (
+    ERROR_ATTEMPTS_EXHAUSTED,
+    certificate_batch_fail,
+    certificates_chunk_render,
+    certificates_issue,
+)
+from .phase_reports import phase_reports_due
+
+MAX_RETRIES = 3
+# Both steps of a certificate batch: acknowledged once done, retried a bounded number of times.
+BATCH_JOB = {
+    "bind": True,
+    "acks_late": True,
+    "max_retries": MAX_RETRIES,
+    "default_retry_delay": 10,
+    "soft_time_limit": 10 * 60,
+    "time_limit": 11 * 60,
+}
+
+
+def _retry_or_fail(task, batch_id, exc):
+    """Retry a bounded number of times; past that, the batch fails with the reason."""
+    if task.request.retries >= task.max_retries:
+        reason = ERROR_ATTEMPTS_EXHAUSTED % {
+            "attempts": task.request.retries + 1,
+            "reason": f"{type(exc).__name__}: {exc}",
+        }
+        certificate_batch_fail(batch_id=batch_id, reason=reason)
+        raise exc
+    raise task.retry(exc=exc) from exc
+
+
+def chunks_enqueue(batch_id, chunks):
+    for certificate_ids in chunks:
+        certificates_chunk_job.delay(batch_id, certificate_ids)
+
+
+@shared_task(**BATCH_JOB)
+def certificates_issue_job(self, batch_id):
+    """Numbers a batch's certificates, queues its chunks for every worker to share and renders
+    the first itself."""
+    try:
+        certificates_issue(batch_id=batch_id, dispatch=chunks_enqueue)
+    except Exception as exc:
+        _retry_or_fail(self, batch_id, exc)
+
+
+@shared_task(**BATCH_JOB)
+def certificates_chunk_job(self, batch_id, certificate_ids):
+    """Renders one chunk of a batch (at most CERTIFICATE_PAGES_PER_DOCUMENT certificates)."""
+    try:
+        certificates_chunk_render(batch_id=batch_id, certificate_ids=certificate_ids)
+    except Exception as exc:
+        _retry_or_fail(self, batch_id, exc)
+
+
+@shared_task(acks_late=True, soft_time_limit=15 * 60, time_limit=16 * 60)
+def phase_reports_due_job():
+    """Daily: the report of every phase that has just ended (see the beat schedule)."""
+    return phase_reports_due()
+
+
+logger = logging.getLogger(__name__)
+HARFBUZZ_MISSING = (
+    "libharfbuzz-subset0 tidak terpasang: WeasyPrint memakai fontTools dan setiap sertifikat "
+    "5-6 kali lebih lambat. Pasang paket Debian libharfbuzz-subset0 di mesin pekerja."
+)
+
+
+@worker_ready.connect
+def fonts_check(**kwargs):
+    """Warn at start when WeasyPrint would subset fonts the slow way."""
+    if ctypes.util.find_library("harfbuzz-subset") is None:
+        logger.warning(HARFBUZZ_MISSING)
+        return False
+    return True

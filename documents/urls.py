@@ -1,0 +1,63 @@
+"""Documents URLs. Their paths are the ones they had under cohorts and projects: printed
+certificates and bookmarks keep working."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "documents"
+
+urlpatterns = [
+    path(
+        "angkatan/<int:pk>/sertifikat/terbitkan/",
+        views.certificates_issue,
+        name="certificates_issue",
+    ),
+    path("sertifikat/penerbitan/<int:pk>/", views.batch_detail, name="batch_detail"),
+    path("sertifikat/penerbitan/<int:pk>/status/", views.batch_status, name="batch_status"),
+    path(
+        "sertifikat/penerbitan/<int:pk>/gabungan.pdf",
+        views.batch_file,
+        {"kind": "pdf"},
+        name="batch_pdf",
+    ),
+    path(
+        "sertifikat/penerbitan/<int:pk>/semua.zip",
+        views.batch_file,
+        {"kind": "zip"},
+        name="batch_zip",
+    ),
+    path("sertifikat/<int:pk>/unduh/", views.certificate_download, name="certificate_download"),
+    path("sertifikat/<int:pk>/", views.certificate_detail, name="certificate_detail"),
+    path(
+        "sertifikat/<int:pk>/cabut/",
+        views.certificate_change,
+        {"action": "revoke"},
+        name="certificate_revoke",
+    ),
+    path(
+        "sertifikat/<int:pk>/terbitkan-ulang/",
+        views.certificate_change,
+        {"action": "reissue"},
+        name="certificate_reissue",
+    ),
+    path("instansi/<int:pk>/nomor-sertifikat/", views.numbering, name="numbering"),
+    path(
+        "instansi/<int:pk>/sertifikat/",
+        views.institution_certificate,
+        name="institution_certificate",
+    ),
+    path(
+        "angkatan/<int:pk>/tahap/<int:phase_pk>/laporan/",
+        views.phase_report_request,
+        name="phase_report_request",
+    ),
+    path("laporan/<int:pk>/", views.phase_report_download, name="phase_report"),
+    path("angkatan/<int:cohort_pk>/laporan-akhir.pdf", views.final_report, name="final_report"),
+    path(
+        "angkatan/<int:cohort_pk>/laporan-akhir.xlsx",
+        views.final_report_xlsx,
+        name="final_report_xlsx",
+    ),
+    path("dokumen/", views.documents, name="documents"),
+]

@@ -1,0 +1,279 @@
+"""Documents pages: issuing a cohort's certificates and following the batch, one
+certificate's history with revoking and reissuing, the public verification pages, an
+institution's numbering and certificate look, phase reports and the final report, and the
+administrators' list of every document."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
+
+from cohorts.models import Cohort, CohortPhase, Institution
+from config.permissions import (
+    can_download_certificate,
+    can_issue_certificates,
+    can_manage_cohorts,
+    can_view_documents,
+    deny_unless,
+    object_checked_in_view,
+    public,
+    rule_required,
+)
+from curriculum.models import Program
+from participants.tables import table_response
+
+from . import selectors
+from .batch_queue import certificate_batch_start
+from .batches import batches_stalled_fail
+from .final_report import final_report_pdf, final_report_table
+from .forms import InstitutionCertificateForm, NumberingForm, ReasonForm
+from .issuing import certificate_reissue, certificate_revoke
+from .models import Certificate, CertificateBatch, PhaseReport
+from .numbering import number_of, number_pattern_for, numbering_of, numbering_save
+from .pdf import image_data_uri
+from .phase_reports import phase_report_make
+
+
+def verify_rate(group, request):
+    return settings.VERIFY_RATE
+
+
+def too_many(request):
+    return render(request, "documents/verify_limited.html", status=429)
+
+
+def _attachment(field):
+    return FileResponse(
+        field.open("rb"), as_attachment=True, filename=field.name.rsplit("/", 1)[-1]
+    )
+
+
+@public("anyone holding a certificate's QR code may check it")
+@ratelimit(key="ip", rate=verify_rate, group="verify", block=False)
+def verify(request, verification_id):
+    """Public: anyone holding the QR link sees whether the certificate is genuine."""
+    if getattr(request, "limited", False):
+        return too_many(request)
+    certificate = selectors.certificate_for_verification(verification_id)
+    status = 200 if certificate else 404
+    return render(request, "documents/verify.html", {"certificate": certificate}, status=status)
+
+
+@public("anyone may look a certificate up by the number printed on it")
+@ratelimit(key="ip", rate=verify_rate, group="verify", block=False)
+def verify_lookup(request):
+    """Public: find a certificate by its number (a reissued one by its old number too)."""
+    if getattr(request, "limited", False):
+        return too_many(request)
+    number = " ".join(request.GET.get("nomor", "").split())
+    if not number:
+        return render(request, "documents/verify_lookup.html")
+    certificate = selectors.certificate_by_number(number)
+    if certificate is not None:
+        return redirect("verify", verification_id=certificate.verification_id)
+    return render(
+        request, "documents/verify_lookup.html", {"number": number, "not_found": True}, status=404
+    )
+
+
+@require_POST
+@rule_required(can_issue_certificates)
+def certificates_issue(request, pk):
+    cohort = get_object_or_404(Cohort, pk=pk)
+    try:
+        batch = certificate_batch_start(cohort=cohort, requested_by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(cohort)
+    messages.success(
+        request,
+        _("Penerbitan sertifikat untuk %(count)s peserta dimulai.") % {"count": batch.passing},
+    )
+    return redirect(batch)
+
+
+@rule_required(can_issue_certificates)
+def batch_detail(request, pk):
+    batch = get_object_or_404(
+        CertificateBatch.objects.select_related("cohort__program", "cohort__organiser"), pk=pk
+    )
+    if batches_stalled_fail(batch.cohort):
+        batch.refresh_from_db()
+    certificates = selectors.batch_certificates(batch) if batch.is_finished else []
+    return render(
+        request, "documents/batch_detail.html", {"batch": batch, "certificates": certificates}
+    )
+
+
+@rule_required(can_issue_certificates)
+def batch_status(request, pk):
+    batch = get_object_or_404(CertificateBatch.objects.select_related("cohort"), pk=pk)
+    # A batch whose worker died says so, instead of running for ever.
+    if batches_stalled_fail(batch.cohort):
+        batch.refresh_from_db()
+    return JsonResponse(
+        {
+            "status": batch.status,
+            "status_label": batch.get_status_display(),
+            "rendered": batch.rendered,
+            "total": batch.total,
+            "percent": batch.percent,
+            "finished": batch.is_finished,
+            "error": batch.error,
+        }
+    )
+
+
+@rule_required(can_issue_certificates)
+def batch_file(request, pk, kind):
+    """A finished batch's merged PDF or ZIP of every certificate."""
+    batch = get_object_or_404(CertificateBatch, pk=pk)
+    field = batch.merged_pdf if kind == "pdf" else batch.archive
+    if not field:
+        raise Http404(_("Berkas ini belum dibuat."))
+    return _attachment(field)
+
+
+@rule_required(object_checked_in_view)
+def certificate_download(request, pk):
+    certificate = get_object_or_404(
+        Certificate.objects.select_related("enrolment__participant"), pk=pk
+    )
+    deny_unless(can_download_certificate(request.user, certificate))
+    if not certificate.pdf:
+        raise Http404(_("Berkas sertifikat belum dibuat."))
+    filename = f"STTP-{certificate.enrolment.participant.nip}.pdf"
+    return FileResponse(certificate.pdf.open("rb"), as_attachment=True, filename=filename)
+
+
+@rule_required(can_issue_certificates)
+def certificate_detail(request, pk):
+    certificate = get_object_or_404(
+        Certificate.objects.select_related(*selectors.CERTIFICATE_RELATED), pk=pk
+    )
+    return render(
+        request,
+        "documents/certificate_detail.html",
+        {"certificate": certificate, "events": certificate.events.select_related("actor")},
+    )
+
+
+CHANGE_MESSAGES = {
+    "revoke": gettext_lazy("Sertifikat %(number)s dicabut."),
+    "reissue": gettext_lazy("Sertifikat diterbitkan ulang dengan nomor %(number)s."),
+}
+
+
+@require_POST
+@rule_required(can_issue_certificates)
+def certificate_change(request, pk, action):
+    """Revoke or reissue one certificate, with the reason staff typed."""
+    certificate = get_object_or_404(Certificate, pk=pk)
+    change = certificate_revoke if action == "revoke" else certificate_reissue
+    form = ReasonForm(request.POST)
+    try:
+        certificate = change(
+            certificate=certificate,
+            actor=request.user,
+            reason=form.cleaned_data["reason"] if form.is_valid() else "",
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, str(CHANGE_MESSAGES[action]) % {"number": certificate})
+    return redirect("documents:certificate_detail", pk=pk)
+
+
+@rule_required(can_issue_certificates)
+def numbering(request, pk):
+    """An institution's certificate numbering: one pattern for all programs, and any
+    program's own pattern."""
+    institution = get_object_or_404(Institution, pk=pk)
+    rows = numbering_of(institution, Program.objects.order_by("name"))
+    form = NumberingForm(request.POST or None, rows=rows)
+    if request.method == "POST" and form.is_valid():
+        numbering_save(institution=institution, patterns=form.patterns())
+        messages.success(request, _("Pola nomor sertifikat tersimpan."))
+        return redirect("documents:numbering", pk=institution.pk)
+    cohort = institution.organised_cohorts.select_related("program", "organiser").first()
+    example = number_of(cohort, 1, number_pattern_for(cohort)) if cohort else None
+    return render(
+        request,
+        "documents/numbering.html",
+        {"institution": institution, "form": form, "example": example},
+    )
+
+
+@rule_required(can_issue_certificates)
+def institution_certificate(request, pk):
+    """An institution's certificate look: signatory, logo, signature image and wording."""
+    institution = get_object_or_404(Institution, pk=pk)
+    form = InstitutionCertificateForm(
+        request.POST or None, request.FILES or None, instance=institution
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Tampilan sertifikat tersimpan."))
+        return redirect("documents:institution_certificate", pk=institution.pk)
+    return render(
+        request,
+        "documents/institution_certificate.html",
+        {
+            "institution": institution,
+            "form": form,
+            "logo_uri": image_data_uri(institution.logo.name),
+            "signature_uri": image_data_uri(institution.head_signature.name),
+        },
+    )
+
+
+@require_POST
+@rule_required(can_manage_cohorts)
+def phase_report_request(request, pk, phase_pk):
+    phase = get_object_or_404(CohortPhase, pk=phase_pk, cohort_id=pk)
+    report = phase_report_make(phase=phase, requested_by=request.user)
+    messages.success(request, _("Laporan tahap dibuat."))
+    return redirect("documents:phase_report", pk=report.pk)
+
+
+@rule_required(can_manage_cohorts)
+def phase_report_download(request, pk):
+    return _attachment(get_object_or_404(PhaseReport, pk=pk).pdf)
+
+
+@rule_required(can_manage_cohorts)
+def final_report(request, cohort_pk):
+    """The cohort's final report as a PDF: every participant's components, final score,
+    predicate and outcome, with summary figures and the head's signature block."""
+    cohort = get_object_or_404(Cohort.objects.select_related("program", "organiser"), pk=cohort_pk)
+    name = f"laporan-akhir-{cohort.program.code}-{cohort.angkatan}-{cohort.year}"
+    return HttpResponse(
+        final_report_pdf(cohort),
+        content_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'},
+    )
+
+
+@rule_required(can_manage_cohorts)
+def final_report_xlsx(request, cohort_pk):
+    """The final report as a spreadsheet (the gradebook's XLSX button)."""
+    cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=cohort_pk)
+    header, rows = final_report_table(cohort)
+    return table_response(f"nilai-{cohort.program.code}-{cohort.angkatan}", "xlsx", header, rows)
+
+
+@rule_required(can_view_documents)
+def documents(request):
+    return render(
+        request,
+        "documents/documents.html",
+        {
+            "batches": selectors.batches_recent()[:100],
+            "reports": selectors.phase_reports_recent()[:100],
+        },
+    )

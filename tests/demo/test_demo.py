@@ -1,0 +1,131 @@
+import pytest
+
+from cohorts.models import Cohort, Institution
+from config import roles
+from demo.loaders import demo_data_load
+from participants.models import Enrolment, Participant
+from participants.nip import nip_parse
+from projects.models import ChangeProject, CriterionScore, Rubric, State
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return {
+        model.__name__: model.objects.count()
+        for model in (Institution, Cohort, Participant, Enrolment, ChangeProject)
+    }
+
+
+def test_demo_data_follows_the_banten_and_probolinggo_cohorts():
+    demo_data_load()
+    latsar = Cohort.objects.filter(program__code="latsar", year=2022).order_by("angkatan")
+    assert [c.angkatan for c in latsar] == [72, 73, 74]
+    for cohort in latsar:
+        assert cohort.enrolments.count() == 40
+        assert sum(p.jp for p in cohort.phases.all()) == 647
+        agencies = {e.participant.agency.parent.name for e in cohort.enrolments.all()}
+        assert agencies == {
+            "Pemerintah Kota Tangerang",
+            "Pemerintah Kota Cilegon",
+            "Pemerintah Kabupaten Tangerang",
+        }
+    pka = Cohort.objects.get(program__code="pka")
+    assert str(pka) == "Pelatihan Kepemimpinan Administrator Angkatan VII Tahun 2019"
+    assert pka.enrolments.count() == 30
+    per_unit = {}
+    for enrolment in pka.enrolments.select_related("participant"):
+        per_unit[enrolment.participant.agency_id] = (
+            per_unit.get(enrolment.participant.agency_id, 0) + 1
+        )
+    assert max(per_unit.values()) <= 2
+    for nip in Participant.objects.values_list("nip", flat=True):
+        nip_parse(nip)
+
+
+def test_every_printed_demo_login_signs_in_with_the_demo_password():
+    from django.contrib.auth import authenticate
+
+    from demo.loaders import DEMO_PASSWORD
+
+    for _role, username, _note in demo_data_load().logins:
+        assert authenticate(username=username, password=DEMO_PASSWORD) is not None, username
+
+
+def test_demo_data_twice_creates_nothing_twice():
+    first = demo_data_load()
+    before = counts()
+    logo = Institution.objects.get(code="bpsdmd-banten").logo.name
+    second = demo_data_load()
+    assert counts() == before
+    assert Institution.objects.get(code="bpsdmd-banten").logo.name == logo
+    assert first.logins == second.logins
+    assert {role for role, _username, _note in first.logins} == {
+        roles.ADMINISTRATOR,
+        roles.STAFF,
+        roles.WIDYAISWARA,
+        roles.PARTICIPANT,
+        roles.MENTOR,
+    }
+
+
+def test_angkatan_72_has_passing_participants_to_certify():
+    demo_data_load()
+    from projects.selectors import enrolments_passing
+
+    cohort = Cohort.objects.get(program__code="latsar", angkatan=72)
+    # All 40 projects final and scored, every twentieth below the pass mark; the gradebook is
+    # complete and the grades closed.
+    assert len(enrolments_passing(cohort)) == 38
+    assert cohort.grades_closed_at is not None
+    statuses = sorted(cohort.enrolments.values_list("status", flat=True))
+    assert statuses == [Enrolment.Status.FAILED] * 2 + [Enrolment.Status.PASSED] * 38
+    # The organiser's made-up emblem and signature appear on its certificates.
+    from documents.issuing import certificate_ensure
+    from documents.rendering import certificate_html
+
+    for image in (cohort.organiser.logo, cohort.organiser.head_signature):
+        assert image.read().startswith(b"\x89PNG")
+    html = certificate_html(certificate_ensure(enrolment=enrolments_passing(cohort)[0]))
+    assert html.count("data:image/png;base64,") == 2
+
+
+def test_demo_projects_show_every_stage_a_queue_and_graded_cohorts():
+    from django.contrib.auth import get_user_model
+
+    from projects.selectors import gradebook_rows, queue_of
+
+    logins = demo_data_load().logins
+    assert set(ChangeProject.objects.values_list("state", flat=True)) == set(State.values)
+    assert Rubric.objects.values("program").distinct().count() == 4
+
+    queue = queue_of(get_user_model().objects.get(username="widyaiswara"))
+    assert queue["designs"] and queue["reports"]
+
+    latsar_72 = Cohort.objects.get(program__code="latsar", angkatan=72)
+    assert set(latsar_72.enrolments.values_list("project__state", flat=True)) == {State.FINAL}
+    _components, rows = gradebook_rows(latsar_72)
+    assert all(row["final"].predicate for row in rows)
+    pka = Cohort.objects.get(program__code="pka")
+    assert pka.grades_closed_at is not None
+    assert set(pka.enrolments.values_list("status", flat=True)) == {Enrolment.Status.PASSED}
+    assert not pka.enrolments.filter(project__theme=None).exists()
+    assert Cohort.objects.get(program__code="latsar", angkatan=73).grades_closed_at is None
+    assert not Enrolment.objects.filter(cohort__program__code="latsar", mentor=None).exists()
+
+    corrections = CriterionScore.history.exclude(
+        history_change_reason__in=["", "Nilai pertama"]
+    ).filter(history_change_reason__isnull=False, history_user__isnull=False)
+    assert corrections.exists()
+
+    # The participant login printed for the running cohort has a project to look at.
+    username = next(
+        username
+        for role, username, note in logins
+        if role == roles.PARTICIPANT and "Angkatan 75" in note
+    )
+    project = ChangeProject.objects.get(
+        enrolment__participant__nip=username, enrolment__cohort__angkatan=75
+    )
+    assert project.state in (State.DESIGN_SUBMITTED, State.IMPLEMENTATION)
+    assert project.title and project.theme and project.milestones.exists()

@@ -1,0 +1,149 @@
+"""Certificate numbers by an institution's pattern; revoking and reissuing; the public lookup
+and its rate limit."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from documents.batches import certificates_issue
+from documents.issuing import certificate_reissue, certificate_revoke
+from documents.models import Certificate, CertificateBatch, CertificateEvent, NumberingPattern
+from documents.numbering import pattern_check
+
+from ..factories import (
+    CohortFactory,
+    enrol,
+    project_scored,
+    staff_user,
+    widyaiswara_user,
+)
+from ..pdf_tools import pdf_text
+
+pytestmark = pytest.mark.django_db
+
+
+def issued(cohort, scores=("88", "75")):
+    coach = widyaiswara_user()
+    for score in scores:
+        project_scored(enrol(cohort, coach=coach), Decimal(score))
+    certificates_issue(batch_id=CertificateBatch.objects.create(cohort=cohort).pk)
+    return list(Certificate.objects.filter(enrolment__cohort=cohort).order_by("seq"))
+
+
+@pytest.mark.parametrize(
+    ("pattern", "message"),
+    [
+        ("STTP/{program}/{year}", "harus memuat {seq}"),
+        ("{seq:03d}/{angkatan}/{kota}", "“kota” tidak dikenal"),
+        ("{seq:03d}/{program", "tidak dapat dipakai"),
+        ("{seq:x}/{program}", None),  # hexadecimal: odd, but a valid number
+    ],
+)
+def test_a_pattern_needs_a_sequence_and_known_fields(pattern, message):
+    if message is None:
+        pattern_check(pattern)
+        return
+    with pytest.raises(ValidationError) as error:
+        pattern_check(pattern)
+    assert message in error.value.messages[0]
+
+
+def test_an_institution_numbers_a_program_its_own_way_across_the_year():
+    first = CohortFactory(angkatan=1)
+    second = CohortFactory(angkatan=2, program=first.program, organiser=first.organiser)
+    NumberingPattern.objects.create(
+        institution=first.organiser, program=first.program,
+        pattern="{seq:04d}/STTP/{program}/{institution}/{year}",
+    )  # fmt: skip
+    numbers = [c.number for c in issued(first) + issued(second)]
+    code = first.organiser.code.upper()
+    # No {angkatan}: both cohorts of the year share one gap-free series.
+    assert numbers == [f"{n:04d}/STTP/LATSAR/{code}/2022" for n in (1, 2, 3, 4)]
+
+
+def test_revoked_then_reissued_keeps_its_qr_and_never_reuses_a_number(
+    client, django_capture_on_commit_callbacks
+):
+    cohort = CohortFactory()
+    first, second = issued(cohort)
+    staff = staff_user(username="rina")
+    with pytest.raises(ValidationError, match="alasan"):
+        certificate_revoke(certificate=first, actor=staff, reason=" ")
+    certificate_revoke(certificate=first, actor=staff, reason="Nama salah eja")
+
+    page = client.get(first.get_verification_path()).content.decode()
+    assert "Sertifikat ini telah dicabut." in page and "Dicabut pada" in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reissued = certificate_reissue(certificate=first, actor=staff, reason="Nama diperbaiki")
+    reissued.refresh_from_db()
+    # The PDF is made again after the commit, with the new number.
+    assert reissued.number in " ".join(pdf_text(reissued.pdf.read()).split())
+    assert reissued.verification_id == first.verification_id
+    assert reissued.seq == 3 and reissued.number != first.number != second.number
+    assert reissued.status == Certificate.Status.VALID
+    events = list(CertificateEvent.objects.filter(certificate=first).order_by("pk"))
+    assert [(e.action, e.number, e.reason) for e in events] == [
+        ("issued", first.number, ""),
+        ("revoked", first.number, "Nama salah eja"),
+        ("reissued", reissued.number, "Nama diperbaiki"),
+    ]
+    assert events[1].actor == staff
+    # The old number still leads to the certificate, now valid under its new number.
+    response = client.get(reverse("verify_lookup"), {"nomor": first.number}, follow=True)
+    assert "Sertifikat ini sah." in response.content.decode()
+    assert reissued.number in response.content.decode()
+
+
+def test_the_verification_page_names_the_holder_and_nothing_more(client):
+    cohort = CohortFactory()
+    certificate = issued(cohort, scores=("91",))[0]
+    participant = certificate.enrolment.participant
+    page = client.get(certificate.get_verification_path()).content.decode()
+    assert participant.name in page and "Sangat Memuaskan" in page
+    assert cohort.program.name in page and cohort.angkatan_label in page
+    for private in (participant.nip, participant.nip_display, participant.agency.name, "91,00"):
+        assert private not in page
+    unknown = client.get("/verifikasi/00000000-0000-4000-8000-000000000000/")
+    assert unknown.status_code == 404
+    lookup = client.get(reverse("verify_lookup"), {"nomor": "999/STTP/X"})
+    assert lookup.status_code == 404
+    assert "Tidak ada sertifikat bernomor" in lookup.content.decode()
+
+
+def test_too_many_checks_from_one_address_answer_429(client, settings):
+    settings.VERIFY_RATE = "3/m"
+    cache.clear()
+    url = reverse("verify_lookup")
+    statuses = [client.get(url, {"nomor": f"{n}/X"}).status_code for n in range(4)]
+    assert statuses == [404, 404, 404, 429]
+    assert client.get("/verifikasi/00000000-0000-4000-8000-000000000000/").status_code == 429
+    # Another address is not held back.
+    assert client.get(url, REMOTE_ADDR="10.0.0.9").status_code == 200
+    cache.clear()
+
+
+def test_only_certificate_staff_revoke_and_set_patterns(client):
+    cohort = CohortFactory()
+    certificate = issued(cohort, scores=("88",))[0]
+    revoke = reverse("documents:certificate_revoke", args=[certificate.pk])
+    numbering = reverse("documents:numbering", args=[cohort.organiser_id])
+    client.force_login(widyaiswara_user())
+    assert client.post(revoke, {"reason": "x"}).status_code == 403
+    assert client.get(numbering).status_code == 403
+
+    client.force_login(staff_user())
+    page = client.post(numbering, {"pattern-all": "STTP/{year}"}).content.decode()
+    assert "harus memuat {seq}" in page
+    assert not NumberingPattern.objects.exists()
+    client.post(numbering, {"pattern-all": "{seq}/SERT/{institution}/{year}"})
+    assert NumberingPattern.objects.get().pattern == "{seq}/SERT/{institution}/{year}"
+    detail = reverse("documents:certificate_detail", args=[certificate.pk])
+    client.post(revoke, {"reason": "Data keliru"})
+    page = client.get(detail).content.decode()
+    assert "Dicabut" in page and "Data keliru" in page
+    certificate.refresh_from_db()
+    assert certificate.status == Certificate.Status.REVOKED

@@ -1,0 +1,82 @@
+"""Certificate PDFs carry a PAdES signature from the configured key; pyHanko validates it,
+and a file changed after signing fails."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives.serialization import Encoding
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
+
+from demo.signing_key import signing_key_create
+from documents.batches import certificates_issue
+from documents.models import Certificate, CertificateBatch
+from documents.signing import SIGNATURE_FIELD
+
+from ..factories import CohortFactory, enrol, project_scored, widyaiswara_user
+from ..pdf_tools import pdf_text
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def signing_key(settings, tmp_path):
+    path = tmp_path / "kunci.p12"
+    certificate = signing_key_create(path, "rahasia", "Kepala BPSDM Uji")
+    settings.SIGNING_KEY_FILE, settings.SIGNING_KEY_PASSWORD = str(path), "rahasia"
+    return asn1_x509.Certificate.load(certificate.public_bytes(Encoding.DER))
+
+
+def signed_certificate():
+    cohort = CohortFactory()
+    project_scored(enrol(cohort, coach=widyaiswara_user()), Decimal("88"))
+    certificates_issue(batch_id=CertificateBatch.objects.create(cohort=cohort).pk)
+    return Certificate.objects.get().pdf.read()
+
+
+def status_of(data, root):
+    [signature] = PdfFileReader(io.BytesIO(data)).embedded_signatures
+    assert signature.field_name == SIGNATURE_FIELD
+    return validate_pdf_signature(signature, ValidationContext(trust_roots=[root]))
+
+
+def test_an_untouched_certificate_has_a_valid_pades_signature(signing_key):
+    data = signed_certificate()
+    status = status_of(data, signing_key)
+    assert status.intact and status.valid and status.trusted
+    assert status.signing_cert.subject.native["common_name"] == "Kepala BPSDM Uji"
+    # Signed, and still the certificate people read.
+    assert Certificate.objects.get().number in " ".join(pdf_text(data).split())
+
+
+def test_one_changed_byte_breaks_the_signature(signing_key):
+    data = bytearray(signed_certificate())
+    # A byte inside the signed content (the first page's stream), not the signature itself.
+    position = data.index(b"stream") + 20
+    data[position] = (data[position] + 1) % 256
+    status = status_of(bytes(data), signing_key)
+    assert not status.intact
+    assert not status.bottom_line
+
+
+def test_without_a_key_certificates_are_left_unsigned(settings):
+    settings.SIGNING_KEY_FILE = ""
+    data = signed_certificate()
+    assert PdfFileReader(io.BytesIO(data)).embedded_signatures == []
+
+
+def test_the_demo_key_is_made_once_and_signs(settings, tmp_path):
+    from django.core.management import call_command
+
+    settings.DEMO_SIGNING_KEY_FILE = tmp_path / "signing" / "demo.p12"
+    call_command("signing_key_demo")
+    first = settings.DEMO_SIGNING_KEY_FILE.read_bytes()
+    call_command("signing_key_demo")
+    assert settings.DEMO_SIGNING_KEY_FILE.read_bytes() == first  # kept, not replaced
+    settings.SIGNING_KEY_FILE = str(settings.DEMO_SIGNING_KEY_FILE)
+    settings.SIGNING_KEY_PASSWORD = settings.DEMO_SIGNING_KEY_PASSWORD
+    [signature] = PdfFileReader(io.BytesIO(signed_certificate())).embedded_signatures
+    assert signature.signer_cert.subject.native["common_name"] == "Kepala BPSDM (demo)"
