@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _roles_ensure(**kwargs):
+    # Imported when called: config.roles uses the auth models, which cannot load while the
+    # app registry is still being filled (apps.py is imported first).
     from config.roles import roles_ensure
 
     roles_ensure()

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .accounts import invitations_send
+from .invitations import invitations_send
 
 
 @shared_task(acks_late=True, max_retries=3, default_retry_delay=60, time_limit=600)

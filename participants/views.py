@@ -29,7 +29,6 @@ from config.permissions import (
 from config.users import user_label
 from curriculum.models import PositionLevel, Program
 
-from .accounts import invitation_send
 from .eligibility import policy_for, policy_save
 from .forms import (
     AttendanceForm,
@@ -42,6 +41,7 @@ from .forms import (
 )
 from .groups import group_create, group_members_set, groups_propose
 from .importing import COLUMNS, import_apply, import_check
+from .invitations import invitation_send
 from .models import ImportBatch, Participant
 from .selectors import (
     attendance_of,

@@ -1,9 +1,26 @@
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.db import migrations, models
+
+# The LAN default predicates as they stood when this migration was written (exclusive floor,
+# highest first): a migration keeps its own copy of a rule, so that it never imports a later
+# layout of the code (projects.grading has the living one).
+BANDS = [
+    (Decimal("90.00"), "Sangat Memuaskan"),
+    (Decimal("80.00"), "Memuaskan"),
+    (Decimal("70.00"), "Cukup Memuaskan"),
+    (Decimal("60.00"), "Kurang Memuaskan"),
+]
+
+
+def predicate_for(score):
+    if score is None:
+        return None
+    score = Decimal(score).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return next((name for floor, name in BANDS if score > floor), "Tidak Memuaskan")
 
 
 def fill_from_projects(apps, schema_editor):
-    from projects.grading import predicate_for
-
     Certificate = apps.get_model("cohorts", "Certificate")
     ChangeProject = apps.get_model("projects", "ChangeProject")
     for certificate in Certificate.objects.all():

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from participants.accounts import invitations_send
+from participants.invitations import invitations_send
 
 from ..factories import CohortFactory, ParticipantFactory, enrol
 
