@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -144,6 +146,21 @@ class StudyGroupForm(forms.Form):
 
 class GroupProposeForm(forms.Form):
     count = forms.IntegerField(label=_("Jumlah kelompok"), min_value=1, max_value=20, initial=3)
+
+
+class GroupMovesForm(forms.Form):
+    """The board's selects, `group-<enrolment id>`: a group id, or empty for no group.
+    Cleaned: `assignments`, enrolment id to group id or None (the service checks that both
+    belong to the cohort)."""
+
+    def clean(self):
+        data = super().clean()
+        data["assignments"] = {
+            int(match[1]): int(value) if value.isdigit() else None
+            for key, value in self.data.items()
+            if (match := re.fullmatch(r"group-(\d+)", key))
+        }
+        return data
 
 
 class EligibilityPolicyForm(forms.ModelForm):

@@ -1,4 +1,3 @@
-import re
 from collections import Counter
 
 from django.contrib import messages
@@ -34,6 +33,7 @@ from .forms import (
     AttendanceForm,
     EligibilityPolicyForm,
     EnrolForm,
+    GroupMovesForm,
     GroupProposeForm,
     ImportUploadForm,
     RosterFilterForm,
@@ -259,44 +259,59 @@ def invitation_resend(request, pk):
     return redirect(participant)
 
 
+def _groups_create(request, cohort, forms):
+    try:
+        group_create(cohort=cohort, **forms["create"].cleaned_data)
+    except ValidationError as error:
+        forms["create"].add_error(None, error)
+        return False
+    messages.success(request, _("Kelompok dibuat."))
+    return True
+
+
+def _groups_propose(request, cohort, forms):
+    count = forms["propose"].cleaned_data["count"]
+    groups_propose(cohort=cohort, count=count)
+    messages.success(
+        request,
+        _("Peserta dibagi ke %(count)s kelompok menurut tema, dengan instansi disebar.")
+        % {"count": count},
+    )
+    return True
+
+
+def _groups_move(request, cohort, forms):
+    moved = group_members_set(cohort=cohort, assignments=forms["move"].cleaned_data["assignments"])
+    messages.success(request, _("%(count)s peserta dipindahkan.") % {"count": moved})
+    return True
+
+
+# The board's three forms, by the name of the button that sends each.
+GROUP_ACTIONS = {
+    "create": (StudyGroupForm, _groups_create),
+    "propose": (GroupProposeForm, _groups_propose),
+    "move": (GroupMovesForm, _groups_move),
+}
+
+
 @rule_required(can_manage_cohorts)
 def groups_board(request, cohort_pk):
     cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=cohort_pk)
-    create_form = StudyGroupForm(request.POST if "create" in request.POST else None)
-    propose_form = GroupProposeForm(request.POST if "propose" in request.POST else None)
-    if request.method == "POST":
-        if "create" in request.POST and create_form.is_valid():
-            try:
-                group_create(cohort=cohort, **create_form.cleaned_data)
-            except ValidationError as error:
-                create_form.add_error(None, error)
-            else:
-                messages.success(request, _("Kelompok dibuat."))
-                return redirect("participants:groups", cohort_pk=cohort.pk)
-        elif "propose" in request.POST and propose_form.is_valid():
-            groups_propose(cohort=cohort, count=propose_form.cleaned_data["count"])
-            messages.success(
-                request,
-                _("Peserta dibagi ke %(count)s kelompok menurut tema, dengan instansi disebar.")
-                % {"count": propose_form.cleaned_data["count"]},
-            )
-            return redirect("participants:groups", cohort_pk=cohort.pk)
-        elif "move" in request.POST:
-            assignments = {}
-            for key, value in request.POST.items():
-                if re.fullmatch(r"group-\d+", key):
-                    assignments[int(key[6:])] = int(value) if re.fullmatch(r"\d+", value) else None
-            moved = group_members_set(cohort=cohort, assignments=assignments)
-            messages.success(request, _("%(count)s peserta dipindahkan.") % {"count": moved})
-            return redirect("participants:groups", cohort_pk=cohort.pk)
+    sent = next((name for name in GROUP_ACTIONS if name in request.POST), None)
+    forms = {
+        name: form_class(request.POST if name == sent else None)
+        for name, (form_class, _handle) in GROUP_ACTIONS.items()
+    }
+    if sent and forms[sent].is_valid() and GROUP_ACTIONS[sent][1](request, cohort, forms):
+        return redirect("participants:groups", cohort_pk=cohort.pk)
     return render(
         request,
         "participants/groups_board.html",
         {
             "cohort": cohort,
             "board": groups_overview(cohort),
-            "create_form": create_form,
-            "propose_form": propose_form,
+            "create_form": forms["create"],
+            "propose_form": forms["propose"],
         },
     )
 

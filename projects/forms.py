@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 from django import forms
@@ -207,6 +208,14 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Alasan"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class EnrolmentStatusForm(forms.Form):
+    """Withdrawn, deferred or active again, with a reason; the service checks both, so that
+    its messages (in Indonesian) are the ones staff read."""
+
+    status = forms.CharField(required=False)
+    reason = forms.CharField(required=False)
+
+
 class RoleWeightForm(forms.Form):
     weight = forms.DecimalField(
         label=_("Bobot penilai (%)"), min_value=0, max_value=100, decimal_places=2, localize=True
@@ -223,3 +232,56 @@ class CriterionRowForm(forms.Form):
 
 CriterionFormSet = formset_factory(CriterionRowForm, extra=2, can_delete=True)
 ThemeFormSet = modelformset_factory(Theme, fields=["name", "active"], extra=3)
+
+
+# A score as people type it: 85, 85,5 or 85.50 (no exponents, NaN or infinity).
+SCORE_TEXT = re.compile(r"\d{1,3}([.,]\d{1,2})?")
+ERROR_UNREADABLE = _("Nilai tidak terbaca untuk: %(names)s.")
+UNREADABLE = object()
+
+
+def score_typed(text):
+    """A typed score as a Decimal, None for an empty cell, UNREADABLE for anything else."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    if SCORE_TEXT.fullmatch(text):
+        return Decimal(text.replace(",", "."))
+    return UNREADABLE
+
+
+class GradebookForm(forms.Form):
+    """The gradebook's cells as sent: `score-<enrolment>-<component>` as typed, and
+    `loaded-<enrolment>-<component>`, the value the page showed. A cell missing from the page
+    that was sent is left as it is; a page without the value it showed counts as having
+    shown an empty cell, so it can add a score but never silently replace one. Cleaned:
+    `values` and `loaded`, both keyed by (enrolment id, component id), and `reason`."""
+
+    reason = forms.CharField(required=False)
+
+    def __init__(self, data=None, *, rows, components):
+        super().__init__(data)
+        entered = [c for c in components if c.source == "entered"]
+        self.cells = [
+            ((row["enrolment"].pk, c.pk), row["enrolment"].participant.name)
+            for row in rows
+            for c in entered
+        ]
+
+    def clean(self):
+        data = super().clean()
+        values, loaded, unreadable = {}, {}, []
+        for key, participant in self.cells:
+            name = f"score-{key[0]}-{key[1]}"
+            if name not in self.data:
+                continue
+            typed = score_typed(self.data[name])
+            if typed is UNREADABLE:
+                unreadable.append(participant)
+                continue
+            shown = score_typed(self.data.get(f"loaded-{key[0]}-{key[1]}", ""))
+            values[key], loaded[key] = typed, None if shown is UNREADABLE else shown
+        if unreadable:
+            raise forms.ValidationError(ERROR_UNREADABLE, params={"names": ", ".join(unreadable)})
+        data["values"], data["loaded"] = values, loaded
+        return data

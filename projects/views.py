@@ -1,6 +1,3 @@
-import re
-from decimal import Decimal
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -66,8 +63,6 @@ from .workflow import (
     steps_open_to,
 )
 
-# A score as people type it: 85, 85,5 or 85.50 (no exponents, NaN or infinity).
-SCORE_TEXT = re.compile(r"\d{1,3}([.,]\d{1,2})?")
 SCORER_ROLES = (ScoringRole.COACH, ScoringRole.MENTOR, ScoringRole.EXAMINER)
 
 
@@ -361,65 +356,30 @@ def sheet(request, pk, role):
 @rule_required(can_manage_cohorts)
 def gradebook(request, cohort_pk):
     cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=cohort_pk)
-    components, rows = gradebook_rows(cohort)
-    entered = [c for c in components if c.source == "entered"]
-    if request.method == "POST":
-        values, loaded, invalid = {}, {}, []
-        for row in rows:
-            for component in entered:
-                key = (row["enrolment"].pk, component.pk)
-                name = f"score-{key[0]}-{key[1]}"
-                if name not in request.POST:
-                    continue  # not on the page that was sent: leave it as it is
-                parsed = []
-                # A page without the value it showed counts as having shown an empty cell,
-                # so it can add a score but never silently replace one.
-                for raw in (request.POST[name], request.POST.get(f"loaded-{key[0]}-{key[1]}", "")):
-                    raw = raw.strip()
-                    if not raw:
-                        parsed.append(None)
-                    elif SCORE_TEXT.fullmatch(raw):
-                        parsed.append(Decimal(raw.replace(",", ".")))
-                    else:
-                        parsed.append(False)
-                if parsed[0] is False:
-                    invalid.append(row["enrolment"].participant.name)
-                    continue
-                values[key] = parsed[0]
-                loaded[key] = None if parsed[1] is False else parsed[1]
-        if invalid:
-            messages.error(
-                request,
-                _("Nilai tidak terbaca untuk: %(names)s.") % {"names": ", ".join(invalid)},
-            )
-        else:
-            try:
-                changed = component_scores_record(
-                    cohort=cohort,
-                    values=values,
-                    loaded=loaded,
-                    recorded_by=request.user,
-                    reason=request.POST.get("reason", ""),
-                )
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-            else:
-                messages.success(request, _("%(count)s nilai disimpan.") % {"count": changed})
-                return redirect("projects:gradebook", cohort_pk=cohort.pk)
     if request.GET.get("format") == "xlsx":
         # The spreadsheet is the final report's (documents); this address still answers.
         return redirect(reverse("documents:final_report_xlsx", args=[cohort.pk]))
-    return render(
-        request,
-        "projects/gradebook.html",
-        {
-            "cohort": cohort,
-            "components": components,
-            "rows": rows,
-            "closed": cohort.grades_closed_at is not None,
-            "reopen_form": f.ReasonForm(),
-        },
-    )
+    components, rows = gradebook_rows(cohort)
+    form = f.GradebookForm(request.POST or None, rows=rows, components=components)
+    if request.method == "POST" and not form.is_valid():
+        messages.error(request, " ".join(form.non_field_errors()))
+    elif request.method == "POST":
+        try:
+            changed = component_scores_record(
+                cohort=cohort,
+                values=form.cleaned_data["values"],
+                loaded=form.cleaned_data["loaded"],
+                recorded_by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("%(count)s nilai disimpan.") % {"count": changed})
+            return redirect("projects:gradebook", cohort_pk=cohort.pk)
+    context = {"cohort": cohort, "components": components, "rows": rows}
+    context.update(closed=cohort.grades_closed_at is not None, reopen_form=f.ReasonForm())
+    return render(request, "projects/gradebook.html", context)
 
 
 @rule_required(can_manage_cohorts)
@@ -433,9 +393,9 @@ def grades_closing(request, cohort_pk, action):
                     request, _("Nilai ditutup; hasil kelulusan tercatat pada setiap peserta.")
                 )
             else:
-                grades_reopen(
-                    cohort=cohort, actor=request.user, reason=request.POST.get("reason", "")
-                )
+                form = f.ReasonForm(request.POST)
+                reason = form.cleaned_data["reason"] if form.is_valid() else ""
+                grades_reopen(cohort=cohort, actor=request.user, reason=reason)
                 messages.success(request, _("Nilai dibuka kembali."))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -447,13 +407,10 @@ def grades_closing(request, cohort_pk, action):
 def enrolment_status(request, pk):
     """Staff mark a participant withdrawn or deferred (or active again), with a reason."""
     enrolment = get_object_or_404(Enrolment.objects.select_related("cohort", "participant"), pk=pk)
+    form = f.EnrolmentStatusForm(request.POST)
+    form.is_valid()  # both fields optional: the service refuses what is missing, in words
     try:
-        enrolment_status_set(
-            enrolment=enrolment,
-            status=request.POST.get("status", ""),
-            actor=request.user,
-            reason=request.POST.get("reason", ""),
-        )
+        enrolment_status_set(enrolment=enrolment, actor=request.user, **form.cleaned_data)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
