@@ -50,8 +50,8 @@ from participants.services import (
 )
 from projects.closing import grades_close
 from projects.gradebook import component_scores_record
-from projects.models import ScoreComponent, State
-from projects.scoring import COACH, EXAMINER, MENTOR, rubrics_default
+from projects.models import ScoreComponent, ScoringRole, State
+from projects.scoring import rubrics_default
 
 from .projects import Plan, projects_play, projects_write, seminar_sessions
 
@@ -90,7 +90,7 @@ LATSAR_POSITIONS_III = [
 LATSAR_POSITIONS_II = ["Perawat Terampil", "Bidan Terampil", "Pranata Komputer Terampil"]
 # The PKA coach split the cohort into three groups by these themes.
 PKA_THEMES = ["Stunting", "Gizi buruk", "Kemiskinan ekstrem"]
-ALL_SCORERS = (COACH, MENTOR, EXAMINER)
+ALL_SCORERS = (ScoringRole.COACH, ScoringRole.MENTOR, ScoringRole.EXAMINER)
 SEMINAR_TIMES = [time(8, 0), time(10, 0), time(13, 0), time(15, 0)]
 
 
@@ -472,10 +472,14 @@ def latsar_plans(cohort, rng, *, today=None):
     if cohort.angkatan == 72:
         for index, enrolment in enumerate(enrolments):
             plans[enrolment.pk] = Plan(
-                State.FINAL, score=_target(rng, index % 20 == 19), roles=ALL_SCORERS,
-                revised=index % 7 == 3, reviewer=COACH if index % 2 else MENTOR,
-                returned=index % 11 == 6, correction=index in (4, 23),
-            )  # fmt: skip
+                State.FINAL,
+                score=_target(rng, index % 20 == 19),
+                roles=ALL_SCORERS,
+                revised=index % 7 == 3,
+                reviewer=ScoringRole.COACH if index % 2 else ScoringRole.MENTOR,
+                returned=index % 11 == 6,
+                correction=index in (4, 23),
+            )
     elif cohort.angkatan == 73:
         states = (
             [State.FINAL] * 16 + [State.EXAMINED] * 4 + [State.SEMINAR_SCHEDULED] * 10
@@ -484,21 +488,30 @@ def latsar_plans(cohort, rng, *, today=None):
         rng.shuffle(states)
         for index, (enrolment, state) in enumerate(zip(enrolments, states, strict=True)):
             roles = {
-                State.SEMINAR_SCHEDULED: (COACH, MENTOR) if index % 3 else (COACH,),
-                State.REPORT_SUBMITTED: (COACH, MENTOR) if index % 2 else (COACH,),
+                State.SEMINAR_SCHEDULED: (ScoringRole.COACH, ScoringRole.MENTOR)
+                if index % 3
+                else (ScoringRole.COACH,),
+                State.REPORT_SUBMITTED: (ScoringRole.COACH, ScoringRole.MENTOR)
+                if index % 2
+                else (ScoringRole.COACH,),
             }.get(state, ALL_SCORERS)
             plans[enrolment.pk] = Plan(
-                state, score=_target(rng, index % 20 == 19), roles=roles,
-                revised=index % 6 == 1, returned=index % 9 == 5,
-            )  # fmt: skip
+                state,
+                score=_target(rng, index % 20 == 19),
+                roles=roles,
+                revised=index % 6 == 1,
+                returned=index % 9 == 5,
+            )
     elif cohort.angkatan == 74:
         states = [State.IMPLEMENTATION] * 24 + [State.DESIGN_SUBMITTED] * 8 + [State.REVISION] * 8
         rng.shuffle(states)
         for index, (enrolment, state) in enumerate(zip(enrolments, states, strict=True)):
             plans[enrolment.pk] = Plan(
-                state, revised=index % 8 == 2, reviewer=MENTOR if index % 3 == 0 else COACH,
-                approved_by=(COACH,),
-            )  # fmt: skip
+                state,
+                revised=index % 8 == 2,
+                reviewer=ScoringRole.MENTOR if index % 3 == 0 else ScoringRole.COACH,
+                approved_by=(ScoringRole.COACH,),
+            )
     else:
         plans = running_plans(cohort, enrolments, rng, today)
     return plans
@@ -523,7 +536,7 @@ def running_plans(cohort, enrolments, rng, today):
         states = (states * 2)[: len(members)]
         rng.shuffle(states)
         # Of each coach's designs waiting, three wait for the coach, one for the mentor only.
-        waiting = [(), (MENTOR,), (), (COACH,)]
+        waiting = [(), (ScoringRole.MENTOR,), (), (ScoringRole.COACH,)]
         seen = Counter()
         for enrolment, state in zip(members, states, strict=True):
             nth = seen[state]
@@ -532,11 +545,13 @@ def running_plans(cohort, enrolments, rng, today):
                 state, (actualization.start_date, actualization.end_date)
             )
             plans[enrolment.pk] = Plan(
-                state, window=window, draft_level=nth % 3,
+                state,
+                window=window,
+                draft_level=nth % 3,
                 approved_by=waiting[nth % len(waiting)] if state == State.DESIGN_SUBMITTED else (),
-                reviewer=MENTOR if nth % 2 else COACH,
+                reviewer=ScoringRole.MENTOR if nth % 2 else ScoringRole.COACH,
                 revised=state == State.IMPLEMENTATION and nth == 1,
-            )  # fmt: skip
+            )
     login = cohort.enrolments.order_by("participant__name").first()
     if plans[login.pk].state not in (State.DESIGN_SUBMITTED, State.IMPLEMENTATION):
         swap = next(
@@ -632,16 +647,22 @@ def pka_projects_run(cohort, staff, examiners, today):
             score=rng.randint(76, 95),
             roles=ALL_SCORERS,
             revised=index % 6 == 2,
-            reviewer=MENTOR if index % 4 else COACH,
+            reviewer=ScoringRole.MENTOR if index % 4 else ScoringRole.COACH,
             returned=index % 10 == 7,
         )
         for index, enrolment in enumerate(cohort.enrolments.order_by("pk"))
     }
     laboratory = cohort.phases.get(kind=PhaseKind.ACTUALIZATION)
     projects_write(
-        cohort, plans, rng=rng, person_name=_team_name, today=today,
-        window=(laboratory.start_date, laboratory.end_date), regional=True, themes=PKA_THEMES,
-    )  # fmt: skip
+        cohort,
+        plans,
+        rng=rng,
+        person_name=_team_name,
+        today=today,
+        window=(laboratory.start_date, laboratory.end_date),
+        regional=True,
+        themes=PKA_THEMES,
+    )
     # The coach split the thirty into three groups by the theme of their innovation.
     groups_propose(cohort=cohort, count=3)
     seminar = cohort.phases.get(kind=PhaseKind.SEMINAR)

@@ -19,12 +19,13 @@ from projects.documents import document_upload
 from projects.models import (
     Milestone,
     ProjectDocument,
+    ScoringRole,
     Stakeholder,
     State,
     TeamMember,
     Theme,
 )
-from projects.scoring import COACH, EXAMINER, MENTOR, rubrics_of, sheet_save
+from projects.scoring import rubrics_of, sheet_save
 from projects.seminars import seminar_schedule
 from projects.workflow import step_take
 
@@ -44,7 +45,7 @@ class Plan:
     score: int | None = None  # the project score its scorers aim at
     roles: tuple = ()  # the sheets submitted: coach, mentor, examiner
     revised: bool = False  # sent back once before its design was approved
-    reviewer: str = COACH  # who asks for the revision
+    reviewer: str = ScoringRole.COACH  # who asks for the revision
     approved_by: tuple = ()  # a design still waiting: who approved it already
     returned: bool = False  # the report was returned once
     correction: bool = False  # the examiner corrects a mistyped criterion
@@ -473,14 +474,14 @@ SHORT_TERM_CORE = ["prep", "impl", "report"]
 SHORT_TERM_EXTRA = ["consult", "design", "monitor"]
 
 REVISION_NOTES = {
-    COACH: [
+    ScoringRole.COACH: [
         "Perjelas indikator keberhasilan setiap tonggak jangka pendek dan sesuaikan jadwalnya "
         "dengan masa aktualisasi.",
         "Masalah belum didukung data awal; lampirkan data tiga bulan terakhir dan pertajam "
         "gagasan inovasinya.",
         "Lengkapi pemangku kepentingan eksternal dan jelaskan peran tim efektif.",
     ],
-    MENTOR: [
+    ScoringRole.MENTOR: [
         "Sesuaikan kegiatan dengan rencana kerja unit tahun ini, terutama jadwal uji coba.",
         "Libatkan subbagian perencanaan sejak awal agar kegiatan dapat didanai.",
     ],
@@ -490,16 +491,22 @@ RETURN_NOTES = [
     "Bab hasil belum memuat data sebelum dan sesudah inovasi; lengkapi lalu ajukan kembali.",
 ]
 SHEET_COMMENTS = {
-    COACH: ("Rancangan dan pelaksanaan konsisten; bukti lengkap.",
-            "Pelaksanaan sesuai rancangan; beberapa bukti perlu dilengkapi.",
-            "Banyak kegiatan tidak sesuai rancangan dan buktinya belum lengkap."),
-    MENTOR: ("Sangat membantu unit kerja; akan kami lanjutkan.",
-             "Bermanfaat bagi unit kerja.",
-             "Manfaat bagi unit kerja belum terlihat."),
-    EXAMINER: ("Tonggak tercapai dengan bukti yang meyakinkan.",
-               "Sebagian besar tonggak tercapai.",
-               "Capaian belum didukung bukti; paparan kurang runtut."),
-}  # fmt: skip
+    ScoringRole.COACH: (
+        "Rancangan dan pelaksanaan konsisten; bukti lengkap.",
+        "Pelaksanaan sesuai rancangan; beberapa bukti perlu dilengkapi.",
+        "Banyak kegiatan tidak sesuai rancangan dan buktinya belum lengkap.",
+    ),
+    ScoringRole.MENTOR: (
+        "Sangat membantu unit kerja; akan kami lanjutkan.",
+        "Bermanfaat bagi unit kerja.",
+        "Manfaat bagi unit kerja belum terlihat.",
+    ),
+    ScoringRole.EXAMINER: (
+        "Tonggak tercapai dengan bukti yang meyakinkan.",
+        "Sebagian besar tonggak tercapai.",
+        "Capaian belum didukung bukti; paparan kurang runtut.",
+    ),
+}
 CORRECTION_REASON = "Salah ketik saat seminar"
 
 
@@ -744,7 +751,11 @@ def _mistyped(values, rubric):
 
 
 # How far each scorer tends from the project's mark: mentors are kind, examiners strict.
-ROLE_OFFSETS = {COACH: (-2, 2), MENTOR: (-1, 3), EXAMINER: (-3, 1)}
+ROLE_OFFSETS = {
+    ScoringRole.COACH: (-2, 2),
+    ScoringRole.MENTOR: (-1, 3),
+    ScoringRole.EXAMINER: (-3, 1),
+}
 
 
 def _sheet(project, role, scorer, plan, rubrics, rng, correction=False):
@@ -764,9 +775,9 @@ def _sheet(project, role, scorer, plan, rubrics, rng, correction=False):
 def _design_and_report(project, enrolment, plan, rng):
     """The project from its draft to the stage planned, up to the report submitted."""
     participant = participant_account_ensure(participant=enrolment.participant)
-    supervisors = {COACH: enrolment.coach}
+    supervisors = {ScoringRole.COACH: enrolment.coach}
     if enrolment.mentor_id:
-        supervisors[MENTOR] = enrolment.mentor.user
+        supervisors[ScoringRole.MENTOR] = enrolment.mentor.user
 
     def take(action, user, comment=""):
         step_take(project=project, user=user, action=action, comment=comment)
@@ -775,7 +786,7 @@ def _design_and_report(project, enrolment, plan, rng):
         return
     _document(project, enrolment, ProjectDocument.Kind.DESIGN, "Rancangan")
     if plan.revised or plan.state == State.REVISION:
-        reviewer = plan.reviewer if plan.reviewer in supervisors else COACH
+        reviewer = plan.reviewer if plan.reviewer in supervisors else ScoringRole.COACH
         take("submit_design", participant)
         take("request_revision", supervisors[reviewer], rng.choice(REVISION_NOTES[reviewer]))
         if plan.state == State.REVISION:
@@ -789,7 +800,11 @@ def _design_and_report(project, enrolment, plan, rng):
             if role in supervisors:
                 take("approve_design", supervisors[role])
         return
-    order = [COACH, MENTOR] if rng.random() < 0.6 else [MENTOR, COACH]
+    order = (
+        [ScoringRole.COACH, ScoringRole.MENTOR]
+        if rng.random() < 0.6
+        else [ScoringRole.MENTOR, ScoringRole.COACH]
+    )
     for role in order:
         if role in supervisors:
             take("approve_design", supervisors[role])
@@ -843,17 +858,21 @@ def projects_play(cohort, plans, *, rng, staff, sessions):
         plan = plans[enrolment.pk]
         if not reached(plan.state, State.REPORT_SUBMITTED):
             continue
-        if COACH in plan.roles:
-            _sheet(enrolment.project, COACH, enrolment.coach, plan, rubrics, rng)
-        if MENTOR in plan.roles and enrolment.mentor_id:
-            _sheet(enrolment.project, MENTOR, enrolment.mentor.user, plan, rubrics, rng)
+        if ScoringRole.COACH in plan.roles:
+            _sheet(enrolment.project, ScoringRole.COACH, enrolment.coach, plan, rubrics, rng)
+        if ScoringRole.MENTOR in plan.roles and enrolment.mentor_id:
+            _sheet(enrolment.project, ScoringRole.MENTOR, enrolment.mentor.user, plan, rubrics, rng)
     presenting = [e for e in enrolments if reached(plans[e.pk].state, State.SEMINAR_SCHEDULED)]
     examiners = {}
     for starts_at, room, session_examiners, members in sessions(presenting) if presenting else []:
         seminar_schedule(
-            cohort=cohort, starts_at=starts_at, room=room, examiners=session_examiners,
-            enrolments=members, actor=staff,
-        )  # fmt: skip
+            cohort=cohort,
+            starts_at=starts_at,
+            room=room,
+            examiners=session_examiners,
+            enrolments=members,
+            actor=staff,
+        )
         for enrolment in members:
             examiners[enrolment.pk] = session_examiners
     for enrolment in presenting:
@@ -861,9 +880,17 @@ def projects_play(cohort, plans, *, rng, staff, sessions):
         if not reached(plan.state, State.EXAMINED):
             continue
         for number, examiner in enumerate(examiners[enrolment.pk]):
-            if EXAMINER in plan.roles:
+            if ScoringRole.EXAMINER in plan.roles:
                 correction = plan.correction and number == 0
-                _sheet(project, EXAMINER, examiner, plan, rubrics, rng, correction=correction)
+                _sheet(
+                    project,
+                    ScoringRole.EXAMINER,
+                    examiner,
+                    plan,
+                    rubrics,
+                    rng,
+                    correction=correction,
+                )
         step_take(project=project, user=examiners[enrolment.pk][0], action="mark_examined")
         if plan.state == State.FINAL:
             step_take(project=project, user=staff, action="finalize")

@@ -271,6 +271,17 @@ class ProjectStep(models.Model):
         return f"{self.action}: {self.from_state} → {self.to_state}"
 
 
+class Actor(models.TextChoices):
+    """Who takes a step in a project's workflow. The three who score carry the same values as
+    their ScoringRole, so a person's actors on a project are also the sheets they may fill."""
+
+    PARTICIPANT = "participant", _("peserta pemilik proyek")
+    COACH = "coach", _("coach peserta")
+    MENTOR = "mentor", _("mentor peserta")
+    EXAMINER = "examiner", _("penguji seminar peserta")
+    STAFF = "staff", _("staf penyelenggara")
+
+
 class ScoringRole(models.TextChoices):
     COACH = "coach", _("Coach")
     MENTOR = "mentor", _("Mentor")

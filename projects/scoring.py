@@ -30,12 +30,10 @@ from .models import (
     Seminar,
 )
 
-COACH, MENTOR, EXAMINER = ScoringRole.COACH, ScoringRole.MENTOR, ScoringRole.EXAMINER
-
 # The defaults an agency starts from (DOMAIN: the seminar scores achievement, usefulness and
 # communication); each agency adjusts them on the program's rubric page.
 DEFAULT_RUBRICS = {
-    COACH: (
+    ScoringRole.COACH: (
         Decimal(40),
         [
             ("Kualitas rancangan", "Masalah, gagasan, dan tonggak yang jelas dan terukur", 30),
@@ -43,14 +41,14 @@ DEFAULT_RUBRICS = {
             ("Kualitas laporan", "Laporan lengkap dengan bukti kegiatan", 30),
         ],
     ),
-    MENTOR: (
+    ScoringRole.MENTOR: (
         Decimal(20),
         [
             ("Dukungan bagi tujuan organisasi", "Hasil proyek berguna bagi unit kerja", 50),
             ("Sikap dan kerja sama", "Kerja sama dengan tim efektif dan pemangku", 50),
         ],
     ),
-    EXAMINER: (
+    ScoringRole.EXAMINER: (
         Decimal(40),
         [
             ("Capaian", "Tonggak jangka pendek tercapai dengan bukti", 40),
@@ -176,9 +174,9 @@ def current_scorers(project):
     )
     mentor_user = enrolment.mentor.user_id if enrolment.mentor_id else None
     return {
-        COACH: {enrolment.coach_id} - {None},
-        MENTOR: {mentor_user} - {None},
-        EXAMINER: examiners,
+        ScoringRole.COACH: {enrolment.coach_id} - {None},
+        ScoringRole.MENTOR: {mentor_user} - {None},
+        ScoringRole.EXAMINER: examiners,
     }
 
 
@@ -194,7 +192,7 @@ def project_score_of(project, *, rubrics=None, sheets=None, scorers=None):
         return ProjectScore(None, {}, [str(MISSING_RUBRIC)])
     result = ProjectScore(None)
     total = Decimal(0)
-    for role in (COACH, MENTOR, EXAMINER):
+    for role in (ScoringRole.COACH, ScoringRole.MENTOR, ScoringRole.EXAMINER):
         rubric = rubrics.get(role)
         if rubric is None or rubric.weight == 0:
             continue

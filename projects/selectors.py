@@ -25,7 +25,6 @@ from .models import (
 )
 from .models import State as S
 
-COACH, MENTOR, EXAMINER = ScoringRole.COACH, ScoringRole.MENTOR, ScoringRole.EXAMINER
 # Outcomes that never earn a certificate, whatever the final score says.
 NOT_CERTIFIED = (
     Enrolment.Status.WITHDRAWN,
@@ -78,23 +77,23 @@ def queue_of(user):
         .select_related(*PROJECT_RELATED)
         .annotate(
             approved=_approved_by(user),
-            coach_sheet=_sheet_by(user, COACH),
-            mentor_sheet=_sheet_by(user, MENTOR),
+            coach_sheet=_sheet_by(user, ScoringRole.COACH),
+            mentor_sheet=_sheet_by(user, ScoringRole.MENTOR),
         )
         .order_by("-enrolment__cohort__start_date", "enrolment__participant__name")
     )
     examined = list(
         ChangeProject.objects.filter(enrolment__seminars__examiners=user)
         .select_related(*PROJECT_RELATED)
-        .annotate(examiner_sheet=_sheet_by(user, EXAMINER))
+        .annotate(examiner_sheet=_sheet_by(user, ScoringRole.EXAMINER))
         .distinct()
         .order_by("enrolment__participant__name")
     )
     designs, reports, scores = [], [], []
     for project in supervised:
-        role = COACH if project.enrolment.coach_id == user.pk else MENTOR
+        role = ScoringRole.COACH if project.enrolment.coach_id == user.pk else ScoringRole.MENTOR
         project.my_role = role
-        has_sheet = project.coach_sheet if role == COACH else project.mentor_sheet
+        has_sheet = project.coach_sheet if role == ScoringRole.COACH else project.mentor_sheet
         if project.state == S.DESIGN_SUBMITTED and not project.approved:
             designs.append(project)
         elif project.state == S.REPORT_SUBMITTED and not has_sheet:
@@ -102,8 +101,8 @@ def queue_of(user):
         elif project.state in SCORING_STATES[role] and not has_sheet:
             scores.append(project)
     for project in examined:
-        project.my_role = EXAMINER
-        if project.state in SCORING_STATES[EXAMINER] and not project.examiner_sheet:
+        project.my_role = ScoringRole.EXAMINER
+        if project.state in SCORING_STATES[ScoringRole.EXAMINER] and not project.examiner_sheet:
             scores.append(project)
     return {
         "designs": designs,

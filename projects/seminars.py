@@ -4,9 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from .models import ChangeProject, Seminar, State
+from .models import Actor, ChangeProject, Seminar, State
 from .scoring import project_score_refresh, rubrics_of
-from .workflow import SCHEDULE_SEMINAR, STAFF, step_record
+from .workflow import SCHEDULE_SEMINAR, step_record
 
 ERROR_NO_EXAMINERS = _("Pilih paling sedikit satu penguji.")
 ERROR_NO_PARTICIPANTS = _("Pilih peserta atau kelompok yang diuji.")
@@ -60,7 +60,7 @@ def seminar_schedule(*, cohort, starts_at, room, examiners, enrolments, actor):
     rubrics = rubrics_of(cohort.program)
     for project in projects:
         if project.state == State.REPORT_SUBMITTED:
-            step_record(project, SCHEDULE_SEMINAR, actor=actor, role=STAFF)
+            step_record(project, SCHEDULE_SEMINAR, actor=actor, role=Actor.STAFF)
         # A new examiner's score is now due: the project score waits for it.
         project_score_refresh(project, rubrics=rubrics)
     return seminar

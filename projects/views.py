@@ -30,7 +30,15 @@ from . import forms as f
 from .closing import enrolment_status_set, grades_close, grades_reopen
 from .documents import ERROR_TOO_LARGE, SizeLimitedUpload, document_upload, max_upload_bytes
 from .gradebook import component_scores_record
-from .models import ChangeProject, GradesEvent, ProjectDocument, ScoreSheet, ScoringRole, State
+from .models import (
+    Actor,
+    ChangeProject,
+    GradesEvent,
+    ProjectDocument,
+    ScoreSheet,
+    ScoringRole,
+    State,
+)
 from .scoring import (
     SCORING_STATES,
     project_score_of,
@@ -56,7 +64,6 @@ from .selectors import (
 from .seminars import seminar_schedule
 from .workflow import (
     ACTOR_LABELS,
-    PARTICIPANT,
     approvals_pending,
     project_roles,
     step_take,
@@ -140,11 +147,11 @@ def detail(request, pk):
         for role in SCORER_ROLES
         if role in roles and project.state in SCORING_STATES[role]
     ]
-    may_see_history = roles - {PARTICIPANT}
+    may_see_history = roles - {Actor.PARTICIPANT}
     context = {
         "project": project,
         "roles": roles,
-        "is_owner": PARTICIPANT in roles,
+        "is_owner": Actor.PARTICIPANT in roles,
         "steps": [
             (step, f.StepForm(initial={"action": step.action}))
             for step in steps_open_to(project, roles)
@@ -160,7 +167,7 @@ def detail(request, pk):
         "sheets": sheets,
         "result": project_score_of(project),
         "scorer_links": scorer_links,
-        "document_form": f.DocumentForm() if PARTICIPANT in roles else None,
+        "document_form": f.DocumentForm() if Actor.PARTICIPANT in roles else None,
         "score_history": criterion_history(sheet__project=project) if may_see_history else None,
         "with_values": _milestone_values(project),
     }
@@ -201,7 +208,7 @@ def _milestone_values(project):
 @rule_required(is_participant)
 def edit(request, pk):
     project = _project(pk)
-    deny_unless(PARTICIPANT in project_roles(request.user, project))
+    deny_unless(Actor.PARTICIPANT in project_roles(request.user, project))
     if not project.participant_may_edit:
         messages.error(
             request,
@@ -255,7 +262,7 @@ def upload(request, pk):
 @csrf_protect
 def _upload(request, pk):
     project = _project(pk)
-    deny_unless(PARTICIPANT in project_roles(request.user, project))
+    deny_unless(Actor.PARTICIPANT in project_roles(request.user, project))
     if request.method != "POST":
         return redirect(project)
     files = request.FILES  # read the body now: the size limit is known only afterwards

@@ -15,23 +15,10 @@ from cohorts.models import Cohort
 from config.permissions import can_manage_cohorts
 
 from .closing import grades_open_check
-from .models import ChangeProject, ProjectDocument, ProjectStep, ScoreSheet, Seminar, State
+from .models import Actor, ChangeProject, ProjectDocument, ProjectStep, ScoreSheet, Seminar, State
 from .scoring import project_score_of
 
-PARTICIPANT, COACH, MENTOR, EXAMINER, STAFF = (
-    "participant",
-    "coach",
-    "mentor",
-    "examiner",
-    "staff",
-)
-ACTOR_LABELS = {
-    PARTICIPANT: _("peserta pemilik proyek"),
-    COACH: _("coach peserta"),
-    MENTOR: _("mentor peserta"),
-    EXAMINER: _("penguji seminar peserta"),
-    STAFF: _("staf penyelenggara"),
-}
+ACTOR_LABELS = dict(Actor.choices)
 
 ERROR_STATE = _("Langkah “%(step)s” tidak dapat diambil: proyek sedang pada tahap “%(state)s”.")
 ERROR_ACTOR = _("Langkah “%(step)s” hanya dapat diambil oleh %(actors)s.")
@@ -65,14 +52,14 @@ STEPS = {
             _("Ajukan rancangan"),
             (State.DRAFT, State.REVISION),
             State.DESIGN_SUBMITTED,
-            frozenset({PARTICIPANT}),
+            frozenset({Actor.PARTICIPANT}),
         ),
         Step(
             "approve_design",
             _("Setujui rancangan"),
             (State.DESIGN_SUBMITTED,),
             State.IMPLEMENTATION,
-            frozenset({COACH, MENTOR}),
+            frozenset({Actor.COACH, Actor.MENTOR}),
             button="btn-success",
         ),
         Step(
@@ -80,7 +67,7 @@ STEPS = {
             _("Minta revisi"),
             (State.DESIGN_SUBMITTED,),
             State.REVISION,
-            frozenset({COACH, MENTOR}),
+            frozenset({Actor.COACH, Actor.MENTOR}),
             comment_required=True,
             button="btn-outline-danger",
         ),
@@ -89,14 +76,14 @@ STEPS = {
             _("Ajukan laporan"),
             (State.IMPLEMENTATION,),
             State.REPORT_SUBMITTED,
-            frozenset({PARTICIPANT}),
+            frozenset({Actor.PARTICIPANT}),
         ),
         Step(
             "return_report",
             _("Kembalikan laporan"),
             (State.REPORT_SUBMITTED,),
             State.IMPLEMENTATION,
-            frozenset({COACH}),
+            frozenset({Actor.COACH}),
             comment_required=True,
             button="btn-outline-danger",
         ),
@@ -105,14 +92,14 @@ STEPS = {
             _("Tandai sudah diuji"),
             (State.SEMINAR_SCHEDULED,),
             State.EXAMINED,
-            frozenset({EXAMINER}),
+            frozenset({Actor.EXAMINER}),
         ),
         Step(
             "finalize",
             _("Tetapkan final"),
             (State.EXAMINED,),
             State.FINAL,
-            frozenset({STAFF}),
+            frozenset({Actor.STAFF}),
             button="btn-success",
         ),
         Step(
@@ -120,7 +107,7 @@ STEPS = {
             _("Buka kembali penilaian"),
             (State.FINAL,),
             State.EXAMINED,
-            frozenset({STAFF}),
+            frozenset({Actor.STAFF}),
             comment_required=True,
             button="btn-outline-danger",
         ),
@@ -132,7 +119,7 @@ SCHEDULE_SEMINAR = Step(
     _("Jadwalkan seminar"),
     (State.REPORT_SUBMITTED,),
     State.SEMINAR_SCHEDULED,
-    frozenset({STAFF}),
+    frozenset({Actor.STAFF}),
 )
 
 
@@ -143,15 +130,15 @@ def project_roles(user, project):
     enrolment = project.enrolment
     roles = set()
     if enrolment.participant.user_id == user.pk:
-        roles.add(PARTICIPANT)
+        roles.add(Actor.PARTICIPANT)
     if enrolment.coach_id == user.pk:
-        roles.add(COACH)
+        roles.add(Actor.COACH)
     if enrolment.mentor_id and enrolment.mentor.user_id == user.pk:
-        roles.add(MENTOR)
+        roles.add(Actor.MENTOR)
     if Seminar.objects.filter(enrolments=enrolment, examiners=user).exists():
-        roles.add(EXAMINER)
+        roles.add(Actor.EXAMINER)
     if can_manage_cohorts(user):
-        roles.add(STAFF)
+        roles.add(Actor.STAFF)
     return frozenset(roles)
 
 
@@ -165,9 +152,9 @@ def steps_open_to(project, roles):
 def approvals_pending(project):
     """Who still has to approve the submitted design: the coach and, if assigned, the mentor."""
     enrolment = project.enrolment
-    needed = {COACH} if enrolment.coach_id else set()
+    needed = {Actor.COACH} if enrolment.coach_id else set()
     if enrolment.mentor_id:
-        needed.add(MENTOR)
+        needed.add(Actor.MENTOR)
     last_submit = project.steps.filter(action="submit_design").order_by("-pk").first()
     given = project.steps.filter(
         action="approve_design", pk__gt=last_submit.pk if last_submit else 0
@@ -218,7 +205,7 @@ def _precondition(project, step, role, user):
                 },
             )
         submitted = ScoreSheet.objects.filter(
-            project=project, role=EXAMINER, scorer=user, submitted_at__isnull=False
+            project=project, role=Actor.EXAMINER, scorer=user, submitted_at__isnull=False
         )
         if not submitted.exists():
             raise ValidationError(ERROR_EXAMINER_SHEET)
@@ -233,7 +220,7 @@ def _precondition(project, step, role, user):
 
 def _actor_role(step, roles):
     # A coach who is also the examiner approves as coach: the first matching role counts.
-    for role in (PARTICIPANT, COACH, MENTOR, EXAMINER, STAFF):
+    for role in (Actor.PARTICIPANT, Actor.COACH, Actor.MENTOR, Actor.EXAMINER, Actor.STAFF):
         if role in roles and role in step.actors:
             return role
     return None

@@ -190,14 +190,18 @@ def draft_version(**kwargs):
 
 def coach_only_rubrics(program):
     """Rubrics where the coach's single criterion is the whole project score."""
-    from projects.models import Rubric
-    from projects.scoring import COACH, EXAMINER, MENTOR, rubrics_save
+    from projects.models import Rubric, ScoringRole
+    from projects.scoring import rubrics_save
 
-    if not Rubric.objects.filter(program=program, role=COACH, weight=100).exists():
+    if not Rubric.objects.filter(program=program, role=ScoringRole.COACH, weight=100).exists():
         rubrics_save(
             program=program,
-            role_weights={COACH: Decimal(100), MENTOR: Decimal(0), EXAMINER: Decimal(0)},
-            criteria={COACH: [("Proyek perubahan", "", Decimal(100))]},
+            role_weights={
+                ScoringRole.COACH: Decimal(100),
+                ScoringRole.MENTOR: Decimal(0),
+                ScoringRole.EXAMINER: Decimal(0),
+            },
+            criteria={ScoringRole.COACH: [("Proyek perubahan", "", Decimal(100))]},
         )
 
 
@@ -205,19 +209,19 @@ def project_scored(enrolment, score, *, reason="Koreksi nilai"):
     """Give the enrolment's project `score` as its coach, on a program whose rubric is the
     coach's alone. The report counts as submitted (set directly: the workflow has its own
     tests)."""
-    from projects.models import ChangeProject, ScoreSheet, State
-    from projects.scoring import COACH, rubrics_of, sheet_save
+    from projects.models import ChangeProject, ScoreSheet, ScoringRole, State
+    from projects.scoring import rubrics_of, sheet_save
 
     program = enrolment.cohort.program
     coach_only_rubrics(program)
     project = ChangeProject.objects.get(enrolment=enrolment)
     if project.state in (State.DRAFT, State.DESIGN_SUBMITTED, State.REVISION, State.IMPLEMENTATION):
         ChangeProject.objects.filter(pk=project.pk).update(state=State.REPORT_SUBMITTED)
-    criteria = rubrics_of(program)[COACH].criteria_list
-    sheet = ScoreSheet.objects.filter(project=project, role=COACH).first()
+    criteria = rubrics_of(program)[ScoringRole.COACH].criteria_list
+    sheet = ScoreSheet.objects.filter(project=project, role=ScoringRole.COACH).first()
     return sheet_save(
         project=project,
-        role=COACH,
+        role=ScoringRole.COACH,
         scorer=enrolment.coach,
         values={c.pk: (Decimal(score), "") for c in criteria},
         version=sheet.version if sheet else 0,

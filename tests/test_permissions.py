@@ -140,13 +140,13 @@ def _sheet_post(criteria, score, version=0, reason=""):
 
 
 def test_a_widyaiswara_scores_only_the_participants_they_coach(client, world):
-    from projects.models import ChangeProject, State
-    from projects.scoring import COACH, rubrics_of
+    from projects.models import ChangeProject, ScoringRole, State
+    from projects.scoring import rubrics_of
 
     project = world["unscored"].project
     ChangeProject.objects.filter(pk=project.pk).update(state=State.REPORT_SUBMITTED)
-    criteria = rubrics_of(world["cohort"].program)[COACH].criteria_list
-    url = reverse("projects:sheet", args=[project.pk, COACH])
+    criteria = rubrics_of(world["cohort"].program)[ScoringRole.COACH].criteria_list
+    url = reverse("projects:sheet", args=[project.pk, ScoringRole.COACH])
     stranger = widyaiswara_user(username="stranger")
     client.force_login(stranger)
     assert client.get(url).status_code == 403
@@ -162,14 +162,14 @@ def test_a_widyaiswara_scores_only_the_participants_they_coach(client, world):
 
 
 def test_a_certified_score_cannot_be_changed(client, world):
-    from projects.models import ScoreSheet
-    from projects.scoring import COACH, rubrics_of
+    from projects.models import ScoreSheet, ScoringRole
+    from projects.scoring import rubrics_of
 
     client.force_login(world["coach"])
     project = world["mine"].project
-    criteria = rubrics_of(world["cohort"].program)[COACH].criteria_list
-    sheet = ScoreSheet.objects.get(project=project, role=COACH)
-    url = reverse("projects:sheet", args=[project.pk, COACH])
+    criteria = rubrics_of(world["cohort"].program)[ScoringRole.COACH].criteria_list
+    sheet = ScoreSheet.objects.get(project=project, role=ScoringRole.COACH)
+    url = reverse("projects:sheet", args=[project.pk, ScoringRole.COACH])
     response = client.post(url, _sheet_post(criteria, "10", sheet.version, "Koreksi"))
     assert response.status_code == 200
     number = Certificate.objects.get(enrolment=world["mine"]).number

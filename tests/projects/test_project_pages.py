@@ -22,12 +22,13 @@ from projects.models import (
     Rubric,
     ScoreComponent,
     ScoreSheet,
+    ScoringRole,
     Stakeholder,
     State,
     TeamMember,
     Theme,
 )
-from projects.scoring import COACH, DEFAULT_RUBRICS, EXAMINER, MENTOR, rubrics_default
+from projects.scoring import DEFAULT_RUBRICS, rubrics_default
 from projects.seminars import seminar_schedule
 
 from ..factories import (
@@ -193,9 +194,11 @@ def test_staff_see_the_project_but_cannot_fill_a_coach_sheet(client, cast):
     client.force_login(cast["staff"])
     page = client.get(reverse("projects:detail", args=[project.pk])).content.decode()
     assert "Isi nilai" not in page
-    criteria = Criterion.objects.filter(rubric__program=cast["cohort"].program, rubric__role=COACH)
+    criteria = Criterion.objects.filter(
+        rubric__program=cast["cohort"].program, rubric__role=ScoringRole.COACH
+    )
     data = {"version": "0", "reason": ""} | {f"score_{c.pk}": "90" for c in criteria}
-    url = reverse("projects:sheet", args=[project.pk, COACH])
+    url = reverse("projects:sheet", args=[project.pk, ScoringRole.COACH])
     assert client.post(url, data).status_code == 403
     assert not ScoreSheet.objects.exists()
 
@@ -390,7 +393,9 @@ def test_role_weights_must_add_up_to_100(client, cast):
     criteria_before = list(Criterion.objects.values_list("pk", "name", "weight"))
     client.force_login(cast["staff"])
 
-    response = client.post(url, rubric_data({COACH: 40, MENTOR: 20, EXAMINER: 30}))
+    response = client.post(
+        url, rubric_data({ScoringRole.COACH: 40, ScoringRole.MENTOR: 20, ScoringRole.EXAMINER: 30})
+    )
     assert response.status_code == 200
     assert (
         "Bobot coach, mentor, dan penguji harus berjumlah 100% (sekarang 90%)."
@@ -399,9 +404,17 @@ def test_role_weights_must_add_up_to_100(client, cast):
     assert rubric_weights(program) == before
     assert list(Criterion.objects.values_list("pk", "name", "weight")) == criteria_before
 
-    response = client.post(url, rubric_data({COACH: 50, MENTOR: 10, EXAMINER: 40}), follow=True)
+    response = client.post(
+        url,
+        rubric_data({ScoringRole.COACH: 50, ScoringRole.MENTOR: 10, ScoringRole.EXAMINER: 40}),
+        follow=True,
+    )
     assert "Rubrik tersimpan." in response.content.decode()
-    assert rubric_weights(program) == {COACH: 50, MENTOR: 10, EXAMINER: 40}
+    assert rubric_weights(program) == {
+        ScoringRole.COACH: 50,
+        ScoringRole.MENTOR: 10,
+        ScoringRole.EXAMINER: 40,
+    }
 
 
 def test_a_rubric_used_for_scoring_can_no_longer_be_changed(client):
@@ -410,14 +423,16 @@ def test_a_rubric_used_for_scoring_can_no_longer_be_changed(client):
     project_scored(enrolment, Decimal("85"))
     program = cohort.program
     before = rubric_weights(program)
-    assert before == {COACH: 100, MENTOR: 0, EXAMINER: 0}
+    assert before == {ScoringRole.COACH: 100, ScoringRole.MENTOR: 0, ScoringRole.EXAMINER: 0}
     client.force_login(staff_user())
     url = reverse("projects:rubrics", args=[program.code])
 
     page = client.get(url).content.decode()
     assert "sudah dipakai untuk menilai, sehingga tidak dapat diubah lagi" in page
     assert "Simpan rubrik" not in page
-    client.post(url, rubric_data({COACH: 50, MENTOR: 10, EXAMINER: 40}))
+    client.post(
+        url, rubric_data({ScoringRole.COACH: 50, ScoringRole.MENTOR: 10, ScoringRole.EXAMINER: 40})
+    )
     assert rubric_weights(program) == before
     assert Criterion.objects.filter(rubric__program=program).count() == 1
 

@@ -15,16 +15,8 @@ from participants.models import Enrolment
 from participants.services import mentor_upsert
 from projects.closing import grades_close, grades_reopen
 from projects.gradebook import component_scores_record
-from projects.models import ChangeProject, CriterionScore, ScoreComponent, State
-from projects.scoring import (
-    COACH,
-    EXAMINER,
-    MENTOR,
-    project_score_of,
-    rubrics_check,
-    rubrics_save,
-    sheet_save,
-)
+from projects.models import ChangeProject, CriterionScore, ScoreComponent, ScoringRole, State
+from projects.scoring import project_score_of, rubrics_check, rubrics_save, sheet_save
 from projects.seminars import seminar_schedule
 from projects.workflow import step_take
 
@@ -40,10 +32,14 @@ def scored():
     cohort = CohortFactory(start_date=date(2022, 7, 8))
     rubrics_save(
         program=cohort.program,
-        role_weights={COACH: Decimal(30), MENTOR: Decimal(20), EXAMINER: Decimal(50)},
+        role_weights={
+            ScoringRole.COACH: Decimal(30),
+            ScoringRole.MENTOR: Decimal(20),
+            ScoringRole.EXAMINER: Decimal(50),
+        },
         criteria={
             role: [("Capaian", "", Decimal("60.5")), ("Komunikasi", "", Decimal("39.5"))]
-            for role in (COACH, MENTOR, EXAMINER)
+            for role in (ScoringRole.COACH, ScoringRole.MENTOR, ScoringRole.EXAMINER)
         },
     )
     coach = widyaiswara_user(username="coach", first_name="Dra. Siti", last_name="Rohmah")
@@ -53,8 +49,14 @@ def scored():
     enrolment.save(update_fields=["mentor"])
     ChangeProject.objects.filter(enrolment=enrolment).update(state=State.REPORT_SUBMITTED)
     examiners = [widyaiswara_user(username="p1"), widyaiswara_user(username="p2")]
-    seminar_schedule(cohort=cohort, starts_at=timezone.now(), room="Aula", examiners=examiners,
-                     enrolments=[enrolment], actor=staff_user())  # fmt: skip
+    seminar_schedule(
+        cohort=cohort,
+        starts_at=timezone.now(),
+        room="Aula",
+        examiners=examiners,
+        enrolments=[enrolment],
+        actor=staff_user(),
+    )
     project = ChangeProject.objects.get(enrolment=enrolment)
     return {
         "cohort": cohort,
@@ -64,7 +66,7 @@ def scored():
         "examiners": examiners,
         "criteria": {
             role: list(cohort.program.rubrics.get(role=role).criteria.order_by("order"))
-            for role in (COACH, MENTOR, EXAMINER)
+            for role in (ScoringRole.COACH, ScoringRole.MENTOR, ScoringRole.EXAMINER)
         },
     }
 
@@ -81,20 +83,23 @@ def save(s, role, scorer, first, second, version=0, reason=""):
 def test_the_project_score_weighs_criteria_then_roles_exactly(scored):
     s = scored
     # 0.605*85 + 0.395*78 = 51.425 + 30.81 = 82.235 -> 82.24 (half up, not to even)
-    coach = save(s, COACH, s["coach"], "85", "78")
+    coach = save(s, ScoringRole.COACH, s["coach"], "85", "78")
     assert coach.score == Decimal("82.24")
-    save(s, MENTOR, s["mentor"], "90", "90")
-    first = save(s, EXAMINER, s["examiners"][0], "80", "70")  # 76.05
+    save(s, ScoringRole.MENTOR, s["mentor"], "90", "90")
+    first = save(s, ScoringRole.EXAMINER, s["examiners"][0], "80", "70")  # 76.05
     assert first.score == Decimal("76.05")
     # One examiner of two has scored: the project score stays open.
     result = project_score_of(s["project"])
     assert result.score is None and result.missing == ["Penguji"]
-    save(s, EXAMINER, s["examiners"][1], "70.01", "70")  # 70.00605 -> 70.01
+    save(s, ScoringRole.EXAMINER, s["examiners"][1], "70.01", "70")  # 70.00605 -> 70.01
     result = project_score_of(s["project"])
     # examiners: (76.05 + 70.01) / 2 = 73.03; 0.3*82.24 + 0.2*90 + 0.5*73.03 = 24.672 + 18
     # + 36.515 = 79.187 -> 79.19
-    assert result.roles == {COACH: Decimal("82.24"), MENTOR: Decimal("90.00"),
-                            EXAMINER: Decimal("73.03")}  # fmt: skip
+    assert result.roles == {
+        ScoringRole.COACH: Decimal("82.24"),
+        ScoringRole.MENTOR: Decimal("90.00"),
+        ScoringRole.EXAMINER: Decimal("73.03"),
+    }
     assert result.score == Decimal("79.19")
     s["project"].refresh_from_db()
     assert s["project"].final_score == Decimal("79.19")
@@ -103,14 +108,25 @@ def test_the_project_score_weighs_criteria_then_roles_exactly(scored):
 
 def test_rubric_weights_must_add_up_to_100():
     with pytest.raises(ValidationError) as error:
-        rubrics_check({COACH: Decimal(50), MENTOR: Decimal(20), EXAMINER: Decimal(20)}, {})
+        rubrics_check(
+            {
+                ScoringRole.COACH: Decimal(50),
+                ScoringRole.MENTOR: Decimal(20),
+                ScoringRole.EXAMINER: Decimal(20),
+            },
+            {},
+        )
     assert error.value.messages == [
         "Bobot coach, mentor, dan penguji harus berjumlah 100% (sekarang 90%)."
     ]
     with pytest.raises(ValidationError) as error:
         rubrics_check(
-            {COACH: Decimal(100), MENTOR: Decimal(0), EXAMINER: Decimal(0)},
-            {COACH: [Decimal(60), Decimal("39.99")]},
+            {
+                ScoringRole.COACH: Decimal(100),
+                ScoringRole.MENTOR: Decimal(0),
+                ScoringRole.EXAMINER: Decimal(0),
+            },
+            {ScoringRole.COACH: [Decimal(60), Decimal("39.99")]},
         )
     assert error.value.messages == [
         "Bobot kriteria rubrik Coach harus berjumlah 100% (sekarang 99.99%)."
@@ -121,22 +137,30 @@ def test_scores_are_refused_before_the_report_and_out_of_range(scored):
     s = scored
     ChangeProject.objects.filter(pk=s["project"].pk).update(state=State.IMPLEMENTATION)
     with pytest.raises(ValidationError, match="belum dapat diisi"):
-        save(s, COACH, s["coach"], "80", "80")
+        save(s, ScoringRole.COACH, s["coach"], "80", "80")
     ChangeProject.objects.filter(pk=s["project"].pk).update(state=State.REPORT_SUBMITTED)
     with pytest.raises(ValidationError, match="antara 0 dan 100"):
-        save(s, COACH, s["coach"], "100.01", "80")
+        save(s, ScoringRole.COACH, s["coach"], "100.01", "80")
     assert not CriterionScore.objects.exists()
 
 
 def test_every_change_after_submission_needs_a_reason_and_is_kept(scored):
     s = scored
-    first = save(s, COACH, s["coach"], "85", "78")
+    first = save(s, ScoringRole.COACH, s["coach"], "85", "78")
     with pytest.raises(ValidationError) as error:
-        save(s, COACH, s["coach"], "88", "78", version=first.version)
+        save(s, ScoringRole.COACH, s["coach"], "88", "78", version=first.version)
     assert error.value.messages == ["Nilai ini sudah dikirim: tuliskan alasan perubahannya."]
-    save(s, COACH, s["coach"], "88", "78", version=first.version, reason="Bukti susulan diterima")
+    save(
+        s,
+        ScoringRole.COACH,
+        s["coach"],
+        "88",
+        "78",
+        version=first.version,
+        reason="Bukti susulan diterima",
+    )
 
-    capaian = s["criteria"][COACH][0]
+    capaian = s["criteria"][ScoringRole.COACH][0]
     history = list(
         CriterionScore.history.filter(criterion=capaian).order_by("history_date", "history_id")
     )
@@ -145,13 +169,15 @@ def test_every_change_after_submission_needs_a_reason_and_is_kept(scored):
         (Decimal("88.00"), s["coach"], "Bukti susulan diterima"),
     ]
     # The unchanged criterion gained no history entry.
-    assert CriterionScore.history.filter(criterion=s["criteria"][COACH][1]).count() == 1
+    assert CriterionScore.history.filter(criterion=s["criteria"][ScoringRole.COACH][1]).count() == 1
 
 
 def test_the_history_page_shows_who_when_old_new_and_why(client, scored):
     s = scored
-    first = save(s, COACH, s["coach"], "85", "78")
-    save(s, COACH, s["coach"], "88", "78", version=first.version, reason="Bukti susulan")
+    first = save(s, ScoringRole.COACH, s["coach"], "85", "78")
+    save(
+        s, ScoringRole.COACH, s["coach"], "88", "78", version=first.version, reason="Bukti susulan"
+    )
     client.force_login(staff_user())
     page = client.get(reverse("projects:grades_history", args=[s["cohort"].pk])).content.decode()
     row = page.split('id="criterion-history"')[1].split("</tr>")[1]
@@ -165,9 +191,9 @@ def test_the_history_page_shows_who_when_old_new_and_why(client, scored):
 
 def test_two_forms_loaded_both_saved_the_second_is_refused(client, scored):
     s = scored
-    save(s, COACH, s["coach"], "85", "78")
-    url = reverse("projects:sheet", args=[s["project"].pk, COACH])
-    a, b = s["criteria"][COACH]
+    save(s, ScoringRole.COACH, s["coach"], "85", "78")
+    url = reverse("projects:sheet", args=[s["project"].pk, ScoringRole.COACH])
+    a, b = s["criteria"][ScoringRole.COACH]
     client.force_login(s["coach"])
     # Two tabs open the same sheet at version 1.
     loaded = client.get(url).context["form"]["version"].value()
@@ -211,12 +237,12 @@ def test_two_staff_on_one_gradebook_cell_the_second_is_refused(client, scored):
 def test_closed_grades_change_only_after_reopening_with_a_reason(client, scored):
     s = scored
     cohort, staff, project = s["cohort"], staff_user(username="rina"), s["project"]
-    save(s, COACH, s["coach"], "85", "78")
-    save(s, MENTOR, s["mentor"], "90", "90")
+    save(s, ScoringRole.COACH, s["coach"], "85", "78")
+    save(s, ScoringRole.MENTOR, s["mentor"], "90", "90")
     with pytest.raises(ValidationError, match="belum final"):
         grades_close(cohort=cohort, actor=staff)
     for examiner in s["examiners"]:
-        save(s, EXAMINER, examiner, "60", "60")
+        save(s, ScoringRole.EXAMINER, examiner, "60", "60")
     step_take(project=project, user=s["examiners"][0], action="mark_examined")
     step_take(project=project, user=staff, action="finalize")
     grades_close(cohort=cohort, actor=staff)
@@ -236,8 +262,16 @@ def test_closed_grades_change_only_after_reopening_with_a_reason(client, scored)
     enrolment.refresh_from_db()
     assert enrolment.status == Enrolment.Status.ACTIVE
     step_take(project=project, user=staff, action="reopen_scoring", comment="Keberatan")
-    sheet = project.sheets.get(role=COACH)
-    save(s, COACH, s["coach"], "50", "50", version=sheet.version, reason="Keberatan diterima")
+    sheet = project.sheets.get(role=ScoringRole.COACH)
+    save(
+        s,
+        ScoringRole.COACH,
+        s["coach"],
+        "50",
+        "50",
+        version=sheet.version,
+        reason="Keberatan diterima",
+    )
     step_take(project=project, user=staff, action="finalize")
     client.post(reverse("projects:grades_close", args=[cohort.pk]))
     enrolment.refresh_from_db()
@@ -262,22 +296,30 @@ def test_closed_grades_change_only_after_reopening_with_a_reason(client, scored)
 
 def test_a_closed_grade_cannot_change_through_a_sheet(scored):
     s = scored
-    for role, scorer in [(COACH, s["coach"]), (MENTOR, s["mentor"])]:
+    for role, scorer in [(ScoringRole.COACH, s["coach"]), (ScoringRole.MENTOR, s["mentor"])]:
         save(s, role, scorer, "80", "80")
     for examiner in s["examiners"]:
-        save(s, EXAMINER, examiner, "80", "80")
-    sheet = s["project"].sheets.get(role=EXAMINER, scorer=s["examiners"][1])
+        save(s, ScoringRole.EXAMINER, examiner, "80", "80")
+    sheet = s["project"].sheets.get(role=ScoringRole.EXAMINER, scorer=s["examiners"][1])
     Cohort.objects.filter(pk=s["cohort"].pk).update(grades_closed_at=timezone.now())
     with pytest.raises(ValidationError, match="sudah ditutup"):
-        save(s, EXAMINER, s["examiners"][1], "50", "50", version=sheet.version, reason="x")
+        save(
+            s,
+            ScoringRole.EXAMINER,
+            s["examiners"][1],
+            "50",
+            "50",
+            version=sheet.version,
+            reason="x",
+        )
 
 
 def test_a_replaced_coach_no_longer_counts(scored):
     s = scored
-    save(s, COACH, s["coach"], "90", "90")
-    save(s, MENTOR, s["mentor"], "90", "90")
+    save(s, ScoringRole.COACH, s["coach"], "90", "90")
+    save(s, ScoringRole.MENTOR, s["mentor"], "90", "90")
     for examiner in s["examiners"]:
-        save(s, EXAMINER, examiner, "90", "90")
+        save(s, ScoringRole.EXAMINER, examiner, "90", "90")
     assert project_score_of(s["project"]).score == Decimal("90.00")
     enrolment = s["project"].enrolment
     enrolment.coach = widyaiswara_user(username="pengganti")
@@ -285,7 +327,7 @@ def test_a_replaced_coach_no_longer_counts(scored):
     s["project"].refresh_from_db()
     result = project_score_of(s["project"])
     assert result.score is None and result.missing == ["Coach"]
-    save(s, COACH, enrolment.coach, "60", "60")
+    save(s, ScoringRole.COACH, enrolment.coach, "60", "60")
     # 0.3*60 + 0.2*90 + 0.5*90 = 81.00: the new coach's sheet alone, not averaged with the old
     assert project_score_of(s["project"]).score == Decimal("81.00")
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 from participants.accounts import mentor_account_ensure
 from participants.services import mentor_upsert, participant_account_ensure
 from projects.documents import document_upload
-from projects.models import Milestone, ProjectStep, State, Theme
-from projects.scoring import COACH, EXAMINER, MENTOR, rubrics_default, rubrics_of, sheet_save
+from projects.models import Milestone, ProjectStep, ScoringRole, State, Theme
+from projects.scoring import rubrics_default, rubrics_of, sheet_save
 from projects.seminars import seminar_schedule
 from projects.workflow import step_take
 
@@ -125,25 +125,46 @@ def test_the_whole_life_with_every_allowed_step(cast):
     assert state_of(project) == State.SEMINAR_SCHEDULED
 
     refused("Kirim nilai penguji", project=project, user=cast["examiner"], action="mark_examined")
-    sheet_save(project=project, role=EXAMINER, scorer=cast["examiner"],
-               values=all_criteria(project, EXAMINER, "86"), version=0)  # fmt: skip
+    sheet_save(
+        project=project,
+        role=ScoringRole.EXAMINER,
+        scorer=cast["examiner"],
+        values=all_criteria(project, ScoringRole.EXAMINER, "86"),
+        version=0,
+    )
     step_take(project=project, user=cast["examiner"], action="mark_examined")
     assert state_of(project) == State.EXAMINED
 
     refused("Nilai proyek belum lengkap: Coach, Mentor",
             project=project, user=cast["staff"], action="finalize")  # fmt: skip
-    sheet_save(project=project, role=COACH, scorer=cast["coach"],
-               values=all_criteria(project, COACH, "90"), version=0)  # fmt: skip
-    sheet_save(project=project, role=MENTOR, scorer=cast["mentor"],
-               values=all_criteria(project, MENTOR, "80"), version=0)  # fmt: skip
+    sheet_save(
+        project=project,
+        role=ScoringRole.COACH,
+        scorer=cast["coach"],
+        values=all_criteria(project, ScoringRole.COACH, "90"),
+        version=0,
+    )
+    sheet_save(
+        project=project,
+        role=ScoringRole.MENTOR,
+        scorer=cast["mentor"],
+        values=all_criteria(project, ScoringRole.MENTOR, "80"),
+        version=0,
+    )
     step_take(project=project, user=cast["staff"], action="finalize")
     assert state_of(project) == State.FINAL
     # 40% coach 90 + 20% mentor 80 + 40% examiner 86 = 86.40
     assert project.final_score == Decimal("86.40")
     # Final: no scorer changes it any more, until staff reopen the scoring with a reason.
     with pytest.raises(ValidationError, match="belum dapat diisi"):
-        sheet_save(project=project, role=COACH, scorer=cast["coach"], version=1,
-                   values=all_criteria(project, COACH, "50"), reason="Salah")  # fmt: skip
+        sheet_save(
+            project=project,
+            role=ScoringRole.COACH,
+            scorer=cast["coach"],
+            version=1,
+            values=all_criteria(project, ScoringRole.COACH, "50"),
+            reason="Salah",
+        )
     refused("Tuliskan catatan", project=project, user=cast["staff"], action="reopen_scoring")
     step_take(project=project, user=cast["staff"], action="reopen_scoring",
               comment="Keberatan peserta")  # fmt: skip
@@ -226,8 +247,13 @@ def test_a_seminar_is_examined_only_once_it_has_taken_place(cast):
         cohort=cast["cohort"], starts_at=timezone.now() + timedelta(days=2), room="R1",
         examiners=[cast["examiner"]], enrolments=[cast["enrolment"]], actor=cast["staff"],
     )  # fmt: skip
-    sheet_save(project=project, role=EXAMINER, scorer=cast["examiner"],
-               values=all_criteria(project, EXAMINER, "80"), version=0)  # fmt: skip
+    sheet_save(
+        project=project,
+        role=ScoringRole.EXAMINER,
+        scorer=cast["examiner"],
+        values=all_criteria(project, ScoringRole.EXAMINER, "80"),
+        version=0,
+    )
     refused("Seminarnya belum berlangsung", project=project, user=cast["examiner"],
             action="mark_examined")  # fmt: skip
     seminar.starts_at = timezone.now() - timedelta(hours=1)
