@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import MAX_DAYS, MAX_JP, DayRule, PhaseKind, PhaseMode, Program
-from .services import LOCKED_ONCE_USED
+from .services import LOCKED_ONCE_USED, PHASE_FIELDS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -68,6 +68,27 @@ class PhaseTemplateForm(forms.Form):
 
 
 PhaseTemplateFormSet = forms.formset_factory(PhaseTemplateForm, extra=3, can_delete=True)
+
+
+def version_forms(data, *, version):
+    """A draft version's form and its phase templates' formset, filled from the version."""
+    form = VersionForm(
+        data,
+        initial={
+            "effective_date": version.effective_date,
+            "declared_total_jp": version.declared_total_jp,
+            "note": version.note,
+        },
+    )
+    formset = PhaseTemplateFormSet(
+        data,
+        prefix="phase",
+        initial=[
+            {"id": p.pk, **{name: getattr(p, name) for name in PHASE_FIELDS}}
+            for p in version.phase_templates.order_by("order")
+        ],
+    )
+    return form, formset
 
 
 class SubjectForm(forms.Form):

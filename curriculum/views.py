@@ -10,13 +10,12 @@ from config.permissions import can_edit_programs, rule_required
 
 from . import selectors, services
 from .forms import (
-    PhaseTemplateFormSet,
     ProgramCreateForm,
     ProgramForm,
     SubjectFormSet,
-    VersionForm,
     VersionNewForm,
     formset_rows,
+    version_forms,
 )
 from .models import PhaseTemplate, Program, ProgramVersion
 
@@ -95,23 +94,7 @@ def version_edit(request, code, number):
     if not version.is_draft:
         messages.error(request, services.ERROR_VERSION_PUBLISHED % {"number": version.number})
         return redirect(version.program)
-    phases = version.phase_templates.order_by("order")
-    form = VersionForm(
-        request.POST or None,
-        initial={
-            "effective_date": version.effective_date,
-            "declared_total_jp": version.declared_total_jp,
-            "note": version.note,
-        },
-    )
-    formset = PhaseTemplateFormSet(
-        request.POST or None,
-        prefix="phase",
-        initial=[
-            {"id": p.pk, **{name: getattr(p, name) for name in services.PHASE_FIELDS}}
-            for p in phases
-        ],
-    )
+    form, formset = version_forms(request.POST or None, version=version)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
             services.version_save(

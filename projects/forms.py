@@ -108,6 +108,22 @@ MilestoneFormSet = inlineformset_factory(
 )
 
 
+def project_forms(data, *, project, with_values):
+    """The participant's project form and its stakeholders', team's and milestones' formsets;
+    `with_values` asks each milestone for its BerAKHLAK values."""
+    return (
+        ProjectForm(data, instance=project),
+        StakeholderFormSet(data, instance=project, prefix="stakeholders"),
+        TeamFormSet(data, instance=project, prefix="team"),
+        MilestoneFormSet(
+            data,
+            instance=project,
+            prefix="milestones",
+            form_kwargs={"with_values": with_values},
+        ),
+    )
+
+
 class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Jenis dokumen"), choices=ProjectDocument.Kind.choices)
     file = forms.FileField(
@@ -153,6 +169,17 @@ class SheetForm(forms.Form):
             c.pk: (self.cleaned_data[f"score_{c.pk}"], self.cleaned_data[f"comment_{c.pk}"])
             for c in self.criteria
         }
+
+
+def sheet_initial(sheet):
+    """A SheetForm's initial values from the scorer's saved `sheet` (None: a new sheet, version
+    0), so that the version sent back tells whether someone saved it since."""
+    initial = {"version": sheet.version if sheet else 0}
+    if sheet:
+        for score in sheet.scores.all():
+            initial[f"score_{score.criterion_id}"] = score.score
+            initial[f"comment_{score.criterion_id}"] = score.comment
+    return initial
 
 
 class ExaminersField(forms.ModelMultipleChoiceField):
@@ -231,6 +258,49 @@ class CriterionRowForm(forms.Form):
 
 
 CriterionFormSet = formset_factory(CriterionRowForm, extra=2, can_delete=True)
+
+
+class RubricsForm:
+    """A program's rubrics as one form: per scoring role a weight form and a formset of
+    criteria, filled from `rubrics` (role to rubric). `sections` is what the page lays out:
+    (role, label, weight form, criteria formset)."""
+
+    def __init__(self, data, *, rubrics, roles):
+        self.sections = []
+        for role in roles:
+            rubric = rubrics.get(role)
+            weight_form = RoleWeightForm(
+                data, prefix=f"w-{role}", initial={"weight": rubric.weight if rubric else 0}
+            )
+            criteria = CriterionFormSet(
+                data,
+                prefix=f"c-{role}",
+                initial=[
+                    {"name": c.name, "description": c.description, "weight": c.weight}
+                    for c in (rubric.criteria_list if rubric else [])
+                ],
+            )
+            self.sections.append((role, role.label, weight_form, criteria))
+
+    def is_valid(self):
+        return all(w.is_valid() and c.is_valid() for _r, _l, w, c in self.sections)
+
+    def role_weights(self):
+        """Each role's weight (valid form only)."""
+        return {role: w.cleaned_data["weight"] for role, _l, w, _c in self.sections}
+
+    def criteria(self):
+        """Each role's criteria as (name, description, weight), the deleted rows left out."""
+        return {
+            role: [
+                (row["name"], row["description"], row["weight"])
+                for row in c.cleaned_data
+                if row and not row.get("DELETE")
+            ]
+            for role, _l, _w, c in self.sections
+        }
+
+
 ThemeFormSet = modelformset_factory(Theme, fields=["name", "active"], extra=3)
 
 

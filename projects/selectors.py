@@ -306,3 +306,23 @@ def enrolments_certified(cohort):
             cohort=cohort, certificate__status=CERTIFICATE_VALID
         ).select_related("participant", "certificate")
     }
+
+
+def project_sheets_submitted(project):
+    """The project's submitted score sheets with their scores, by role."""
+    return list(
+        ScoreSheet.objects.filter(project=project, submitted_at__isnull=False)
+        .select_related("scorer")
+        .prefetch_related("scores__criterion")
+        .order_by("role", "pk")
+    )
+
+
+def score_sheet_of(*, project, role, scorer):
+    """`scorer`'s sheet for `project` as `role` with its scores, submitted or not; None if
+    they have not started one."""
+    return (
+        ScoreSheet.objects.filter(project=project, role=role, scorer=scorer)
+        .prefetch_related("scores")
+        .first()
+    )

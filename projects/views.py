@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,7 +34,6 @@ from .models import (
     ChangeProject,
     GradesEvent,
     ProjectDocument,
-    ScoreSheet,
     ScoringRole,
     State,
 )
@@ -57,11 +55,14 @@ from .selectors import (
     enrolment_final_score,
     gradebook_rows,
     passing_count,
+    project_sheets_submitted,
     queue_of,
+    score_sheet_of,
     seminars_of_cohort,
     seminars_of_examiner,
 )
 from .seminars import seminar_schedule
+from .services import project_edit_save
 from .workflow import (
     ACTOR_LABELS,
     approvals_pending,
@@ -136,22 +137,24 @@ def detail(request, pk):
     project = _project(pk)
     roles = project_roles(request.user, project)
     deny_unless(roles)
-    sheets = list(
-        ScoreSheet.objects.filter(project=project, submitted_at__isnull=False)
-        .select_related("scorer")
-        .prefetch_related("scores__criterion")
-        .order_by("role", "pk")
-    )
-    scorer_links = [
+    return render(request, "projects/project_detail.html", _project_page_context(project, roles))
+
+
+def _scorer_links(project, roles):
+    """The score sheets this user may fill in now: their scoring roles open at this stage."""
+    return [
         (role, role.label)
         for role in SCORER_ROLES
         if role in roles and project.state in SCORING_STATES[role]
     ]
-    may_see_history = roles - {Actor.PARTICIPANT}
-    context = {
+
+
+def _project_page_context(project, roles):
+    is_owner = Actor.PARTICIPANT in roles
+    return {
         "project": project,
         "roles": roles,
-        "is_owner": Actor.PARTICIPANT in roles,
+        "is_owner": is_owner,
         "steps": [
             (step, f.StepForm(initial={"action": step.action}))
             for step in steps_open_to(project, roles)
@@ -164,14 +167,15 @@ def detail(request, pk):
         "milestones": project.milestones.all(),
         "documents": project.documents.select_related("uploaded_by"),
         "history_steps": project.steps.select_related("actor"),
-        "sheets": sheets,
+        "sheets": project_sheets_submitted(project),
         "result": project_score_of(project),
-        "scorer_links": scorer_links,
-        "document_form": f.DocumentForm() if Actor.PARTICIPANT in roles else None,
-        "score_history": criterion_history(sheet__project=project) if may_see_history else None,
+        "scorer_links": _scorer_links(project, roles),
+        "document_form": f.DocumentForm() if is_owner else None,
+        "score_history": criterion_history(sheet__project=project)
+        if roles - {Actor.PARTICIPANT}
+        else None,
         "with_values": _milestone_values(project),
     }
-    return render(request, "projects/project_detail.html", context)
 
 
 @rule_required(object_checked_in_view)
@@ -217,26 +221,12 @@ def edit(request, pk):
         )
         return redirect(project)
     data = request.POST if request.method == "POST" else None
-    with_values = _milestone_values(project)
-    form = f.ProjectForm(data, instance=project)
-    stakeholders = f.StakeholderFormSet(data, instance=project, prefix="stakeholders")
-    team = f.TeamFormSet(data, instance=project, prefix="team")
-    milestones = f.MilestoneFormSet(
-        data,
-        instance=project,
-        prefix="milestones",
-        form_kwargs={"with_values": with_values},
+    form, stakeholders, team, milestones = f.project_forms(
+        data, project=project, with_values=_milestone_values(project)
     )
-    parts = [form, stakeholders, team, milestones]
-    if data is not None and all(part.is_valid() for part in parts):
-        with transaction.atomic():
-            locked = ChangeProject.objects.select_for_update().get(pk=project.pk)
-            if not locked.participant_may_edit:
-                raise PermissionDenied
-            # Only the fields on the form: the stage and score are not the participant's.
-            form.save(commit=False).save(update_fields=list(form.Meta.fields))
-            for part in parts[1:]:
-                part.save()
+    formsets = [stakeholders, team, milestones]
+    if data is not None and all(part.is_valid() for part in [form, *formsets]):
+        project_edit_save(project=project, form=form, formsets=formsets)
         messages.success(request, _("Proyek tersimpan."))
         return redirect(project)
     return render(
@@ -266,12 +256,7 @@ def _upload(request, pk):
     if request.method != "POST":
         return redirect(project)
     files = request.FILES  # read the body now: the size limit is known only afterwards
-    too_large = getattr(request, "upload_too_large", None)
-    if too_large is not None:
-        messages.error(
-            request,
-            str(ERROR_TOO_LARGE) % {"name": too_large, "limit": settings.PROJECT_UPLOAD_MAX_MB},
-        )
+    if _upload_refused_as_too_large(request):
         return redirect(project)
     form = f.DocumentForm(request.POST, files)
     if form.is_valid():
@@ -292,6 +277,18 @@ def _upload(request, pk):
     else:
         messages.error(request, _("Pilih jenis dokumen dan berkasnya."))
     return redirect(project)
+
+
+def _upload_refused_as_too_large(request):
+    """Whether SizeLimitedUpload stopped a file over the limit; if so, the participant is
+    told which file and what the limit is."""
+    too_large = getattr(request, "upload_too_large", None)
+    if too_large is not None:
+        messages.error(
+            request,
+            str(ERROR_TOO_LARGE) % {"name": too_large, "limit": settings.PROJECT_UPLOAD_MAX_MB},
+        )
+    return too_large is not None
 
 
 @rule_required(object_checked_in_view)
@@ -317,47 +314,38 @@ def sheet(request, pk, role):
     if rubric is None:
         messages.error(request, _("Program ini belum memiliki rubrik untuk penilai ini."))
         return redirect(project)
-    current = (
-        ScoreSheet.objects.filter(project=project, role=role, scorer=request.user)
-        .prefetch_related("scores")
-        .first()
+    current = score_sheet_of(project=project, role=role, scorer=request.user)
+    form = f.SheetForm(
+        request.POST or None, initial=f.sheet_initial(current), criteria=rubric.criteria_list
     )
-    initial = {"version": current.version if current else 0}
-    if current:
-        for score in current.scores.all():
-            initial[f"score_{score.criterion_id}"] = score.score
-            initial[f"comment_{score.criterion_id}"] = score.comment
-    form = f.SheetForm(request.POST or None, initial=initial, criteria=rubric.criteria_list)
-    if request.method == "POST" and form.is_valid():
-        try:
-            sheet_save(
-                project=project,
-                role=role,
-                scorer=request.user,
-                values=form.values(),
-                version=form.cleaned_data["version"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request,
-                _("Nilai %(role)s untuk %(name)s tersimpan.")
-                % {"role": ScoringRole(role).label, "name": project.enrolment.participant.name},
-            )
-            return redirect(project)
-    return render(
+    if request.method == "POST" and form.is_valid() and _sheet_saved(request, project, role, form):
+        return redirect(project)
+    context = {"form": form, "project": project, "rubric": rubric}
+    context["role_label"] = ScoringRole(role).label
+    context["submitted"] = current is not None and current.submitted_at is not None
+    return render(request, "projects/sheet_form.html", context)
+
+
+def _sheet_saved(request, project, role, form):
+    """Saves the scorer's sheet and says so; a refusal goes onto the form, to be shown again."""
+    try:
+        sheet_save(
+            project=project,
+            role=role,
+            scorer=request.user,
+            values=form.values(),
+            version=form.cleaned_data["version"],
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return False
+    messages.success(
         request,
-        "projects/sheet_form.html",
-        {
-            "form": form,
-            "project": project,
-            "rubric": rubric,
-            "role_label": ScoringRole(role).label,
-            "submitted": current is not None and current.submitted_at is not None,
-        },
+        _("Nilai %(role)s untuk %(name)s tersimpan.")
+        % {"role": ScoringRole(role).label, "name": project.enrolment.participant.name},
     )
+    return True
 
 
 @rule_required(can_manage_cohorts)
@@ -495,32 +483,10 @@ def rubrics(request, code):
     current = rubrics_of(program)
     used = rubrics_used(program)
     data = request.POST if request.method == "POST" and not used else None
-    sections = []
-    for role in SCORER_ROLES:
-        rubric = current.get(role)
-        weight_form = f.RoleWeightForm(
-            data, prefix=f"w-{role}", initial={"weight": rubric.weight if rubric else 0}
-        )
-        criteria = f.CriterionFormSet(
-            data,
-            prefix=f"c-{role}",
-            initial=[
-                {"name": c.name, "description": c.description, "weight": c.weight}
-                for c in (rubric.criteria_list if rubric else [])
-            ],
-        )
-        sections.append((role, role.label, weight_form, criteria))
+    form = f.RubricsForm(data, rubrics=current, roles=SCORER_ROLES)
     error = None
-    if data is not None and all(w.is_valid() and c.is_valid() for _r, _l, w, c in sections):
-        role_weights = {role: w.cleaned_data["weight"] for role, _l, w, _c in sections}
-        rows = {
-            role: [
-                (row["name"], row["description"], row["weight"])
-                for row in c.cleaned_data
-                if row and not row.get("DELETE")
-            ]
-            for role, _l, _w, c in sections
-        }
+    if data is not None and form.is_valid():
+        role_weights, rows = form.role_weights(), form.criteria()
         try:
             rubrics_check(role_weights, {r: [w for *_x, w in v] for r, v in rows.items()})
             rubrics_save(program=program, role_weights=role_weights, criteria=rows)
@@ -532,7 +498,7 @@ def rubrics(request, code):
     return render(
         request,
         "projects/rubrics_form.html",
-        {"program": program, "sections": sections, "used": used, "error": error},
+        {"program": program, "sections": form.sections, "used": used, "error": error},
     )
 
 
