@@ -219,6 +219,16 @@ def session_add(*, phase, date, start_time, end_time, subject, widyaiswara=None,
     return session
 
 
+def session_delete(*, phase, session_id):
+    """Remove a session of this phase (an id of another phase's session does nothing)."""
+    ClassSession.objects.filter(pk=session_id, phase=phase).delete()
+
+
+def non_working_day_delete(*, institution_id, day_id):
+    """Remove one of the institution's non-working days (another's id does nothing)."""
+    NonWorkingDay.objects.filter(pk=day_id, institution_id=institution_id).delete()
+
+
 def non_working_day_add(*, institution, date, name):
     if institution.non_working_days.filter(date=date).exists():
         raise ValidationError(ERROR_DAY_TWICE, params={"date": _date(date)})

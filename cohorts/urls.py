@@ -17,7 +17,7 @@ urlpatterns = [
     ),
     path(
         "angkatan/<int:pk>/tahap/<int:phase_pk>/sesi/<int:session_pk>/hapus/",
-        views.session_delete,
+        views.session_delete_view,
         name="session_delete",
     ),
     path("instansi/<int:pk>/hari-libur/", views.institution_days, name="institution_days"),

@@ -18,16 +18,18 @@ from config.permissions import (
 from . import selectors
 from .calendar import calendar_response, phases_calendar
 from .forms import CohortCreateForm, NonWorkingDayForm, PhaseDatesForm, SessionForm
-from .models import ClassSession, Cohort, Institution, NonWorkingDay
+from .models import Cohort, Institution
 from .services import (
     cohort_calendar_reset,
     cohort_create,
     non_working_day_add,
+    non_working_day_delete,
     organiser_closed_days,
     phase_counted_days,
     phase_days,
     phase_reschedule,
     session_add,
+    session_delete,
 )
 
 
@@ -147,9 +149,9 @@ def session_add_view(request, pk, phase_pk, day):
 
 @require_POST
 @rule_required(can_manage_cohorts)
-def session_delete(request, pk, phase_pk, session_pk):
+def session_delete_view(request, pk, phase_pk, session_pk):
     cohort, phase = selectors.cohort_phase_or_404(pk, phase_pk)
-    ClassSession.objects.filter(pk=session_pk, phase=phase).delete()
+    session_delete(phase=phase, session_id=session_pk)
     messages.success(request, _("Sesi dihapus."))
     return redirect("cohorts:phase_detail", pk=cohort.pk, phase_pk=phase.pk)
 
@@ -181,7 +183,7 @@ def institution_days(request, pk):
 @require_POST
 @rule_required(can_manage_cohorts)
 def institution_day_delete(request, pk, day_pk):
-    NonWorkingDay.objects.filter(pk=day_pk, institution_id=pk).delete()
+    non_working_day_delete(institution_id=pk, day_id=day_pk)
     messages.success(request, _("Hari libur instansi dihapus."))
     return redirect("cohorts:institution_days", pk=pk)
 

@@ -33,6 +33,7 @@ from .batches import batches_stalled_fail
 from .final_report import final_report_pdf, final_report_table
 from .forms import InstitutionCertificateForm, NumberingForm, ReasonForm
 from .issuing import certificate_reissue, certificate_revoke
+from .look import certificate_look_save
 from .models import Certificate, CertificateBatch, PhaseReport
 from .numbering import number_of, number_pattern_for, numbering_of, numbering_save
 from .pdf import image_data_uri
@@ -217,7 +218,7 @@ def institution_certificate(request, pk):
         request.POST or None, request.FILES or None, instance=institution
     )
     if request.method == "POST" and form.is_valid():
-        form.save()
+        certificate_look_save(form=form)
         messages.success(request, _("Tampilan sertifikat tersimpan."))
         return redirect("documents:institution_certificate", pk=institution.pk)
     return render(

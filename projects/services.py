@@ -20,3 +20,9 @@ def project_edit_save(*, project, form, formsets):
     form.save(commit=False).save(update_fields=list(form.Meta.fields))
     for formset in formsets:
         formset.save()
+
+
+@transaction.atomic
+def themes_save(*, formset):
+    """Save the valid list of project themes (added, renamed, switched off)."""
+    formset.save()

@@ -62,7 +62,7 @@ from .selectors import (
     seminars_of_examiner,
 )
 from .seminars import seminar_schedule
-from .services import project_edit_save
+from .services import project_edit_save, themes_save
 from .workflow import (
     ACTOR_LABELS,
     approvals_pending,
@@ -506,7 +506,7 @@ def rubrics(request, code):
 def themes(request):
     formset = f.ThemeFormSet(request.POST or None, prefix="themes")
     if request.method == "POST" and formset.is_valid():
-        formset.save()
+        themes_save(formset=formset)
         messages.success(request, _("Daftar tema tersimpan."))
         return redirect("projects:themes")
     return render(request, "projects/themes_form.html", {"formset": formset})
