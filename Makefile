@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format install migrate messages clean bench bench-certificates
+.PHONY: demo test test-fast lint format install migrate messages clean bench bench-certificates
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ test: install
 	.ci/system-packages test
 	$(BIN)/pytest
 
+## The unit tests alone: no browser, no Celery worker process.
+test-fast: install
+	.ci/system-packages test
+	$(BIN)/pytest -m "not browser and not worker"
+
 ## Speed, measured (not asserted): certificates for cohorts of 40 and 200, job vs floor.
 bench-certificates: install
 	.ci/system-packages runtime
@@ -38,9 +43,11 @@ bench-certificates: install
 
 bench: bench-certificates
 
+## Ruff (lint and format) and import-linter (the app layers in pyproject.toml).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -4,12 +4,18 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 
 from .workers import CeleryWorker
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # between browser steps are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Waits are for an event (a page element, a worker's log line, a batch's state) and return as
+# soon as it happens; the bounds only stop a broken test, so they allow for a loaded machine.
+WAIT_SECONDS = 600
+BROWSER_TIMEOUT_MS = 120_000
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -28,8 +34,10 @@ def browser():
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Playwright's own assertions wait 5 seconds by default, independent of the page's timeout.
+    expect.set_options(timeout=BROWSER_TIMEOUT_MS)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
@@ -41,10 +49,47 @@ def browser():
 @pytest.fixture
 def page(browser):
     context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(20_000)
+    context.set_default_timeout(BROWSER_TIMEOUT_MS)
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture(scope="module")
+def demo_loaded(django_db_setup, django_db_blocker):
+    """The demo data, loaded once for the module that asks for it (it takes tens of seconds).
+
+    It is loaded in a transaction that stays open while the module's tests run and is rolled
+    back after the last one, so no other module sees it. Tests ask for `demo`, not this.
+    """
+    from demo.loaders import demo_data_load
+
+    loaded = transaction.atomic()
+    with django_db_blocker.unblock():
+        loaded.__enter__()
+        try:
+            result = demo_data_load()
+        except BaseException as error:
+            loaded.__exit__(type(error), error, error.__traceback__)
+            raise
+    try:
+        yield result
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            loaded.__exit__(None, None, None)
+
+
+@pytest.fixture
+def demo(demo_loaded, db):
+    """The demo data (what `demo_data_load()` returned), shared by the tests of a module.
+
+    Each test runs in a savepoint inside the module's demo transaction (`db`), so what it
+    changes is rolled back before the next test sees the demo. Put the tests that use it in as
+    few modules as possible: each module loads the demo once. Not for transactional tests
+    (`transactional_db`, `live_server`, `celery_worker`), which load the demo themselves.
+    """
+    return demo_loaded
 
 
 @pytest.fixture
@@ -62,7 +107,7 @@ def celery_worker(transactional_db, tmp_path, worker_site_url):
         worker.stop()
 
 
-def wait_for(predicate, timeout=120, interval=0.3, message="condition"):
+def wait_for(predicate, timeout=WAIT_SECONDS, interval=0.3, message="condition"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()

@@ -6,6 +6,9 @@ import sys
 
 from django.conf import settings
 
+# A bound only against a hung process: collectstatic on a loaded machine has taken over 120 s.
+MANAGE_TIMEOUT_SECONDS = 900
+
 
 def run_manage(*args, env):
     return subprocess.run(
@@ -14,7 +17,7 @@ def run_manage(*args, env):
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=MANAGE_TIMEOUT_SECONDS,
     )
 
 

@@ -52,7 +52,7 @@ class CeleryWorker:
     def output(self):
         return Path(self.log_path).read_text()
 
-    def wait_ready(self, timeout=60):
+    def wait_ready(self, timeout=600):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if " ready." in self.output():

@@ -1,13 +1,26 @@
+"""The demo data, and the sample files in docs/samples/ doing what the README says on it.
+
+The demo is loaded once for this module (the `demo` fixture); each test runs in a savepoint
+inside it, so a test that changes data (importing a sample file) leaves the demo as it was
+for the next. Keep the tests that need the demo here, so that it is loaded once per run.
+"""
+
+from pathlib import Path
+
 import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cohorts.models import Cohort, Institution
 from config import roles
 from demo.loaders import demo_data_load
+from participants.importing import import_apply, import_check
 from participants.models import Enrolment, Participant
 from participants.nip import nip_parse
 from projects.models import ChangeProject, CriterionScore, Rubric, State
 
 pytestmark = pytest.mark.django_db
+SAMPLES = Path(settings.BASE_DIR) / "docs" / "samples"
 
 
 def counts():
@@ -17,8 +30,7 @@ def counts():
     }
 
 
-def test_demo_data_follows_the_banten_and_probolinggo_cohorts():
-    demo_data_load()
+def test_demo_data_follows_the_banten_and_probolinggo_cohorts(demo):
     latsar = Cohort.objects.filter(program__code="latsar", year=2022).order_by("angkatan")
     assert [c.angkatan for c in latsar] == [72, 73, 74]
     for cohort in latsar:
@@ -43,17 +55,18 @@ def test_demo_data_follows_the_banten_and_probolinggo_cohorts():
         nip_parse(nip)
 
 
-def test_every_printed_demo_login_signs_in_with_the_demo_password():
+def test_every_printed_demo_login_signs_in_with_the_demo_password(demo):
     from django.contrib.auth import authenticate
 
     from demo.loaders import DEMO_PASSWORD
 
-    for _role, username, _note in demo_data_load().logins:
+    for _role, username, _note in demo.logins:
         assert authenticate(username=username, password=DEMO_PASSWORD) is not None, username
 
 
-def test_demo_data_twice_creates_nothing_twice():
-    first = demo_data_load()
+def test_demo_data_twice_creates_nothing_twice(demo):
+    # The first load is the module's; this test loads once more on top of it.
+    first = demo
     before = counts()
     logo = Institution.objects.get(code="bpsdmd-banten").logo.name
     second = demo_data_load()
@@ -69,8 +82,7 @@ def test_demo_data_twice_creates_nothing_twice():
     }
 
 
-def test_angkatan_72_has_passing_participants_to_certify():
-    demo_data_load()
+def test_angkatan_72_has_passing_participants_to_certify(demo):
     from projects.selectors import enrolments_passing
 
     cohort = Cohort.objects.get(program__code="latsar", angkatan=72)
@@ -90,12 +102,12 @@ def test_angkatan_72_has_passing_participants_to_certify():
     assert html.count("data:image/png;base64,") == 2
 
 
-def test_demo_projects_show_every_stage_a_queue_and_graded_cohorts():
+def test_demo_projects_show_every_stage_a_queue_and_graded_cohorts(demo):
     from django.contrib.auth import get_user_model
 
     from projects.selectors import gradebook_rows, queue_of
 
-    logins = demo_data_load().logins
+    logins = demo.logins
     assert set(ChangeProject.objects.values_list("state", flat=True)) == set(State.values)
     assert Rubric.objects.values("program").distinct().count() == 4
 
@@ -129,3 +141,40 @@ def test_demo_projects_show_every_stage_a_queue_and_graded_cohorts():
     )
     assert project.state in (State.DESIGN_SUBMITTED, State.IMPLEMENTATION)
     assert project.title and project.theme and project.milestones.exists()
+
+
+# The sample files in docs/samples/, on the demo data.
+
+
+def upload(name):
+    return SimpleUploadedFile(name, (SAMPLES / name).read_bytes())
+
+
+@pytest.mark.parametrize(
+    "name", ["peserta-latsar-angkatan-75.xlsx", "peserta-latsar-angkatan-75.csv"]
+)
+def test_the_sample_with_errors_names_each_bad_row(demo, name):
+    cohort = Cohort.objects.get(program__code="latsar", angkatan=75)
+    batch = import_check(cohort=cohort, uploaded=upload(name), uploaded_by=None)
+    assert [(e["row"], e["column"]) for e in batch.errors] == [
+        (4, "NIP"),
+        (5, "Instansi"),
+        (6, "Pangkat/Golongan"),
+        (7, "Syarat"),
+        (8, "NIP"),
+    ]
+    assert batch.errors[3]["message"] == (
+        "Jenjang jabatan Pengawas tidak termasuk sasaran program ini (CPNS (calon PNS))."
+    )
+
+
+def test_the_corrected_sample_imports_into_the_running_cohort(demo):
+    cohort = Cohort.objects.get(program__code="latsar", angkatan=75)
+    before = cohort.enrolments.count()
+    batch = import_check(
+        cohort=cohort, uploaded=upload("peserta-latsar-angkatan-75-diperbaiki.xlsx"),
+        uploaded_by=None,
+    )  # fmt: skip
+    assert batch.errors == []
+    assert import_apply(batch=batch)["enrolled"] == 6
+    assert cohort.enrolments.count() == before + 6

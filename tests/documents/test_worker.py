@@ -36,7 +36,7 @@ def test_worker_issues_one_verifiable_pdf_per_passing_participant(celery_worker,
         batch.refresh_from_db()
         return batch.is_finished
 
-    wait_for(finished, timeout=120, message=f"the batch; worker log:\n{celery_worker.output()}")
+    wait_for(finished, message=f"the batch; worker log:\n{celery_worker.output()}")
     assert batch.status == CertificateBatch.Status.DONE, batch.error
     assert (batch.rendered, batch.total) == (3, 3)
     assert "certificates_issue_job" in celery_worker.output()
@@ -96,7 +96,7 @@ def test_a_worker_killed_mid_batch_is_finished_by_a_new_one(settings, tmp_path, 
             batch.refresh_from_db()
             return batch.rendered >= 3
 
-        wait_for(some_done, timeout=120, message=f"progress; log:\n{first.output()}")
+        wait_for(some_done, message=f"progress; log:\n{first.output()}")
         first.kill()
     finally:
         first.stop()
@@ -118,7 +118,7 @@ def test_a_worker_killed_mid_batch_is_finished_by_a_new_one(settings, tmp_path, 
                 return False
             return True
 
-        wait_for(accepted, timeout=60, message=f"the stall; log:\n{second.output()}")
+        wait_for(accepted, message=f"the stall; log:\n{second.output()}")
         [again] = requests
         batch.refresh_from_db()
         assert batch.status == CertificateBatch.Status.FAILED
@@ -128,7 +128,7 @@ def test_a_worker_killed_mid_batch_is_finished_by_a_new_one(settings, tmp_path, 
             again.refresh_from_db()
             return again.is_finished
 
-        wait_for(finished, timeout=180, message=f"the new batch; log:\n{second.output()}")
+        wait_for(finished, message=f"the new batch; log:\n{second.output()}")
     finally:
         second.stop()
     assert again.status == CertificateBatch.Status.DONE, again.error
@@ -177,7 +177,7 @@ def test_two_workers_share_a_cohort_of_forty(settings, tmp_path):
             return batch.is_finished
 
         logs = lambda: "\n".join(w.output() for w in workers)  # noqa: E731
-        wait_for(finished, timeout=180, message=f"the batch; logs:\n{logs()}")
+        wait_for(finished, message=f"the batch; logs:\n{logs()}")
     finally:
         for worker in workers:
             worker.stop()

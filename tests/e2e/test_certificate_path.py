@@ -13,6 +13,7 @@ from documents.models import Certificate
 from participants.models import Participant
 from projects.models import ChangeProject, State
 
+from ..conftest import WAIT_SECONDS
 from ..factories import (
     PASSWORD,
     AgencyFactory,
@@ -119,7 +120,7 @@ def test_cohort_to_verified_certificate(page, browser, live_server, celery_worke
     expect(page.get_by_text("1 peserta lulus dan berhak atas sertifikat.")).to_be_visible()
     page.get_by_role("button", name="Terbitkan sertifikat").click()
     expect(page.get_by_text("Penerbitan sertifikat untuk 1 peserta dimulai.")).to_be_visible()
-    expect(page.locator("#batch-status")).to_have_text("Selesai", timeout=120_000)
+    expect(page.locator("#batch-status")).to_have_text("Selesai", timeout=WAIT_SECONDS * 1000)
     expect(page.locator("#batch-count")).to_have_text("1 / 1")
     page.screenshot(path=tmp_path / "2-batch.png", full_page=True)
     with page.expect_download() as zip_info:
