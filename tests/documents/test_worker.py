@@ -79,7 +79,7 @@ def test_a_worker_killed_mid_batch_is_finished_by_a_new_one(settings, tmp_path, 
     from ..workers import CeleryWorker
 
     settings.CERTIFICATE_BATCH_STALL_SECONDS = 2
-    # Small documents, so the first worker is killed between two of them.
+    # Small documents (two certificates each), so the batch is several chunk jobs.
     monkeypatch.setenv("CERTIFICATE_PAGES_PER_DOCUMENT", "2")
     cohort = CohortFactory()
     coach = widyaiswara_user()
@@ -87,7 +87,10 @@ def test_a_worker_killed_mid_batch_is_finished_by_a_new_one(settings, tmp_path, 
         project_scored(enrol(cohort, coach=coach), Decimal("85"))
     staff = staff_user()
 
-    first = CeleryWorker(tmp_path / "first.log", django_settings.SITE_URL)
+    # The first worker stops inside its second chunk job (its message received, not yet
+    # acknowledged) and is killed there: killed between two jobs it would hold no message, lose
+    # nothing, and the batch would simply finish.
+    first = CeleryWorker(tmp_path / "first.log", django_settings.SITE_URL, hold_chunk=2)
     try:
         first.wait_ready()
         batch = certificate_batch_start(cohort=cohort, requested_by=staff)
@@ -97,6 +100,7 @@ def test_a_worker_killed_mid_batch_is_finished_by_a_new_one(settings, tmp_path, 
             return batch.rendered >= 3
 
         wait_for(some_done, message=f"progress; log:\n{first.output()}")
+        wait_for(first.holding, message=f"the held chunk; log:\n{first.output()}")
         first.kill()
     finally:
         first.stop()
