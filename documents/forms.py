@@ -5,7 +5,7 @@ from cohorts.models import Institution
 from config.uploads import document_kind_of
 from participants.nip import nip_parse
 
-from .numbering import pattern_check
+from .numbering import ERROR_PATTERN_SEQ, pattern_check
 
 IMAGE_MAX_BYTES = 2 * 1024 * 1024
 
@@ -59,6 +59,7 @@ class NumberingForm(forms.Form):
                 label=program.name if program else _("Semua program"),
                 initial=pattern,
                 required=program is None,
+                error_messages={"required": ERROR_PATTERN_SEQ},
                 max_length=200,
                 validators=[pattern_check],
             )

@@ -43,29 +43,50 @@ def chunks_enqueue(batch_id, chunks):
         certificates_chunk_job.delay(batch_id, certificate_ids)
 
 
-@shared_task(**BATCH_JOB)
-def certificates_issue_job(self, batch_id):
+def certificates_issue_run(task, batch_id):
     """Numbers a batch's certificates, queues its chunks for every worker to share and renders
     the first itself."""
     try:
         certificates_issue(batch_id=batch_id, dispatch=chunks_enqueue)
     except Exception as exc:
-        _retry_or_fail(self, batch_id, exc)
+        _retry_or_fail(task, batch_id, exc)
 
 
-@shared_task(**BATCH_JOB)
-def certificates_chunk_job(self, batch_id, certificate_ids):
+def certificates_chunk_run(task, batch_id, certificate_ids):
     """Renders one chunk of a batch (at most CERTIFICATE_PAGES_PER_DOCUMENT certificates)."""
     try:
         certificates_chunk_render(batch_id=batch_id, certificate_ids=certificate_ids)
     except Exception as exc:
-        _retry_or_fail(self, batch_id, exc)
+        _retry_or_fail(task, batch_id, exc)
 
 
-@shared_task(acks_late=True, soft_time_limit=15 * 60, time_limit=16 * 60)
-def phase_reports_due_job():
+def phase_reports_due_run():
     """Daily: the report of every phase that has just ended (see the beat schedule)."""
     return phase_reports_due()
+
+
+REPORTS_JOB = {"acks_late": True, "soft_time_limit": 15 * 60, "time_limit": 16 * 60}
+certificates_issue_job = shared_task(name=f"{__name__}.certificates_issue_job", **BATCH_JOB)(
+    certificates_issue_run
+)
+certificates_chunk_job = shared_task(name=f"{__name__}.certificates_chunk_job", **BATCH_JOB)(
+    certificates_chunk_run
+)
+phase_reports_due_job = shared_task(name=f"{__name__}.phase_reports_due_job", **REPORTS_JOB)(
+    phase_reports_due_run
+)
+
+# The same jobs under the names they had when they lived in cohorts.tasks: a message queued by
+# the previous release (a batch asked for just before the upgrade, a chunk waiting for a
+# worker) still runs, instead of being dropped as unregistered and leaving its batch queued.
+# Nothing is sent under these names any more.
+LEGACY_NAMES = {
+    "cohorts.tasks.certificates_issue_job": (certificates_issue_run, BATCH_JOB),
+    "cohorts.tasks.certificates_chunk_job": (certificates_chunk_run, BATCH_JOB),
+    "cohorts.tasks.phase_reports_due_job": (phase_reports_due_run, REPORTS_JOB),
+}
+for _legacy_name, (_run, _options) in LEGACY_NAMES.items():
+    shared_task(name=_legacy_name, **_options)(_run)
 
 
 logger = logging.getLogger(__name__)

@@ -156,7 +156,7 @@ class GroupMovesForm(forms.Form):
     def clean(self):
         data = super().clean()
         data["assignments"] = {
-            int(match[1]): int(value) if value.isdigit() else None
+            int(match[1]): int(value) if re.fullmatch(r"[0-9]+", value) else None
             for key, value in self.data.items()
             if (match := re.fullmatch(r"group-(\d+)", key))
         }

@@ -79,8 +79,12 @@ ERROR_CERTIFIED = _("Nilai tidak dapat diubah: sertifikat peserta ini sudah terb
 MISSING_RUBRIC = _("rubrik belum ditetapkan")
 
 
+@transaction.atomic
 def rubrics_default(program):
-    """Give a program the default rubrics if it has none."""
+    """Give a program the default rubrics if it has none. The program row is locked first
+    (as rubrics_save locks it), so two pages opened at once on a new program create them
+    once."""
+    Program.objects.select_for_update().filter(pk=program.pk).first()
     if Rubric.objects.filter(program=program).exists():
         return
     for role, (weight, criteria) in DEFAULT_RUBRICS.items():

@@ -41,7 +41,6 @@ from .scoring import (
     SCORING_STATES,
     project_score_of,
     rubrics_check,
-    rubrics_default,
     rubrics_of,
     rubrics_save,
     rubrics_used,
@@ -119,7 +118,7 @@ def my_training(request):
         enrolment.final = enrolment_final_score(enrolment)
     return render(
         request,
-        "participants/my_training.html",
+        "projects/my_training.html",
         {"participant": participant, "enrolments": enrolments},
     )
 
@@ -479,8 +478,7 @@ def my_project(request):
 @rule_required(can_edit_programs)
 def rubrics(request, code):
     program = get_object_or_404(Program, code=code)
-    rubrics_default(program)
-    current = rubrics_of(program)
+    current = rubrics_of(program)  # a program without rubrics gets the defaults here
     used = rubrics_used(program)
     data = request.POST if request.method == "POST" and not used else None
     form = f.RubricsForm(data, rubrics=current, roles=SCORER_ROLES)

@@ -267,3 +267,16 @@ def test_a_job_delivered_after_its_batch_failed_does_nothing(cohort_with_scores)
     batch.refresh_from_db()
     assert (batch.status, batch.error, batch.attempts) == ("failed", str(ERROR_STALLED), 0)
     assert not Certificate.objects.exists()
+
+
+def test_a_job_queued_by_the_previous_release_still_issues_its_batch(cohort_with_scores):
+    """Before the move to documents the job was called cohorts.tasks.certificates_issue_job;
+    a message under that name, queued just before an upgrade, must still run."""
+    from config.celery_app import app
+
+    batch = CertificateBatch.objects.create(cohort=cohort_with_scores)
+    app.loader.import_default_modules()
+    app.tasks["cohorts.tasks.certificates_issue_job"].apply(args=[batch.pk])
+    batch.refresh_from_db()
+    assert batch.status == CertificateBatch.Status.DONE
+    assert Certificate.objects.filter(enrolment__cohort=cohort_with_scores).count() == 3

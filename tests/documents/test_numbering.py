@@ -147,3 +147,18 @@ def test_only_certificate_staff_revoke_and_set_patterns(client):
     assert "Dicabut" in page and "Data keliru" in page
     certificate.refresh_from_db()
     assert certificate.status == Certificate.Status.REVOKED
+
+
+def test_a_wrong_pattern_is_marked_on_its_field_and_what_was_typed_stays(client):
+    cohort = CohortFactory()
+    program = cohort.program
+    numbering = reverse("documents:numbering", args=[cohort.organiser_id])
+    client.force_login(staff_user())
+    typed = {"pattern-all": "", f"pattern-{program.pk}": "{seq}/{bulan}"}
+    page = client.post(numbering, typed).content.decode()
+    # The empty general pattern says what it must hold; the program's names the unknown field.
+    assert "harus memuat {seq}" in page
+    assert "“bulan” tidak dikenal" in page
+    assert page.count("is-invalid") == 2
+    assert 'value="{seq}/{bulan}"' in page
+    assert not NumberingPattern.objects.exists()

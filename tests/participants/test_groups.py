@@ -75,6 +75,12 @@ def test_staff_group_and_move_participants_on_the_board(client, django_assert_ma
     assert client.post(url, {"move": "1", f"group-{one.pk}": str(target.pk)}).status_code == 302
     one.refresh_from_db()
     assert one.group == target
+    # A select value that is not a group id (a tampered form) takes the participant out of
+    # their group rather than failing the page.
+    assert client.post(url, {"move": "1", f"group-{one.pk}": "²"}).status_code == 302
+    one.refresh_from_db()
+    assert one.group is None
+    client.post(url, {"move": "1", f"group-{one.pk}": str(target.pk)})
 
     # session, user, permissions (2), role names, cohort, groups, members, forms' choices
     with django_assert_max_num_queries(12):
