@@ -8,6 +8,9 @@ from participants.nip import nip_parse
 from .numbering import ERROR_PATTERN_SEQ, pattern_check
 
 IMAGE_MAX_BYTES = 2 * 1024 * 1024
+ERROR_PROOF_MISSING = _(
+    "Isi juga kode cek yang tercetak di samping nomor, atau tanggal lahir pemegang sertifikat."
+)
 
 
 class InstitutionCertificateForm(forms.ModelForm):
@@ -76,3 +79,29 @@ class ReasonForm(forms.Form):
     """Why a certificate is revoked or reissued; the service refuses an empty reason."""
 
     reason = forms.CharField(label=_("Alasan"), required=False, widget=forms.Textarea)
+
+
+class VerifyLookupForm(forms.Form):
+    """A public lookup by the number printed on a certificate. Numbers are sequential, so the
+    number alone would let anyone list every holder: the check code printed beside it, or the
+    holder's birth date (for certificates printed before codes existed), must come with it."""
+
+    nomor = forms.CharField(label=_("Nomor sertifikat"), max_length=200)
+    kode = forms.CharField(label=_("Kode cek"), max_length=12, required=False)
+    lahir = forms.DateField(
+        label=_("atau tanggal lahir pemegang"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def clean_nomor(self):
+        return " ".join(self.cleaned_data["nomor"].split())
+
+    def clean_kode(self):
+        return "".join(self.cleaned_data["kode"].split()).upper()
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("kode") and not data.get("lahir") and not self.errors:
+            raise forms.ValidationError(ERROR_PROOF_MISSING)
+        return data

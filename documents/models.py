@@ -5,6 +5,7 @@ The tables keep the names they had when these models lived in `cohorts` (see
 docs/decisions.md, "Documents are their own app"): moving a model never moves its rows.
 """
 
+import secrets
 import uuid
 
 from django.conf import settings
@@ -67,6 +68,17 @@ class NumberingPattern(models.Model):
         return self.pattern
 
 
+# Letters and digits nobody confuses when reading them off paper (no 0/O, 1/I/L).
+CHECK_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CHECK_CODE_LENGTH = 6
+
+
+def check_code_new():
+    """A certificate's check code, printed beside its number: a lookup by number needs it, so
+    nobody can list holders by walking the sequential numbers (31^6, about 887 million)."""
+    return "".join(secrets.choice(CHECK_CODE_ALPHABET) for _ in range(CHECK_CODE_LENGTH))
+
+
 def certificate_upload_to(certificate, filename):
     return f"sertifikat/{certificate.enrolment.cohort_id}/{filename}"
 
@@ -88,6 +100,11 @@ class Certificate(models.Model):
     seq = models.PositiveIntegerField()
     number = models.CharField(_("nomor"), max_length=200, unique=True)
     verification_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Kept when the certificate is reissued, like the verification id: a reprint carries the
+    # same code, and the old paper's number (kept in the events) still finds it.
+    check_code = models.CharField(
+        _("kode cek"), max_length=CHECK_CODE_LENGTH, default=check_code_new, editable=False
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.VALID
     )

@@ -1,5 +1,7 @@
 """Reads for the documents pages: each a fixed number of queries."""
 
+import secrets
+
 from .models import Certificate, CertificateBatch, CertificateEvent, PhaseReport
 
 CERTIFICATE_RELATED = (
@@ -41,10 +43,25 @@ def certificate_for_verification(verification_id):
     )
 
 
-def certificate_by_number(number):
-    """The certificate that carries this number, or carried it before being reissued."""
-    certificate = Certificate.objects.filter(number=number).first()
+def certificate_by_number(number, *, check_code="", birth_date=None):
+    """The certificate that carries this number, or carried it before being reissued, if the
+    check code printed beside it or the holder's birth date matches; None otherwise. A wrong
+    code and an unknown number look the same, so the answer says nothing about which numbers
+    exist."""
+    certificate = (
+        Certificate.objects.filter(number=number).select_related("enrolment__participant").first()
+    )
     if certificate is None:
-        event = CertificateEvent.objects.filter(number=number).select_related("certificate").first()
+        event = (
+            CertificateEvent.objects.filter(number=number)
+            .select_related("certificate__enrolment__participant")
+            .first()
+        )
         certificate = getattr(event, "certificate", None)
-    return certificate
+    if certificate is None:
+        return None
+    if check_code and secrets.compare_digest(check_code, certificate.check_code):
+        return certificate
+    if birth_date and certificate.enrolment.participant.birth_date == birth_date:
+        return certificate
+    return None

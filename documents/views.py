@@ -31,7 +31,7 @@ from . import selectors
 from .batch_queue import certificate_batch_start
 from .batches import batches_stalled_fail
 from .final_report import final_report_pdf, final_report_table
-from .forms import InstitutionCertificateForm, NumberingForm, ReasonForm
+from .forms import InstitutionCertificateForm, NumberingForm, ReasonForm, VerifyLookupForm
 from .issuing import certificate_reissue, certificate_revoke
 from .look import certificate_look_save
 from .models import Certificate, CertificateBatch, PhaseReport
@@ -68,18 +68,22 @@ def verify(request, verification_id):
 @public("anyone may look a certificate up by the number printed on it")
 @ratelimit(key="ip", rate=verify_rate, group="verify", block=False)
 def verify_lookup(request):
-    """Public: find a certificate by its number (a reissued one by its old number too)."""
+    """Public: find a certificate by its number (a reissued one by its old number too) and the
+    check code printed beside it, or the holder's birth date."""
     if getattr(request, "limited", False):
         return too_many(request)
-    number = " ".join(request.GET.get("nomor", "").split())
-    if not number:
-        return render(request, "documents/verify_lookup.html")
-    certificate = selectors.certificate_by_number(number)
+    form = VerifyLookupForm(request.GET or None)
+    if not form.is_valid():
+        return render(request, "documents/verify_lookup.html", {"form": form})
+    certificate = selectors.certificate_by_number(
+        form.cleaned_data["nomor"],
+        check_code=form.cleaned_data["kode"],
+        birth_date=form.cleaned_data["lahir"],
+    )
     if certificate is not None:
         return redirect("verify", verification_id=certificate.verification_id)
-    return render(
-        request, "documents/verify_lookup.html", {"number": number, "not_found": True}, status=404
-    )
+    context = {"form": form, "number": form.cleaned_data["nomor"], "not_found": True}
+    return render(request, "documents/verify_lookup.html", context, status=404)
 
 
 @require_POST

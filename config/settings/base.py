@@ -129,8 +129,11 @@ CERTIFICATE_BATCH_STALL_SECONDS = env.int("CERTIFICATE_BATCH_STALL_SECONDS", def
 VERIFY_RATE = env("VERIFY_RATE", default="30/m")
 # Behind a reverse proxy the visitor's address is in a header the proxy sets.
 RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default=None)
-# The rate limit counts in the cache: a shared one (Redis) when several processes serve.
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# The rate limit counts in the cache, which every web process must share, or each would keep
+# its own count: Redis when CACHE_URL names it, else a table in the database (made after every
+# migrate, see documents.apps). A per-process memory cache would let N workers allow N times
+# the limit.
+CACHES = {"default": env.cache("CACHE_URL", default="dbcache://angkatan_cache")}
 # The largest change-project document a participant may upload.
 PROJECT_UPLOAD_MAX_MB = env.int("PROJECT_UPLOAD_MAX_MB", default=10)
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))

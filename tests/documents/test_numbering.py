@@ -92,8 +92,11 @@ def test_revoked_then_reissued_keeps_its_qr_and_never_reuses_a_number(
         ("reissued", reissued.number, "Nama diperbaiki"),
     ]
     assert events[1].actor == staff
-    # The old number still leads to the certificate, now valid under its new number.
-    response = client.get(reverse("verify_lookup"), {"nomor": first.number}, follow=True)
+    # The old number still leads to the certificate, now valid under its new number, with the
+    # check code it kept.
+    assert reissued.check_code == first.check_code
+    lookup = {"nomor": first.number, "kode": first.check_code.lower()}
+    response = client.get(reverse("verify_lookup"), lookup, follow=True)
     assert "Sertifikat ini sah." in response.content.decode()
     assert reissued.number in response.content.decode()
 
@@ -109,16 +112,40 @@ def test_the_verification_page_names_the_holder_and_nothing_more(client):
         assert private not in page
     unknown = client.get("/verifikasi/00000000-0000-4000-8000-000000000000/")
     assert unknown.status_code == 404
-    lookup = client.get(reverse("verify_lookup"), {"nomor": "999/STTP/X"})
+    lookup = client.get(reverse("verify_lookup"), {"nomor": "999/STTP/X", "kode": "ABC234"})
     assert lookup.status_code == 404
     assert "Tidak ada sertifikat bernomor" in lookup.content.decode()
+
+
+def test_a_number_alone_lists_nobody(client):
+    """Numbers are sequential: without the check code or the birth date, a lookup by number
+    tells nothing, and a wrong code answers exactly as an unknown number does."""
+    cohort = CohortFactory()
+    certificate = issued(cohort, scores=("91",))[0]
+    holder = certificate.enrolment.participant
+    url = reverse("verify_lookup")
+    alone = client.get(url, {"nomor": certificate.number}).content.decode()
+    assert holder.name not in alone
+    assert "Isi juga kode cek" in alone
+    wrong = client.get(url, {"nomor": certificate.number, "kode": "ZZZZZZ"})
+    unknown = client.get(url, {"nomor": "999/STTP/X", "kode": "ZZZZZZ"})
+    assert wrong.status_code == unknown.status_code == 404
+    assert holder.name not in wrong.content.decode()
+    assert len(certificate.check_code) == 6
+    right = client.get(url, {"nomor": certificate.number, "kode": certificate.check_code})
+    assert right["Location"] == certificate.get_verification_path()
+    born = holder.birth_date.isoformat()
+    by_birth = client.get(url, {"nomor": certificate.number, "lahir": born})
+    assert by_birth["Location"] == certificate.get_verification_path()
+    wrong_day = client.get(url, {"nomor": certificate.number, "lahir": "1900-01-01"})
+    assert wrong_day.status_code == 404
 
 
 def test_too_many_checks_from_one_address_answer_429(client, settings):
     settings.VERIFY_RATE = "3/m"
     cache.clear()
     url = reverse("verify_lookup")
-    statuses = [client.get(url, {"nomor": f"{n}/X"}).status_code for n in range(4)]
+    statuses = [client.get(url, {"nomor": f"{n}/X", "kode": "ABC"}).status_code for n in range(4)]
     assert statuses == [404, 404, 404, 429]
     assert client.get("/verifikasi/00000000-0000-4000-8000-000000000000/").status_code == 429
     # Another address is not held back.

@@ -138,6 +138,7 @@ def test_cohort_to_verified_certificate(page, browser, live_server, celery_worke
     assert "dengan nilai akhir 88,50 dan predikat MEMUASKAN." in " ".join(text.split())
     certificate = Certificate.objects.get()
     assert certificate.number in text
+    assert f"Kode cek: {certificate.check_code}" in text  # printed beside the number
     assert not Participant.objects.get(nip="199702042022032007").enrolments.get().project.passes
 
     # A visitor, signed in nowhere, opens the QR link.
@@ -154,6 +155,7 @@ def test_cohort_to_verified_certificate(page, browser, live_server, celery_worke
         # Or by the number printed on it.
         visit.get_by_role("link", name="Periksa sertifikat lain menurut nomornya").click()
         visit.get_by_label("Nomor sertifikat").fill(certificate.number)
+        visit.get_by_label("Kode cek").fill(certificate.check_code)
         visit.get_by_role("button", name="Periksa").click()
         expect(visit.locator("#verdict")).to_contain_text("Sertifikat ini sah.")
         expect(visit.get_by_text("Ahmad Suryani, S.H.")).to_be_visible()
