@@ -119,6 +119,10 @@ DEMO_SIGNING_KEY_PASSWORD = "angkatan-demo"
 SIGNING_KEY_FILE = env("SIGNING_KEY_FILE", default="")
 SIGNING_KEY_PASSWORD = env("SIGNING_KEY_PASSWORD", default="")
 SIGNING_LOCATION = env("SIGNING_LOCATION", default="Indonesia")
+# Key rotation (documents/signing.py): the next key signs from SIGNING_KEY_NEXT_FROM on.
+SIGNING_KEY_NEXT_FILE = env("SIGNING_KEY_NEXT_FILE", default="")
+SIGNING_KEY_NEXT_PASSWORD = env("SIGNING_KEY_NEXT_PASSWORD", default="")
+SIGNING_KEY_NEXT_FROM = env("SIGNING_KEY_NEXT_FROM", default="")
 # Certificates rendered together as the pages of one document, then split (much faster than
 # one document each); a batch is rendered this many at a time.
 CERTIFICATE_PAGES_PER_DOCUMENT = env.int("CERTIFICATE_PAGES_PER_DOCUMENT", default=25)

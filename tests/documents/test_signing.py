@@ -80,3 +80,35 @@ def test_the_demo_key_is_made_once_and_signs(settings, tmp_path):
     settings.SIGNING_KEY_PASSWORD = settings.DEMO_SIGNING_KEY_PASSWORD
     [signature] = PdfFileReader(io.BytesIO(signed_certificate())).embedded_signatures
     assert signature.signer_cert.subject.native["common_name"] == "Kepala BPSDM (demo)"
+
+
+def test_a_new_key_signs_from_its_day_on_and_earlier_certificates_still_validate(
+    signing_key, settings, tmp_path
+):
+    """Rotation: the next key is named with the day it takes over. Until then the current
+    key signs; from then on the new one does; a certificate signed before still validates."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    before = signed_certificate()
+    new_path = tmp_path / "kunci-2027.p12"
+    new_certificate = signing_key_create(new_path, "baru", "Kepala BPSDM Uji 2027")
+    new_root = asn1_x509.Certificate.load(new_certificate.public_bytes(Encoding.DER))
+    settings.SIGNING_KEY_NEXT_FILE, settings.SIGNING_KEY_NEXT_PASSWORD = str(new_path), "baru"
+    settings.SIGNING_KEY_NEXT_FROM = (timezone.localdate() + timedelta(days=1)).isoformat()
+    Certificate.objects.all().delete()
+    not_yet = signed_certificate()
+    assert status_of(not_yet, signing_key).signing_cert.subject.native["common_name"] == (
+        "Kepala BPSDM Uji"
+    )
+
+    settings.SIGNING_KEY_NEXT_FROM = timezone.localdate().isoformat()
+    Certificate.objects.all().delete()
+    after = signed_certificate()
+    status = status_of(after, new_root)
+    assert status.intact and status.valid and status.trusted
+    assert status.signing_cert.subject.native["common_name"] == "Kepala BPSDM Uji 2027"
+    # The certificate signed before the rotation still validates against the old key.
+    old = status_of(before, signing_key)
+    assert old.intact and old.valid and old.trusted
