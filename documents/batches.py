@@ -3,8 +3,8 @@ jobs that every worker shares, watched by staff on the batch page.
 
 The first job numbers every passing participant's certificate in one transaction, then cuts
 the certificates still to render into even chunks; the chunk that completes the batch merges
-the files once. A stalled batch (its worker died) is marked failed so a new request can
-finish the work without a second certificate or number.
+the files once. A stalled batch (its worker died, or its message never reached one) is
+marked failed so a new request can finish the work without a second certificate or number.
 """
 
 import contextlib
@@ -41,6 +41,10 @@ ERROR_STALLED = _(
     "Pekerja berhenti di tengah penerbitan. Sertifikat yang sudah dibuat tetap; terbitkan lagi "
     "untuk menyelesaikan sisanya."
 )
+ERROR_NEVER_TAKEN = _(
+    "Permintaan penerbitan tidak pernah diambil pekerja: pesannya hilang dari antrean atau tidak "
+    "ada pekerja yang berjalan. Terbitkan lagi untuk memulai ulang."
+)
 ERROR_ATTEMPTS_EXHAUSTED = _("Penerbitan gagal setelah %(attempts)s kali percobaan: %(reason)s")
 # A job whose worker keeps dying is redelivered by the broker; this many starts at most.
 MAX_ATTEMPTS = 5
@@ -52,19 +56,24 @@ UNDER_WAY = [
 
 
 def batches_stalled_fail(cohort):
-    """A running batch with no progress for a while lost its worker (killed, the machine
-    restarted): mark it failed so that a new request can finish the work. The new job keeps
-    every certificate and number already made."""
-    limit = timezone.now() - timedelta(seconds=settings.CERTIFICATE_BATCH_STALL_SECONDS)
-    return CertificateBatch.objects.filter(
-        cohort=cohort,
+    """A running batch without a heartbeat for a while lost its worker (killed, the machine
+    restarted); a queued batch that old was never taken by one (its message was lost, or no
+    worker runs). Mark them failed so that a new request can finish the work. The new job keeps
+    every certificate and number already made. Returns how many were marked."""
+    now = timezone.now()
+    limit = now - timedelta(seconds=settings.CERTIFICATE_BATCH_STALL_SECONDS)
+    batches = CertificateBatch.objects.filter(cohort=cohort)
+    failed = {"status": CertificateBatch.Status.FAILED, "finished_at": now}
+    stalled = batches.filter(
         status__in=[CertificateBatch.Status.RUNNING, CertificateBatch.Status.MERGING],
         heartbeat_at__lt=limit,
-    ).update(
-        status=CertificateBatch.Status.FAILED,
-        error=str(ERROR_STALLED),
-        finished_at=timezone.now(),
-    )
+    ).update(error=str(ERROR_STALLED), **failed)
+    # A queued batch has no heartbeat yet: its age is counted from the request. The job's
+    # start (QUEUED -> RUNNING) and this are both conditional updates, so only one wins.
+    never_taken = batches.filter(
+        status=CertificateBatch.Status.QUEUED, created_at__lt=limit
+    ).update(error=str(ERROR_NEVER_TAKEN), **failed)
+    return stalled + never_taken
 
 
 def chunks_even(items, size):

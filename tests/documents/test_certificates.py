@@ -1,12 +1,16 @@
+from datetime import timedelta
 from decimal import Decimal
 from urllib.parse import urlparse
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
 
 from documents.batch_queue import certificate_batch_enqueue, certificate_batch_start
 from documents.batches import (
     ERROR_BATCH_UNDER_WAY,
+    ERROR_NEVER_TAKEN,
     ERROR_NOTHING_TO_ISSUE,
     ERROR_QUEUE_UNREACHABLE,
     ERROR_STALLED,
@@ -280,3 +284,31 @@ def test_a_job_queued_by_the_previous_release_still_issues_its_batch(cohort_with
     batch.refresh_from_db()
     assert batch.status == CertificateBatch.Status.DONE
     assert Certificate.objects.filter(enrolment__cohort=cohort_with_scores).count() == 3
+
+
+def test_a_request_no_worker_ever_took_shows_as_failed_and_can_be_made_again(
+    cohort_with_scores, client, settings
+):
+    staff = staff_user()
+    # Recorded, but its message never reaches a worker (here: the commit that would queue it
+    # never comes, as when the broker loses the message).
+    batch = certificate_batch_start(cohort=cohort_with_scores, requested_by=staff)
+    with pytest.raises(ValidationError):  # not yet older than the stall limit: still waiting
+        certificate_batch_start(cohort=cohort_with_scores, requested_by=staff)
+
+    long_ago = timezone.now() - timedelta(seconds=settings.CERTIFICATE_BATCH_STALL_SECONDS + 1)
+    CertificateBatch.objects.filter(pk=batch.pk).update(created_at=long_ago)
+    client.force_login(staff)
+    page = client.get(reverse("documents:batch_detail", args=[batch.pk])).content.decode()
+    assert "Permintaan penerbitan tidak pernah diambil pekerja" in page
+    status = client.get(reverse("documents:batch_status", args=[batch.pk])).json()
+    assert (status["status"], status["finished"]) == ("failed", True)
+    assert status["error"] == str(ERROR_NEVER_TAKEN)
+
+    again = certificate_batch_start(cohort=cohort_with_scores, requested_by=staff)
+    assert again.status == CertificateBatch.Status.QUEUED
+    # The lost message, delivered at last, does nothing: the new request does the work.
+    certificates_issue(batch_id=batch.pk)
+    batch.refresh_from_db()
+    assert (batch.status, batch.attempts) == ("failed", 0)
+    assert not Certificate.objects.exists()
