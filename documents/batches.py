@@ -4,7 +4,8 @@ jobs that every worker shares, watched by staff on the batch page.
 The first job numbers every passing participant's certificate in one transaction, then cuts
 the certificates still to render into even chunks; the chunk that completes the batch merges
 the files once. A stalled batch (its worker died, or its message never reached one) is
-marked failed so a new request can finish the work without a second certificate or number.
+marked failed so a new request can finish the work without a second certificate or number;
+the new batch renders only the certificates whose file is missing.
 """
 
 import contextlib
@@ -87,11 +88,12 @@ def certificates_issue(*, batch_id, dispatch=None):
     """The job's first step: a numbered certificate for every passing participant (one
     transaction), then their PDFs rendered in chunks by `certificates_chunk_render`. By
     default the chunks are rendered here, one after another; the Celery job passes a
-    `dispatch(batch_id, chunks)` that queues all but the first, so that every worker takes a
-    share.
+    `dispatch(batch_id, chunks, complete_before)` that queues all but the first, so that every
+    worker takes a share.
 
     Safe to run again after a crash or a retry: existing certificates keep their number and
-    verification id; those this batch already rendered are not rendered twice.
+    verification id; only those without their file (see `_complete`) are rendered, so a
+    certificate is not rendered twice by one batch, nor again by a batch after a failed one.
     """
     batch = CertificateBatch.objects.select_related("cohort__program", "cohort__organiser").get(
         pk=batch_id
@@ -120,30 +122,53 @@ def certificates_issue(*, batch_id, dispatch=None):
     enrolments = enrolments_passing(cohort)
     certificates = certificates_ensure(cohort=cohort, enrolments=enrolments)
     ordered = sorted(certificates.values(), key=lambda c: (c.series_id, c.seq))
-    pending = [c.pk for c in ordered if not _rendered_in(c, batch)]
-    CertificateBatch.objects.filter(pk=batch.pk).update(
-        total=len(ordered), rendered=len(ordered) - len(pending), heartbeat_at=timezone.now()
+    complete = {c.pk for c in ordered if _complete(c)}
+    pending = [c.pk for c in ordered if c.pk not in complete]
+    # Complete before this batch began (by an earlier batch): counted once here, since the
+    # chunks count only what is rendered from now on.
+    complete_before = sum(
+        1 for c in ordered if c.pk in complete and c.rendered_at < batch.created_at
     )
+    CertificateBatch.objects.filter(pk=batch.pk).update(
+        total=len(ordered),
+        rendered=Greatest("rendered", Value(len(complete))),
+        heartbeat_at=timezone.now(),
+    )
+    batch.total = len(ordered)
     chunks = chunks_even(pending, settings.CERTIFICATE_PAGES_PER_DOCUMENT)
     if not chunks:
         _batch_finish(batch)
         return
     if dispatch is not None:
         # The others go to the queue; this job renders the first chunk without a round trip.
-        dispatch(batch.pk, chunks[1:])
+        dispatch(batch.pk, chunks[1:], complete_before)
         chunks = chunks[:1]
     for chunk in chunks:
-        certificates_chunk_render(batch_id=batch.pk, certificate_ids=chunk)
+        certificates_chunk_render(
+            batch_id=batch.pk, certificate_ids=chunk, complete_before=complete_before
+        )
 
 
-def _rendered_in(certificate, batch):
-    return certificate.rendered_at is not None and certificate.rendered_at >= batch.created_at
+def _complete(certificate):
+    """Whether a certificate's PDF is in place: rendered since its data last changed (a
+    reissue clears rendered_at) and its file still in storage. Only the others are rendered:
+    by a retried chunk, by a job delivered again, and by a new batch after a failed one. A
+    change of the institution's look does not make a certificate incomplete: an issued
+    certificate keeps the look it was rendered with."""
+    return (
+        certificate.rendered_at is not None
+        and bool(certificate.pdf)
+        and certificate.pdf.storage.exists(certificate.pdf.name)
+    )
 
 
-def certificates_chunk_render(*, batch_id, certificate_ids):
+def certificates_chunk_render(*, batch_id, certificate_ids, complete_before=0):
     """Render one chunk of a batch as the pages of one document, split it into one signed PDF
     per participant and store them; the chunk that completes the batch merges its files.
-    Does nothing for a batch that has stopped (failed as stalled, or finished)."""
+    Does nothing for a batch that has stopped (failed as stalled, or finished).
+
+    `complete_before` is how many of the batch's certificates were complete before it began
+    (0 in a message of the previous release, whose batches rendered every certificate)."""
     batch = CertificateBatch.objects.select_related("cohort__program").get(pk=batch_id)
     if batch.status != CertificateBatch.Status.RUNNING:
         return
@@ -155,7 +180,7 @@ def certificates_chunk_render(*, batch_id, certificate_ids):
             "enrolment__cohort__program",
             "enrolment__cohort__organiser",
         )  # fmt: skip
-        if not _rendered_in(c, batch)
+        if not _complete(c)
     ]
     if certificates:
         # Rendered together (the slow part, shared), then one signed file per participant.
@@ -163,9 +188,15 @@ def certificates_chunk_render(*, batch_id, certificate_ids):
             certificates, certificates_render_many(certificates), strict=True
         ):
             certificate_store(certificate, pdf_sign(pdf))
-    done = Certificate.objects.filter(
-        enrolment__cohort_id=batch.cohort_id, rendered_at__gte=batch.created_at
-    ).count()
+    # What was complete before the batch, and what it has rendered since it began (this
+    # chunk, the others, an earlier try of this one): a row counts once however often it was
+    # rendered.
+    done = complete_before + (
+        Certificate.objects.filter(
+            enrolment__cohort_id=batch.cohort_id, rendered_at__gte=batch.created_at
+        ).count()
+    )
+    done = min(done, batch.total)
     # Greatest: two chunks finishing at once never move the count backwards.
     CertificateBatch.objects.filter(pk=batch.pk).update(
         rendered=Greatest("rendered", Value(done)), heartbeat_at=timezone.now()

@@ -38,9 +38,9 @@ def _retry_or_fail(task, batch_id, exc):
     raise task.retry(exc=exc) from exc
 
 
-def chunks_enqueue(batch_id, chunks):
+def chunks_enqueue(batch_id, chunks, complete_before):
     for certificate_ids in chunks:
-        certificates_chunk_job.delay(batch_id, certificate_ids)
+        certificates_chunk_job.delay(batch_id, certificate_ids, complete_before)
 
 
 def certificates_issue_run(task, batch_id):
@@ -52,10 +52,13 @@ def certificates_issue_run(task, batch_id):
         _retry_or_fail(task, batch_id, exc)
 
 
-def certificates_chunk_run(task, batch_id, certificate_ids):
-    """Renders one chunk of a batch (at most CERTIFICATE_PAGES_PER_DOCUMENT certificates)."""
+def certificates_chunk_run(task, batch_id, certificate_ids, complete_before=0):
+    """Renders one chunk of a batch (at most CERTIFICATE_PAGES_PER_DOCUMENT certificates).
+    `complete_before` is absent from a message queued by the previous release."""
     try:
-        certificates_chunk_render(batch_id=batch_id, certificate_ids=certificate_ids)
+        certificates_chunk_render(
+            batch_id=batch_id, certificate_ids=certificate_ids, complete_before=complete_before
+        )
     except Exception as exc:
         _retry_or_fail(task, batch_id, exc)
 

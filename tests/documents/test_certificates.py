@@ -1,7 +1,9 @@
+import io
 from datetime import timedelta
 from decimal import Decimal
 from urllib.parse import urlparse
 
+import pypdf
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -15,6 +17,7 @@ from documents.batches import (
     ERROR_QUEUE_UNREACHABLE,
     ERROR_STALLED,
     MAX_ATTEMPTS,
+    batches_stalled_fail,
     certificates_chunk_render,
     certificates_issue,
     chunks_even,
@@ -26,6 +29,11 @@ from ..factories import CohortFactory, enrol, project_scored, staff_user, widyai
 from ..pdf_tools import certificate_pdf_read, pdf_first_page_png
 
 pytestmark = pytest.mark.django_db
+
+
+def queue_into(queued):
+    """A dispatch that keeps the chunks the job would queue for other workers, unqueued."""
+    return lambda batch_id, chunks, complete_before: queued.extend(chunks)
 
 
 @pytest.fixture
@@ -204,7 +212,7 @@ def test_chunks_finishing_in_any_order_complete_the_batch_once(cohort_with_score
     settings.CERTIFICATE_PAGES_PER_DOCUMENT = 2
     batch = CertificateBatch.objects.create(cohort=cohort_with_scores)
     queued = []
-    certificates_issue(batch_id=batch.pk, dispatch=lambda batch_id, chunks: queued.extend(chunks))
+    certificates_issue(batch_id=batch.pk, dispatch=queue_into(queued))
 
     # Numbered at once, in one series; the first chunk is rendered by the job itself, the
     # second is queued for any worker.
@@ -230,11 +238,11 @@ def test_the_first_job_delivered_again_only_renders_what_is_left(cohort_with_sco
     settings.CERTIFICATE_PAGES_PER_DOCUMENT = 2
     batch = CertificateBatch.objects.create(cohort=cohort_with_scores)
     queued = []
-    certificates_issue(batch_id=batch.pk, dispatch=lambda batch_id, chunks: queued.extend(chunks))
+    certificates_issue(batch_id=batch.pk, dispatch=queue_into(queued))
     first = Certificate.objects.get(seq=1)
     # Delivered again (its worker was lost before acknowledging it): nothing is numbered
     # twice, the first chunk is not rendered again, and what is left is done here.
-    certificates_issue(batch_id=batch.pk, dispatch=lambda batch_id, chunks: queued.extend(chunks))
+    certificates_issue(batch_id=batch.pk, dispatch=queue_into(queued))
     assert sorted(Certificate.objects.values_list("seq", flat=True)) == [1, 2, 3]
     assert Certificate.objects.get(seq=1).rendered_at == first.rendered_at
     assert all(c.pdf for c in Certificate.objects.all())
@@ -312,3 +320,56 @@ def test_a_request_no_worker_ever_took_shows_as_failed_and_can_be_made_again(
     batch.refresh_from_db()
     assert (batch.status, batch.attempts) == ("failed", 0)
     assert not Certificate.objects.exists()
+
+
+def test_a_batch_after_a_failed_one_renders_only_the_missing_certificates(settings):
+    settings.CERTIFICATE_PAGES_PER_DOCUMENT = 2
+    cohort = CohortFactory()
+    coach = widyaiswara_user()
+    for _ in range(5):
+        project_scored(enrol(cohort, coach=coach), Decimal("85"))
+
+    # The first batch: numbered, its first chunk (#1) rendered by the job, the next (#2, #3)
+    # by a worker; then its worker dies holding the last chunk (#4, #5), and the batch stalls.
+    first = CertificateBatch.objects.create(cohort=cohort)
+    queued = []
+    certificates_issue(batch_id=first.pk, dispatch=queue_into(queued))
+    certificates_chunk_render(batch_id=first.pk, certificate_ids=queued[0])
+    long_ago = timezone.now() - timedelta(seconds=settings.CERTIFICATE_BATCH_STALL_SECONDS + 1)
+    CertificateBatch.objects.filter(pk=first.pk).update(heartbeat_at=long_ago)
+    assert batches_stalled_fail(cohort) == 1
+    c1, c2, c3, c4, c5 = Certificate.objects.order_by("seq")
+    assert [bool(c.pdf) for c in (c1, c2, c3, c4, c5)] == [True, True, True, False, False]
+    # Meanwhile #1's file is lost from storage, and #2 is reissued (its data changed).
+    c1.pdf.storage.delete(c1.pdf.name)
+    Certificate.objects.filter(pk=c2.pk).update(rendered_at=None)
+
+    second = CertificateBatch.objects.create(cohort=cohort)
+    queued = []
+    certificates_issue(
+        batch_id=second.pk,
+        dispatch=lambda batch_id, chunks, before: queued.extend((c, before) for c in chunks),
+    )
+    # #3 was complete before: counted, not rendered. #1 and #2 are this job's chunk.
+    second.refresh_from_db()
+    assert (second.status, second.rendered, second.total) == ("running", 3, 5)
+    assert queued == [([c4.pk, c5.pk], 1)]
+    [(chunk, complete_before)] = queued
+    certificates_chunk_render(
+        batch_id=second.pk, certificate_ids=chunk, complete_before=complete_before
+    )
+    second.refresh_from_db()
+    assert (second.status, second.rendered, second.total) == ("done", 5, 5)
+
+    after = {c.pk: c for c in Certificate.objects.all()}
+    assert (after[c3.pk].pdf.name, after[c3.pk].rendered_at) == (c3.pdf.name, c3.rendered_at)
+    for certificate in (c1, c2, c4, c5):
+        rendered = after[certificate.pk]
+        assert rendered.rendered_at >= second.created_at, certificate.seq
+        assert rendered.pdf.storage.exists(rendered.pdf.name)
+    # The merged PDF has every certificate, in number order.
+    merged = pypdf.PdfReader(io.BytesIO(second.merged_pdf.read()))
+    numbers = [c.number for c in (c1, c2, c3, c4, c5)]
+    pages = [" ".join(page.extract_text().split()) for page in merged.pages]
+    assert len(pages) == 5
+    assert all(number in page for number, page in zip(numbers, pages, strict=True))

@@ -127,6 +127,10 @@ def test_a_worker_killed_mid_batch_is_finished_by_a_new_one(settings, tmp_path, 
         batch.refresh_from_db()
         assert batch.status == CertificateBatch.Status.FAILED
         assert "Pekerja berhenti di tengah penerbitan" in batch.error
+        made_before = {
+            c.pk: (c.pdf.name, c.rendered_at)
+            for c in Certificate.objects.filter(rendered_at__lt=again.created_at)
+        }
 
         def finished():
             again.refresh_from_db()
@@ -136,10 +140,16 @@ def test_a_worker_killed_mid_batch_is_finished_by_a_new_one(settings, tmp_path, 
     finally:
         second.stop()
     assert again.status == CertificateBatch.Status.DONE, again.error
+    assert (again.rendered, again.total) == (14, 14)
     # Every passing participant has exactly one certificate; the numbers run 1..14.
     assert Certificate.objects.filter(enrolment__cohort=cohort).count() == 14
     assert sorted(Certificate.objects.values_list("seq", flat=True)) == list(range(1, 15))
     assert all(c.pdf for c in Certificate.objects.all())
+    # The new batch rendered only what the first left undone (at least the lost chunk's two).
+    assert 3 <= len(made_before) <= 12
+    assert {
+        c.pk: (c.pdf.name, c.rendered_at) for c in Certificate.objects.filter(pk__in=made_before)
+    } == made_before
 
 
 def test_a_worker_without_harfbuzz_subset_warns_at_start(monkeypatch, caplog):
