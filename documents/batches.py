@@ -5,18 +5,21 @@ The first job numbers every passing participant's certificate in one transaction
 the certificates still to render into even chunks; the chunk that completes the batch merges
 the files once. A stalled batch (its worker died, or its message never reached one) is
 marked failed so a new request can finish the work without a second certificate or number;
-the new batch renders only the certificates whose file is missing.
+the new batch renders only the certificates whose file is missing. While a job works, a
+heartbeat thread tells the page that its worker is alive.
 """
 
 import contextlib
 import io
 import logging
+import threading
 import zipfile
 from datetime import timedelta
 
 import pikepdf
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db import connection
 from django.db.models import Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -77,6 +80,48 @@ def batches_stalled_fail(cohort):
     return stalled + never_taken
 
 
+def heartbeat_interval():
+    """How often a working job says it is alive: well within the stall limit."""
+    return max(settings.CERTIFICATE_BATCH_STALL_SECONDS / 5, 0.1)
+
+
+@contextlib.contextmanager
+def batch_heartbeat(batch_id, interval=None):
+    """While the block runs, a background thread sets the batch's heartbeat_at every
+    `interval` seconds, so a chunk that renders for longer than the stall limit is not taken
+    for dead while its worker lives; when the worker dies, the thread dies with it and the
+    heartbeat stops. Only a running or merging batch is touched: a batch already failed or
+    done stays so."""
+    interval = heartbeat_interval() if interval is None else interval
+    stop = threading.Event()
+
+    def beat():
+        # A thread has its own database connection (Django's are per thread); it is closed
+        # here, since nothing else would close it.
+        try:
+            while not stop.wait(interval):
+                try:
+                    CertificateBatch.objects.filter(
+                        pk=batch_id,
+                        status__in=[
+                            CertificateBatch.Status.RUNNING,
+                            CertificateBatch.Status.MERGING,
+                        ],
+                    ).update(heartbeat_at=timezone.now())
+                except Exception:  # a missed beat is no reason to stop beating
+                    logger.exception("heartbeat of certificate batch %s", batch_id)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=beat, name=f"batch-{batch_id}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
 def chunks_even(items, size):
     """`items` in consecutive chunks of at most `size`, as even as possible (40 by 25 gives
     20 and 20, not 25 and 15), so that workers sharing them finish together."""
@@ -95,6 +140,11 @@ def certificates_issue(*, batch_id, dispatch=None):
     verification id; only those without their file (see `_complete`) are rendered, so a
     certificate is not rendered twice by one batch, nor again by a batch after a failed one.
     """
+    with batch_heartbeat(batch_id):
+        _certificates_issue(batch_id, dispatch)
+
+
+def _certificates_issue(batch_id, dispatch):
     batch = CertificateBatch.objects.select_related("cohort__program", "cohort__organiser").get(
         pk=batch_id
     )
@@ -144,9 +194,7 @@ def certificates_issue(*, batch_id, dispatch=None):
         dispatch(batch.pk, chunks[1:], complete_before)
         chunks = chunks[:1]
     for chunk in chunks:
-        certificates_chunk_render(
-            batch_id=batch.pk, certificate_ids=chunk, complete_before=complete_before
-        )
+        _chunk_render(batch.pk, chunk, complete_before)
 
 
 def _complete(certificate):
@@ -169,6 +217,11 @@ def certificates_chunk_render(*, batch_id, certificate_ids, complete_before=0):
 
     `complete_before` is how many of the batch's certificates were complete before it began
     (0 in a message of the previous release, whose batches rendered every certificate)."""
+    with batch_heartbeat(batch_id):
+        _chunk_render(batch_id, certificate_ids, complete_before)
+
+
+def _chunk_render(batch_id, certificate_ids, complete_before):
     batch = CertificateBatch.objects.select_related("cohort__program").get(pk=batch_id)
     if batch.status != CertificateBatch.Status.RUNNING:
         return

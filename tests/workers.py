@@ -33,13 +33,46 @@ def _chunk_hold(sender=None, **kwargs):
 if os.environ.get(HOLD_CHUNK_ENV):
     task_prerun.connect(_chunk_hold)
 
+# In a worker started with CeleryWorker(slow_render=True): the first time it renders
+# certificates (inside the job, so with the job's heartbeat beating), it touches a file to say
+# so and waits until the test touches another: a rendering as slow as the test needs. The value
+# is "path of the first:path of the second".
+SLOW_RENDER_ENV = "ANGKATAN_TEST_SLOW_RENDER"
+
+
+def _render_slow(sender=None, **kwargs):
+    from documents import batches
+
+    render = batches.certificates_render_many
+    if getattr(render, "slowed", False):
+        return
+    started, release = (Path(p) for p in os.environ[SLOW_RENDER_ENV].split(":", 1))
+
+    def slowed(certificates):
+        if not started.exists():
+            started.touch()
+            deadline = time.monotonic() + 600
+            while not release.exists() and time.monotonic() < deadline:
+                time.sleep(0.1)
+        return render(certificates)
+
+    slowed.slowed = True
+    batches.certificates_render_many = slowed
+
+
+if os.environ.get(SLOW_RENDER_ENV):
+    task_prerun.connect(_render_slow)
+
 
 class CeleryWorker:
     """A real `celery worker` process on the configured broker and the test database."""
 
-    def __init__(self, log_path, site_url, name="test", hold_chunk=None):
+    def __init__(self, log_path, site_url, name="test", hold_chunk=None, slow_render=False):
         self.log_path = log_path
         self.hold_marker = Path(log_path).with_suffix(".holding")
+        self.render_marker = Path(log_path).with_suffix(".rendering")
+        self.release_marker = Path(log_path).with_suffix(".release")
+        self.slow_render = slow_render
         env = os.environ.copy()
         env.update(
             DJANGO_SETTINGS_MODULE="config.settings.test",
@@ -51,10 +84,13 @@ class CeleryWorker:
         )
         if settings.CELERY_BROKER_URL.startswith("filesystem"):
             env["CELERY_BROKER_FILESYSTEM_DIR"] = str(settings.CELERY_BROKER_FILESYSTEM_DIR)
-        hold = []
+        hooks = []
         if hold_chunk:
             env[HOLD_CHUNK_ENV] = f"{hold_chunk}:{self.hold_marker}"
-            hold = ["--include", "tests.workers"]
+        if slow_render:
+            env[SLOW_RENDER_ENV] = f"{self.render_marker}:{self.release_marker}"
+        if hold_chunk or slow_render:
+            hooks = ["--include", "tests.workers"]
         self.log = open(log_path, "w")  # noqa: SIM115 - closed in stop()
         celery = shutil.which("celery", path=str(Path(sys.executable).parent))
         self.process = subprocess.Popen(
@@ -69,7 +105,7 @@ class CeleryWorker:
                 "--without-mingle",
                 "--without-heartbeat",
                 f"--hostname={name}-{os.getpid()}@%h",
-                *hold,
+                *hooks,
             ],  # fmt: skip
             cwd=settings.BASE_DIR,
             env=env,
@@ -84,6 +120,14 @@ class CeleryWorker:
     def holding(self):
         """Whether the chunk job this worker was told to hold (hold_chunk) has started."""
         return self.hold_marker.exists()
+
+    def rendering(self):
+        """Whether this worker (slow_render) has begun its slow rendering."""
+        return self.render_marker.exists()
+
+    def release(self):
+        """Let the slow rendering (slow_render) go on."""
+        self.release_marker.touch()
 
     def wait_ready(self, timeout=600):
         deadline = time.monotonic() + timeout
@@ -101,6 +145,8 @@ class CeleryWorker:
         self.process.wait()
 
     def stop(self):
+        if self.slow_render:
+            self.release()  # a warm shutdown waits for the job it is running
         if self.process.poll() is not None:
             self.log.close()
             return

@@ -1,4 +1,5 @@
 import io
+import threading
 from datetime import timedelta
 from decimal import Decimal
 from urllib.parse import urlparse
@@ -25,6 +26,7 @@ from documents.batches import (
 from documents.models import Certificate, CertificateBatch
 from participants.models import Enrolment
 
+from ..conftest import wait_for
 from ..factories import CohortFactory, enrol, project_scored, staff_user, widyaiswara_user
 from ..pdf_tools import certificate_pdf_read, pdf_first_page_png
 
@@ -373,3 +375,36 @@ def test_a_batch_after_a_failed_one_renders_only_the_missing_certificates(settin
     pages = [" ".join(page.extract_text().split()) for page in merged.pages]
     assert len(pages) == 5
     assert all(number in page for number, page in zip(numbers, pages, strict=True))
+
+
+@pytest.mark.django_db(transaction=True)  # the heartbeat writes from its own connection
+def test_a_chunk_rendering_longer_than_the_stall_limit_keeps_its_batch_alive(
+    cohort_with_scores, settings, monkeypatch
+):
+    from documents import batches
+
+    settings.CERTIFICATE_BATCH_STALL_SECONDS = 2
+    batch = CertificateBatch.objects.create(cohort=cohort_with_scores)
+    render = batches.certificates_render_many
+    seen = {}
+
+    def slow_render(certificates):
+        # Rendering lasts until the heartbeat has kept the batch alive for twice the limit;
+        # the page looks at it all the while and never finds it stalled.
+        seen["from"] = timezone.now()
+
+        def alive_past_the_limit():
+            assert batches_stalled_fail(cohort_with_scores) == 0
+            batch.refresh_from_db()
+            assert batch.status == CertificateBatch.Status.RUNNING
+            return batch.heartbeat_at > seen["from"] + timedelta(seconds=4)
+
+        wait_for(alive_past_the_limit, message="the heartbeat")
+        return render(certificates)
+
+    monkeypatch.setattr(batches, "certificates_render_many", slow_render)
+    certificates_issue(batch_id=batch.pk)
+    batch.refresh_from_db()
+    assert (batch.status, batch.rendered, batch.total) == ("done", 3, 3)
+    # The heartbeat stops with the job.
+    assert not [t for t in threading.enumerate() if t.name == f"batch-{batch.pk}-heartbeat"]

@@ -152,6 +152,60 @@ def test_a_worker_killed_mid_batch_is_finished_by_a_new_one(settings, tmp_path, 
     } == made_before
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_chunk_slower_than_the_stall_limit_is_not_taken_for_a_dead_worker(
+    settings, tmp_path, monkeypatch, client
+):
+    from datetime import timedelta
+
+    from django.conf import settings as django_settings
+    from django.utils import timezone
+
+    from ..workers import CeleryWorker
+
+    # The page and the worker both take two seconds without a heartbeat for a dead worker.
+    settings.CERTIFICATE_BATCH_STALL_SECONDS = 2
+    monkeypatch.setenv("CERTIFICATE_BATCH_STALL_SECONDS", "2")
+    cohort = CohortFactory()
+    coach = widyaiswara_user()
+    for _ in range(3):
+        project_scored(enrol(cohort, coach=coach), Decimal("85"))
+    staff = staff_user()
+    client.force_login(staff)
+
+    worker = CeleryWorker(tmp_path / "slow.log", django_settings.SITE_URL, slow_render=True)
+    try:
+        worker.wait_ready()
+        batch = certificate_batch_start(cohort=cohort, requested_by=staff)
+        status_url = reverse("documents:batch_status", args=[batch.pk])
+        wait_for(worker.rendering, message=f"the slow rendering; log:\n{worker.output()}")
+        slow_from = timezone.now()
+
+        def alive_past_twice_the_limit():
+            # Staff watch the page all the while: it never finds the batch stalled.
+            status = client.get(status_url).json()
+            assert status["status"] == "running", (status, worker.output())
+            batch.refresh_from_db()
+            return batch.heartbeat_at > slow_from + timedelta(seconds=4)
+
+        wait_for(alive_past_twice_the_limit, message=f"heartbeats; log:\n{worker.output()}")
+        with pytest.raises(ValidationError) as error:
+            certificate_batch_start(cohort=cohort, requested_by=staff)
+        assert error.value.messages == [str(ERROR_BATCH_UNDER_WAY)]
+        worker.release()
+
+        def finished():
+            batch.refresh_from_db()
+            return batch.is_finished
+
+        wait_for(finished, message=f"the batch; log:\n{worker.output()}")
+    finally:
+        worker.stop()
+    assert batch.status == CertificateBatch.Status.DONE, batch.error
+    assert (batch.rendered, batch.total) == (3, 3)
+    assert client.get(status_url).json()["status"] == "done"
+
+
 def test_a_worker_without_harfbuzz_subset_warns_at_start(monkeypatch, caplog):
     import ctypes.util
 
