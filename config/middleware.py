@@ -1,4 +1,7 @@
+import time
+
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -24,4 +27,40 @@ class IndonesianFirstLocaleMiddleware:
         response = self.get_response(request)
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class SessionIdleTimeoutMiddleware:
+    """End a signed-in session after SESSION_COOKIE_AGE seconds without a request.
+
+    Django already ends a session SESSION_COOKIE_AGE after it was last saved (the row's expiry
+    and the cookie's max-age). This renews it while it is used: a request more than
+    RENEW_SECONDS after the last renewal saves it again, so it ends between
+    SESSION_COOKIE_AGE - RENEW_SECONDS and SESSION_COOKIE_AGE after the last request. Saving at
+    every request instead (SESSION_SAVE_EVERY_REQUEST) would write the session row on every
+    page. A session whose last renewal is older than SESSION_COOKIE_AGE is ended here too, in
+    case its row lives longer (saved under a longer setting).
+    """
+
+    RENEW_SECONDS = 60
+    RENEWED_KEY = "_angkatan_renewed"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = request.session
+        renewed = session.get(self.RENEWED_KEY)
+        if renewed is not None and time.time() - renewed >= settings.SESSION_COOKIE_AGE:
+            session.flush()
+            renewed = None
+        response = self.get_response(request)
+        # A session saved anyway (a login) takes the mark at no cost; one without a mark
+        # that is not saved (made before this middleware, or by a test's force_login) keeps
+        # the expiry it was saved with.
+        if SESSION_KEY in session and (
+            session.modified
+            or (renewed is not None and time.time() - renewed >= self.RENEW_SECONDS)
+        ):
+            session[self.RENEWED_KEY] = int(time.time())
         return response

@@ -53,6 +53,9 @@ ROLE_PERMISSIONS = {
         "auth.add_user",
         "auth.change_user",
         "auth.view_group",
+        # and unlock a login locked after failed attempts (django-axes) by deleting them.
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
     ],
 }
 

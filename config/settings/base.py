@@ -1,5 +1,6 @@
 """Settings shared by every environment. Values come from the environment (django-environ)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -27,6 +28,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",  # failed logins, lockouts (see "Logins and sessions" below)
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",  # Bootstrap 5 CSS and JS served locally (django-bootstrap-static)
@@ -43,6 +45,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Signed-in sessions end after SESSION_IDLE_MINUTES without a request.
+    "config.middleware.SessionIdleTimeoutMiddleware",
     "config.middleware.IndonesianFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -51,6 +55,8 @@ MIDDLEWARE = [
     # Changes made in the admin are recorded in the score and outcome histories with their user.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -97,6 +103,34 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Logins and sessions (docs/decisions.md, "Logins"). django-axes counts failed logins per user
+# name and per client address; past a limit, every login for that name or from that address
+# is refused, the right password too, until LOGIN_COOLOFF_MINUTES have passed since the last
+# failure or an administrator deletes the attempts in the admin site.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+# Failed logins for one user name (NIP) that lock it: with 5, the 6th attempt is refused.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+# Failures from one address, whatever the names: higher, as a class or an office shares one.
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+# Attempts during a lockout are refused without extending it, so "try again in N minutes"
+# holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A successful login forgets that user name's failures (and only those: config.views).
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "config.views.LoginAttemptsHandler"
+# The client address as the rate limit reads it (RATELIMIT_IP_META_KEY behind a proxy).
+AXES_CLIENT_IP_CALLABLE = "config.views.login_client_address"
+AXES_LOCKOUT_CALLABLE = "config.views.login_locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+# Idle timeout: a session ends after this long without a request (config.middleware renews
+# it while it is used). The same for every role.
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
 
 # Indonesian first: the interface is in Bahasa Indonesia unless the user picks English.
 LANGUAGE_CODE = "id"
