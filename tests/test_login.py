@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config import roles
+from config.logins import login_client_address
 from config.middleware import SessionIdleTimeoutMiddleware
-from config.views import login_client_address
 
 from .factories import PASSWORD, UserFactory, staff_user
 
@@ -27,12 +27,6 @@ pytestmark = pytest.mark.django_db
 HERE = "127.0.0.1"
 LOCKED = "Masuk dikunci sementara"
 RENEWED = SessionIdleTimeoutMiddleware.RENEWED_KEY
-
-
-@pytest.fixture(autouse=True)
-def axes_on(settings):
-    # The test settings turn django-axes off (see config/settings/test.py); here it runs.
-    settings.AXES_ENABLED = True
 
 
 def login(client, username, password, address=HERE, **headers):

@@ -121,12 +121,12 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=1
 # Attempts during a lockout are refused without extending it, so "try again in N minutes"
 # holds.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-# A successful login forgets that user name's failures (and only those: config.views).
+# A successful login forgets that user name's failures (and only those: config.logins).
 AXES_RESET_ON_SUCCESS = True
-AXES_HANDLER = "config.views.LoginAttemptsHandler"
+AXES_HANDLER = "config.logins.LoginAttemptsHandler"
 # The client address as the rate limit reads it (RATELIMIT_IP_META_KEY behind a proxy).
-AXES_CLIENT_IP_CALLABLE = "config.views.login_client_address"
-AXES_LOCKOUT_CALLABLE = "config.views.login_locked_out"
+AXES_CLIENT_IP_CALLABLE = "config.logins.login_client_address"
+AXES_LOCKOUT_CALLABLE = "config.logins.login_locked_out"
 AXES_HTTP_RESPONSE_CODE = 429
 # Idle timeout: a session ends after this long without a request (config.middleware renews
 # it while it is used). The same for every role.

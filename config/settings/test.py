@@ -14,9 +14,6 @@ WHITENOISE_AUTOREFRESH = True
 SECRET_KEY = "tests-only-key"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-# django-axes refuses authenticate() without a request, which `client.login()` and some
-# tests call; tests/test_login.py turns it on and drives the login page.
-AXES_ENABLED = False
 
 _db = DATABASES["default"]
 if _db["ENGINE"] == "django.db.backends.sqlite3":

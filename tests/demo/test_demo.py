@@ -55,13 +55,16 @@ def test_demo_data_follows_the_banten_and_probolinggo_cohorts(demo):
         nip_parse(nip)
 
 
-def test_every_printed_demo_login_signs_in_with_the_demo_password(demo):
-    from django.contrib.auth import authenticate
+def test_every_printed_demo_login_signs_in_with_the_demo_password(demo, client):
+    from django.urls import reverse
 
     from demo.loaders import DEMO_PASSWORD
 
     for _role, username, _note in demo.logins:
-        assert authenticate(username=username, password=DEMO_PASSWORD) is not None, username
+        # Through the login page, as people sign in (login throttling included).
+        response = client.post(reverse("login"), {"username": username, "password": DEMO_PASSWORD})
+        assert response.status_code == 302 and "_auth_user_id" in client.session, username
+        client.logout()
 
 
 def test_demo_data_twice_creates_nothing_twice(demo):

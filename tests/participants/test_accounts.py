@@ -35,7 +35,10 @@ def test_the_invitation_link_sets_a_password_that_logs_in(client):
         {"new_password1": "Latsar-Banten-2022", "new_password2": "Latsar-Banten-2022"},
     )
     assert response.status_code == 302
-    assert client.login(username=person.nip, password="Latsar-Banten-2022")
+    signed_in = client.post(
+        reverse("login"), {"username": person.nip, "password": "Latsar-Banten-2022"}
+    )
+    assert signed_in.status_code == 302 and "_auth_user_id" in client.session
     # The link works once.
     again = client.get("/" + path, follow=True)
     assert "tidak berlaku lagi" in again.content.decode()
