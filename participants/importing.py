@@ -15,12 +15,20 @@ import openpyxl
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cohorts.models import Cohort, Institution
 from config.db import unique_or_error
 from config.roles import PARTICIPANT
+from config.spreadsheets import (
+    MAX_CELLS,
+    MAX_COLUMNS,
+    MAX_SHEET_ROWS,
+    rows_to_read,
+    xlsx_measure,
+)
 from curriculum.models import PositionLevel
 
 from .accounts import (
@@ -30,6 +38,7 @@ from .accounts import (
     nips_taken_by_others,
 )
 from .eligibility import CohortContext, refusals_for
+from .forms import MAX_UPLOAD_BYTES
 from .models import Enrolment, ImportBatch, Mentor, Participant
 from .nip import nip_normalize, nip_parse
 from .ranks import rank_parse
@@ -87,6 +96,19 @@ REQUIRED = ["nip", "name", "rank", "position", "agency"]
 ALREADY_ENROLLED = "enrolled"
 SCIENTIFIC = re.compile(r"^\d+(\.\d+)?[eE]\+?\d+$")
 MAX_ROWS = 5000
+# A CSV's limits are the XLSX's (config.spreadsheets): the same list in another format.
+ERROR_CSV_SIZE = gettext_lazy("Berkas CSV lebih dari %(limit)s MB.")
+ERROR_CSV_CELLS = gettext_lazy(
+    "Berkas CSV berisi lebih dari %(limit)s sel. Simpan tabel pesertanya saja lalu unggah ulang."
+)
+ERROR_CSV_ROWS = gettext_lazy(
+    "Ada isian di baris %(row)s; daftar peserta dibaca sampai baris %(limit)s. Hapus isian di "
+    "bawah tabel lalu unggah ulang."
+)
+ERROR_CSV_COLUMNS = gettext_lazy(
+    "Baris %(row)s berisi %(count)s kolom; daftar peserta paling lebar %(limit)s kolom. Hapus "
+    "isian di luar tabel lalu unggah ulang."
+)
 
 
 class ImportFileError(ValidationError):
@@ -151,20 +173,40 @@ def rows_from_file(uploaded):
 
 
 def _xlsx_rows(uploaded):
+    # Measured before openpyxl opens it: size, parts, sheets, cells, DOCTYPEs (issue 13).
+    try:
+        last_rows = xlsx_measure(uploaded)
+    except ValidationError as error:
+        raise ImportFileError(error.messages) from error
     try:
         book = openpyxl.load_workbook(uploaded, read_only=True, data_only=True)
     except Exception as error:  # a corrupt or mislabelled file
         raise ImportFileError(_("Berkas XLSX tidak dapat dibaca.")) from error
     try:
         sheet = book.worksheets[0]
-        # Stop past the limit instead of reading a huge sheet into memory.
-        return [list(row) for row in sheet.iter_rows(max_row=MAX_ROWS + 20, values_only=True)]
+        # To the sheet's last value, however far the sheet says it reaches, and no wider than
+        # the columns measured: nothing holding a value is left unread.
+        last = rows_to_read(last_rows, getattr(sheet, "_worksheet_path", None))
+        if not last:
+            return []
+        return [
+            list(row)
+            for row in sheet.iter_rows(max_row=last, max_col=MAX_COLUMNS, values_only=True)
+        ]
+    except ValidationError as error:
+        raise ImportFileError(error.messages) from error
+    except Exception as error:  # openpyxl fails in many ways on a damaged sheet
+        raise ImportFileError(_("Berkas XLSX tidak dapat dibaca.")) from error
     finally:
         book.close()
 
 
 def _csv_rows(uploaded):
-    data = uploaded.read()
+    # Read once, and no further than the upload form's limit: a caller other than the form
+    # cannot hand over more.
+    data = uploaded.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ImportFileError(ERROR_CSV_SIZE % {"limit": MAX_UPLOAD_BYTES // 1024 // 1024})
     # Excel saves "CSV UTF-8" with a BOM, "Unicode text" as UTF-16, plain "CSV" as Windows-1252.
     encodings = ["utf-16"] if data[:2] in (b"\xff\xfe", b"\xfe\xff") else []
     for encoding in [*encodings, "utf-8-sig", "cp1252"]:
@@ -179,10 +221,37 @@ def _csv_rows(uploaded):
         raise ImportFileError(_("Berkas CSV tidak dapat dibaca; simpan sebagai CSV UTF-8."))
     first_line = text.splitlines()[0] if text else ""
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    # Every cell but a row's last ends at a delimiter: counted before the csv module holds a
+    # row of millions of cells in memory (a delimiter inside quotes counts too; harmless).
+    if text.count(delimiter) > MAX_CELLS:
+        raise ImportFileError(ERROR_CSV_CELLS % {"limit": _grouped(MAX_CELLS)})
+    table = []
     try:
-        return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        for number, record in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1):
+            while record and not record[-1].strip():
+                record.pop()  # the empty cells Excel adds to reach the widest row
+            if not record:
+                if number > MAX_SHEET_ROWS:
+                    continue  # blank lines at the end of a long file
+                table.append(record)  # kept so row numbers stay those of the file
+                continue
+            if number > MAX_SHEET_ROWS:
+                raise ImportFileError(
+                    ERROR_CSV_ROWS % {"row": _grouped(number), "limit": _grouped(MAX_SHEET_ROWS)}
+                )
+            if len(record) > MAX_COLUMNS:
+                raise ImportFileError(
+                    ERROR_CSV_COLUMNS
+                    % {"row": _grouped(number), "count": len(record), "limit": MAX_COLUMNS}
+                )
+            table.append(record)
     except csv.Error as error:
         raise ImportFileError(_("Berkas CSV rusak: %(error)s") % {"error": error}) from error
+    return table
+
+
+def _grouped(number):
+    return formats.number_format(number, force_grouping=True)
 
 
 def nip_from_cell(value):

@@ -1,6 +1,7 @@
 """Importing participant lists as agencies send them: messy, in XLSX or CSV."""
 
 import io
+import zipfile
 from datetime import date, timedelta
 
 import openpyxl
@@ -301,3 +302,102 @@ def test_two_thousand_rows_with_mentors_and_email_stay_bounded(
     with django_assert_max_num_queries(200):
         import_apply(batch=batch)
     assert Mentor.objects.filter(user__isnull=False).count() == 2000
+
+
+# Limits on what a file may hold (issue 13): past them the whole file is refused with the
+# reason, never read in part.
+
+
+def test_a_csv_wider_than_the_limit_is_refused_with_its_row(cohort):
+    text = csv_text_of([["19960512 202203 1 142", "Ahmad", "III/a", "Analis", "Dinas Kesehatan "
+                         "Kota Tangerang", *[""] * 60, "catatan"]])  # fmt: skip
+    with pytest.raises(ImportFileError) as error:
+        check(cohort, csv_file(text))
+    assert error.value.messages == [
+        "Baris 2 berisi 66 kolom; daftar peserta paling lebar 60 kolom. Hapus isian di luar "
+        "tabel lalu unggah ulang."
+    ]
+
+
+def test_empty_cells_past_the_table_in_a_csv_are_not_counted(cohort):
+    text = csv_text_of([["19960512 202203 1 142", "Ahmad", "III/a", "Analis", "Dinas Kesehatan "
+                         "Kota Tangerang", *[""] * 200]])  # fmt: skip
+    assert [r["nip"] for r in check(cohort, csv_file(text)).rows] == ["199605122022031142"]
+
+
+def test_a_csv_with_a_value_past_row_20000_is_refused(cohort):
+    text = csv_text_of([]) + ";;;;\r\n" * 20_000 + "catatan\r\n"
+    with pytest.raises(ImportFileError) as error:
+        check(cohort, csv_file(text))
+    assert error.value.messages == [
+        "Ada isian di baris 20.002; daftar peserta dibaca sampai baris 20.000. Hapus isian di "
+        "bawah tabel lalu unggah ulang."
+    ]
+
+
+def test_a_csv_of_too_many_cells_or_bytes_is_refused_before_it_is_split(cohort):
+    with pytest.raises(ImportFileError) as error:
+        check(cohort, csv_file(csv_text_of([]) + ";" * 300_001))
+    assert error.value.messages == [
+        "Berkas CSV berisi lebih dari 300.000 sel. Simpan tabel pesertanya saja lalu unggah ulang."
+    ]
+    with pytest.raises(ImportFileError) as error:
+        check(cohort, csv_file(csv_text_of([]) + "#" * (5 * 1024 * 1024)))
+    assert error.value.messages == ["Berkas CSV lebih dari 5 MB."]
+
+
+def csv_text_of(rows):
+    header = "NIP;Nama;Pangkat;Jabatan;Instansi\r\n"
+    return header + "".join(";".join(row) + "\r\n" for row in rows)
+
+
+def test_participants_below_a_long_gap_are_read_too(cohort):
+    # Before issue 13 reading stopped at row 5,020: a second block pasted further down was
+    # left out without a word.
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    sheet.append(["19960512 202203 1 142", "Ahmad", "III/a", "Analis", "",
+                  "Dinas Kesehatan Kota Tangerang", "", ""])  # fmt: skip
+    for n, column in enumerate(["199702042022032007", "Dewi", "II/c", "Perawat", "",
+                                "Dinas Kesehatan Kota Tangerang"], 1):  # fmt: skip
+        sheet.cell(row=9000, column=n, value=column)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    batch = check(cohort, SimpleUploadedFile("peserta.xlsx", buffer.getvalue()))
+    assert [(r["row"], r["nip"]) for r in batch.rows] == [
+        (2, "199605122022031142"),
+        (9000, "199702042022032007"),
+    ]
+
+
+def test_a_sheet_that_understates_its_width_is_read_to_its_last_column(cohort):
+    # openpyxl read only as wide as the sheet's <dimension> said: the e-mail was dropped.
+    upload = xlsx([["19960512 202203 1 142", "Ahmad", "III/a", "Analis", "",
+                    "Dinas Kesehatan Kota Tangerang", "ahmad@example.go.id", ""]])  # fmt: skip
+    content = upload.read()
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(content)) as source,
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            part = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                assert b'<dimension ref="A1:H2"/>' in part
+                part = part.replace(b'<dimension ref="A1:H2"/>', b'<dimension ref="A1:F2"/>')
+            target.writestr(info.filename, part)
+    batch = check(cohort, SimpleUploadedFile("peserta.xlsx", buffer.getvalue()))
+    assert [r["email"] for r in batch.rows] == ["ahmad@example.go.id"]
+
+
+def test_a_value_past_column_60_refuses_the_workbook(cohort):
+    row = ["19960512 202203 1 142", "Ahmad", "III/a", "Analis", "",
+           "Dinas Kesehatan Kota Tangerang", "", ""]  # fmt: skip
+    upload = xlsx([[*row, *[None] * 52, "catatan"]])
+    with pytest.raises(ImportFileError) as error:
+        check(cohort, upload)
+    assert error.value.messages == [
+        "Ada isian di kolom BI baris 2; daftar peserta paling lebar 60 kolom (sampai kolom BH). "
+        "Hapus isian di luar tabel lalu unggah ulang."
+    ]
