@@ -8,7 +8,7 @@ from django.db.models import Max
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from config.uploads import document_kind_of
+from config.uploads import JAVASCRIPT, LAUNCH, MACROS, active_content_of, document_kind_of
 
 from .models import ChangeProject, ProjectDocument
 
@@ -18,6 +18,24 @@ ERROR_TYPE = _(
 ERROR_SIZE = _("Berkas “%(name)s” berukuran %(size)s MB; batasnya %(limit)s MB.")
 ERROR_TOO_LARGE = _("Berkas “%(name)s” melebihi batas %(limit)s MB; tidak disimpan.")
 ERROR_EMPTY = _("Berkas “%(name)s” kosong.")
+# Files that would act when a coach or an examiner opens them (issue 13).
+ERROR_JAVASCRIPT = _(
+    "Berkas “%(name)s” berisi JavaScript yang berjalan saat PDF dibuka; simpan ulang atau "
+    "cetak ulang sebagai PDF tanpa skrip lalu unggah lagi."
+)
+ERROR_LAUNCH = _(
+    "Berkas “%(name)s” berisi perintah untuk menjalankan program lain saat PDF dibuka; "
+    "simpan ulang sebagai PDF biasa lalu unggah lagi."
+)
+ERROR_MACROS = _(
+    "Berkas “%(name)s” berisi makro (vbaProject.bin); simpan sebagai dokumen tanpa makro "
+    "lalu unggah lagi."
+)
+ERROR_UNREADABLE = _(
+    "Isi berkas “%(name)s” tidak dapat diperiksa (rusak atau terenkripsi); simpan ulang "
+    "tanpa kata sandi lalu unggah lagi."
+)
+ACTIVE_CONTENT_ERRORS = {JAVASCRIPT: ERROR_JAVASCRIPT, LAUNCH: ERROR_LAUNCH, MACROS: ERROR_MACROS}
 ERROR_LOCKED = _("Proyek pada tahap “%(state)s” tidak dapat diubah oleh peserta.")
 
 
@@ -51,7 +69,8 @@ class SizeLimitedUpload(FileUploadHandler):
 
 def document_check(upload):
     """The file's extension by content; raises ValidationError for an empty, oversized or
-    unaccepted file."""
+    unaccepted file, and for one that would run something when opened (JavaScript or a
+    launch action in a PDF, macros in a DOCX or PPTX)."""
     name = upload.name
     if upload.size == 0:
         raise ValidationError(ERROR_EMPTY, params={"name": name})
@@ -67,6 +86,11 @@ def document_check(upload):
     extension = document_kind_of(upload)
     if extension is None:
         raise ValidationError(ERROR_TYPE, params={"name": name})
+    hazard = active_content_of(upload, extension)
+    if hazard is not None:
+        raise ValidationError(
+            ACTIVE_CONTENT_ERRORS.get(hazard, ERROR_UNREADABLE), params={"name": name}
+        )
     return extension
 
 

@@ -5,6 +5,7 @@ import os
 import zipfile
 from datetime import date
 
+import pikepdf
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -282,3 +283,143 @@ def test_only_the_owner_uploads_and_only_those_involved_download(client, world):
 
     client.logout()
     assert client.get(download_url)["Location"].startswith(reverse("login"))
+
+
+# Files that would act when a coach or an examiner opens them (issue 13).
+
+
+def pdf_made(**catalog):
+    """A one-page PDF written by pikepdf, with the given entries in its catalog."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    for key, value in catalog.items():
+        pdf.Root[f"/{key}"] = value
+    buffer = io.BytesIO()
+    pdf.save(buffer, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    return buffer.getvalue()
+
+
+def script(code="app.alert('hai')"):
+    return pikepdf.Dictionary(Type=pikepdf.Name.Action, S=pikepdf.Name.JavaScript, JS=code)
+
+
+LAUNCH = pikepdf.Dictionary(S=pikepdf.Name.Launch, F=pikepdf.String("C:\\Windows\\calc.exe"))
+# Written by hand: qpdf repairs its missing cross-reference table, and the action's type is
+# spelled with #xx escapes, which a byte search for "/JavaScript" misses.
+ESCAPED_SCRIPT = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R/OpenAction<</S/J#61v#61Script"
+    b"/JS(app.alert(1))>>>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+# Without pages qpdf cannot open it at all; its names are then searched as bytes.
+UNPARSED_LAUNCH = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/OpenAction<</S/L#61unch/F(calc.exe)>>>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+JAVASCRIPT_MESSAGE = (
+    "berisi JavaScript yang berjalan saat PDF dibuka; simpan ulang atau cetak ulang sebagai "
+    "PDF tanpa skrip lalu unggah lagi."
+)
+LAUNCH_MESSAGE = (
+    "berisi perintah untuk menjalankan program lain saat PDF dibuka; simpan ulang sebagai PDF "
+    "biasa lalu unggah lagi."
+)
+
+
+def with_macros(content, part):
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(content)) as source,
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            target.writestr(info, source.read(info))
+        target.writestr(part, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512))  # an OLE file
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (pdf_made(OpenAction=script()), JAVASCRIPT_MESSAGE),
+        (
+            pdf_made(Names=pikepdf.Dictionary(
+                JavaScript=pikepdf.Dictionary(Names=pikepdf.Array(["mulai", script()]))
+            )),
+            JAVASCRIPT_MESSAGE,
+        ),
+        (pdf_made(AA=pikepdf.Dictionary(WC=script("this.print()"))), JAVASCRIPT_MESSAGE),
+        (ESCAPED_SCRIPT, JAVASCRIPT_MESSAGE),
+        (pdf_made(OpenAction=LAUNCH), LAUNCH_MESSAGE),
+        (UNPARSED_LAUNCH, LAUNCH_MESSAGE),
+    ],
+    ids=["open-action", "name-tree", "document-action", "escaped-name", "launch",
+         "launch-unparsed"],
+)  # fmt: skip
+def test_a_pdf_that_runs_javascript_or_a_program_is_refused(client, world, media, content, message):
+    client.force_login(world["owner"])
+    page = upload(client, world["project"], "laporan.pdf", content)
+    assert f"Berkas “laporan.pdf” {message}" in page
+    assert not ProjectDocument.objects.exists()
+    assert not any(path.is_file() for path in media.rglob("*"))
+
+
+def test_a_javascript_action_on_a_link_of_a_page_is_found_too(world):
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    link = pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=[0, 0, 10, 10], A=script()
+    )
+    pdf.pages[0].Annots = pdf.make_indirect(pikepdf.Array([link]))
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    with pytest.raises(ValidationError) as error:
+        document_check(SimpleUploadedFile("laporan.pdf", buffer.getvalue()))
+    assert JAVASCRIPT_MESSAGE in error.value.messages[0]
+
+
+def test_a_pdf_hiding_its_objects_from_both_checks_is_refused_as_unreadable(world):
+    # Unparseable by qpdf, with compressed object streams a byte search cannot look into.
+    hidden = b"%PDF-1.5\n1 0 obj<</Type/ObjStm/N 1/First 4/Length 3>>stream\nxyz\nendstream\n"
+    with pytest.raises(ValidationError) as error:
+        document_check(SimpleUploadedFile("laporan.pdf", hidden))
+    assert error.value.messages == [
+        "Isi berkas “laporan.pdf” tidak dapat diperiksa (rusak atau terenkripsi); simpan ulang "
+        "tanpa kata sandi lalu unggah lagi."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("laporan.docx", with_macros(DOCX, "word/vbaProject.bin")),
+        ("bahan tayang.pptx", with_macros(PPTX, "ppt/vbaProject.bin")),
+        ("laporan.docx", with_macros(DOCX, "word/media/VBAPROJECT.BIN")),
+    ],
+    ids=["docx", "pptx", "docx-elsewhere"],
+)
+def test_an_office_file_carrying_macros_is_refused(client, world, media, name, content):
+    client.force_login(world["owner"])
+    page = upload(client, world["project"], name, content)
+    assert (
+        f"Berkas “{name}” berisi makro (vbaProject.bin); simpan sebagai dokumen tanpa makro lalu "
+        "unggah lagi." in page
+    )
+    assert not ProjectDocument.objects.exists()
+    assert not any(path.is_file() for path in media.rglob("*"))
+
+
+def test_a_real_pdf_and_docx_without_scripts_still_upload_intact(client, world):
+    plain = pdf_made(
+        Outlines=pikepdf.Dictionary(Type=pikepdf.Name.Outlines, Count=0),
+        OpenAction=pikepdf.Array([0, pikepdf.Name.Fit]),  # open at page 1: not an action
+    )
+    client.force_login(world["owner"])
+    assert "Laporan v1 tersimpan." in upload(client, world["project"], "laporan.pdf", plain)
+    assert "Laporan v2 tersimpan." in upload(client, world["project"], "laporan.docx", DOCX)
+    pdf_document, docx_document = ProjectDocument.objects.order_by("version")
+    # Checking the file read it; what is stored is the upload, byte for byte.
+    for document, content in [(pdf_document, plain), (docx_document, DOCX)]:
+        response = client.get(reverse("projects:document", args=[document.pk]))
+        assert downloaded(response) == content
