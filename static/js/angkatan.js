@@ -1,0 +1,22 @@
+// Behaviour the templates ask for with data- attributes: the Content-Security-Policy allows no
+// inline script or event handler (docs/decisions.md, "Headers").
+(function () {
+  // The language switch sends its form as soon as a language is picked.
+  document.querySelectorAll("[data-submit-on-change]").forEach((field) => {
+    field.addEventListener("change", () => field.form.submit());
+  });
+  // A calendar address is selected whole when clicked, ready to copy.
+  document.querySelectorAll("[data-select-on-click]").forEach((field) => {
+    field.addEventListener("click", () => field.select());
+  });
+  // Attendance: rows left empty get the button's status ("hadir"); chosen ones stay.
+  document.querySelectorAll("[data-mark-empty]").forEach((button) => {
+    button.addEventListener("click", () => {
+      button.form.querySelectorAll(".attendance-row").forEach((row) => {
+        if (!row.querySelector("input:checked")) {
+          row.querySelector(`input[value="${button.dataset.markEmpty}"]`).checked = true;
+        }
+      });
+    });
+  });
+})();
