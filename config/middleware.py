@@ -64,3 +64,24 @@ class SessionIdleTimeoutMiddleware:
         ):
             session[self.RENEWED_KEY] = int(time.time())
         return response
+
+
+class PermissionsPolicyMiddleware:
+    """Send the Permissions-Policy header of settings.PERMISSIONS_POLICY on every response.
+
+    Django has no setting for it and django-csp writes only Content-Security-Policy. Each
+    feature maps to the origins allowed to use it: none (`camera=()`), or "self".
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = ", ".join(
+            f"{feature}=({' '.join(origins)})"
+            for feature, origins in settings.PERMISSIONS_POLICY.items()
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.header:
+            response.headers.setdefault("Permissions-Policy", self.header)
+        return response

@@ -43,6 +43,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every response, static files too
+    # (see "Headers" below).
+    "csp.middleware.CSPMiddleware",
+    "config.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Signed-in sessions end after SESSION_IDLE_MINUTES without a request.
@@ -131,6 +135,52 @@ AXES_HTTP_RESPONSE_CODE = 429
 # Idle timeout: a session ends after this long without a request (config.middleware renews
 # it while it is used). The same for every role.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
+
+# Headers (docs/decisions.md, "Headers"). The Content-Security-Policy (django-csp) allows
+# scripts, styles, fonts and fetches from this site only: no inline script or event handler,
+# so injected markup cannot run. Style attributes are allowed (style-src-attr) for the widths
+# and offsets computed per page (timeline, progress bars) and for the admin's and
+# simple_history's own; <style> elements are not (style-src-elem). Images may be data: URIs
+# (logos, signatures and QR codes are; so are Bootstrap's form icons). No site may frame a page.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-elem": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
+# Browser features no page uses, refused to every page and frame (config.middleware).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 # Indonesian first: the interface is in Bahasa Indonesia unless the user picks English.
 LANGUAGE_CODE = "id"
