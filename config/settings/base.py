@@ -139,8 +139,8 @@ SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
 # Headers (docs/decisions.md, "Headers"). The Content-Security-Policy (django-csp) allows
 # scripts, styles, fonts and fetches from this site only: no inline script or event handler,
 # so injected markup cannot run. Style attributes are allowed (style-src-attr) for the widths
-# and offsets computed per page (timeline, progress bars) and for the admin's and
-# simple_history's own; <style> elements are not (style-src-elem). Images may be data: URIs
+# and offsets computed per page (timeline, progress bars) and simple_history's admin history
+# page; <style> elements are not (style-src-elem). Images may be data: URIs
 # (logos, signatures and QR codes are; so are Bootstrap's form icons). No site may frame a page.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
