@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",  # failed logins, lockouts (see "Logins and sessions" below)
+    "dbbackup",  # manage.py dbbackup/dbrestore, mediabackup/mediarestore (see "Backups")
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",  # Bootstrap 5 CSS and JS served locally (django-bootstrap-static)
@@ -229,6 +230,22 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Backups (docs/decisions.md, "Backups"): django-dbbackup writes the database (`manage.py
+# dbbackup`: pg_dump's custom format on PostgreSQL, SQLite's backup API) and the media files
+# (`manage.py mediabackup`: a tarball of everything in the default storage, the S3 bucket when
+# one is named) to BACKUP_DIR; `dbrestore` and `mediarestore` put them back. A settings module
+# that replaces STORAGES must keep STORAGES["dbbackup"] = BACKUP_STORAGE, or dbbackup writes
+# into MEDIA_ROOT.
+BACKUP_DIR = env.path("BACKUP_DIR", default=str(VAR_DIR / "backups"))
+BACKUP_STORAGE = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(BACKUP_DIR)},
+}
+STORAGES["dbbackup"] = BACKUP_STORAGE
+# Restored by the connecting role, whatever role owned the objects when they were dumped (a new
+# server may name it differently); pg_restore runs in one transaction, all or nothing.
+DBBACKUP_CONNECTORS = {"default": {"PG_OPTIONS": "--no-owner --no-acl"}}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -33,7 +33,13 @@ if CELERY_BROKER_URL.startswith("filesystem"):
         "CELERY_BROKER_FILESYSTEM_DIR", default=tempfile.mkdtemp(prefix="angkatan-broker-")
     )
     CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(CELERY_BROKER_FILESYSTEM_DIR)
+# Backups made by the tests go to a folder of their own, never var/backups.
+BACKUP_DIR = env("BACKUP_DIR", default=tempfile.mkdtemp(prefix="angkatan-backups-"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "dbbackup": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": BACKUP_DIR},
+    },
 }
