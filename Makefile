@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast lint format install migrate messages clean bench bench-certificates
+.PHONY: demo test test-fast lint format install migrate messages clean bench bench-certificates \
+	backup restore
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +43,17 @@ bench-certificates: install
 	$(BIN)/python bench/certificates.py
 
 bench: bench-certificates
+
+## The database and the media files, compressed, into BACKUP_DIR (var/backups); keeps the
+## last 10 of each.
+backup: install
+	$(BIN)/python manage.py dbbackup --compress --clean --noinput
+	$(BIN)/python manage.py mediabackup --compress --clean --noinput
+
+## The latest backups in BACKUP_DIR back (asks first). Stop the web server and worker first.
+restore: install
+	$(BIN)/python manage.py dbrestore --uncompress
+	$(BIN)/python manage.py mediarestore --uncompress --replace
 
 ## Ruff (lint and format) and import-linter (the app layers in pyproject.toml).
 lint: install
