@@ -89,3 +89,24 @@ def test_documents_go_to_an_s3_bucket_when_one_is_named():
     assert result.returncode == 0, result.stderr
     last = result.stdout.strip().splitlines()[-1]
     assert last.split() == ["S3Storage", "sttp-banten", "http://minio:9000", "private"]
+
+
+def test_production_backups_go_to_backup_dir_not_among_the_media(tmp_path):
+    probe = (
+        'from django.core.files.storage import storages; s = storages["dbbackup"]; '
+        "print(type(s).__name__, s.location)"
+    )
+    result = run_manage(
+        "shell",
+        "-c",
+        probe,
+        env=production_env(
+            SECRET_KEY="x7#kq!2v9LmZ0pR4tW8yB1nC6dF3gH5jK-s2Qe7Uo9Ia4Xc1Vb8Nm3Zl6Tp0Ry5Wu",
+            ALLOWED_HOSTS="angkatan.bpsdm.example.go.id",
+            SITE_URL="https://angkatan.bpsdm.example.go.id",
+            BACKUP_DIR=str(tmp_path / "cadangan"),
+        ),
+    )
+    assert result.returncode == 0, result.stderr
+    last = result.stdout.strip().splitlines()[-1]
+    assert last.split() == ["FileSystemStorage", str(tmp_path / "cadangan")]

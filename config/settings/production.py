@@ -1,7 +1,7 @@
 """Production: every secret from the environment, no insecure default."""
 
 from .base import *  # noqa: F401,F403
-from .base import env
+from .base import BACKUP_STORAGE, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -23,6 +23,8 @@ X_FRAME_OPTIONS = "DENY"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Backups go to BACKUP_DIR, never among the media files (see base.py, "Backups").
+    "dbbackup": BACKUP_STORAGE,
 }
 # Generated documents and uploads in S3-compatible storage (MinIO, a cloud bucket) when a
 # bucket is named; local files under MEDIA_ROOT otherwise. Files are private: downloads go
