@@ -6,9 +6,14 @@ from django.utils.translation import gettext_lazy as _
 def _roles_ensure(**kwargs):
     # Imported when called: config.roles uses the auth models, which cannot load while the
     # app registry is still being filled (apps.py is imported first).
+    from auditlog.context import disable_auditlog
+
     from config.roles import roles_ensure
 
-    roles_ensure()
+    # Not in the audit log: the roles' permissions are written in config/roles.py, and their
+    # history is the code's. (auditlog's table may not exist yet when an app is migrated alone.)
+    with disable_auditlog():
+        roles_ensure()
 
 
 class CohortsConfig(AppConfig):
@@ -18,3 +23,11 @@ class CohortsConfig(AppConfig):
     def ready(self):
         # Runs after each app's permissions exist; the groups are complete after the last app.
         post_migrate.connect(_roles_ensure, dispatch_uid="angkatan_roles_ensure")
+        # The audit log (config.audit): role changes, logins, and an institution's certificate
+        # look (signatory, logo, signature, wording).
+        from auditlog.registry import auditlog
+
+        from config.audit import audit_accounts_register
+
+        audit_accounts_register()
+        auditlog.register(self.get_model("Institution"))

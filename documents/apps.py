@@ -17,3 +17,16 @@ class DocumentsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_cache_table_ensure, sender=self, dispatch_uid="cache_table_ensure")
+        # The audit log (config.audit): numbering, a certificate's revoking and reissuing, a
+        # request to issue a cohort's certificates. Not the rendered PDF files, which the
+        # workers write, nor what never changes (the entry names the certificate).
+        from auditlog.registry import auditlog
+
+        auditlog.register(self.get_model("NumberingPattern"))
+        auditlog.register(
+            self.get_model("Certificate"),
+            exclude_fields=["enrolment", "verification_id", "check_code", "pdf", "rendered_at"],
+        )
+        auditlog.register(
+            self.get_model("CertificateBatch"), include_fields=["cohort", "requested_by", "status"]
+        )

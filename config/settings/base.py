@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "bootstrap",  # Bootstrap 5 CSS and JS served locally (django-bootstrap-static)
     "simple_history",
+    "auditlog",  # who did what, when and from where (see "Audit log" below)
     "curriculum",
     "cohorts",
     "participants",
@@ -59,6 +60,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Changes made in the admin are recorded in the score and outcome histories with their user.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Audit log entries get the request's user and address (config.audit).
+    "config.audit.AuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: turns a refused login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -182,6 +185,14 @@ PERMISSIONS_POLICY = {
         "xr-spatial-tracking",
     )
 }
+
+# Audit log (docs/decisions.md, "Audit log"): django-auditlog records the saves of the models
+# each app registers in its AppConfig.ready, config.audit the exports and logins; administrators
+# read it on the audit log page. The client's address is kept ("from where"), read as the
+# logins read it (RATELIMIT_IP_META_KEY behind a proxy), not from X-Forwarded-For.
+AUDITLOG_DISABLE_REMOTE_ADDR = False
+# A changed coach, mentor or group is recorded by its name, as it was then, not its id.
+AUDITLOG_USE_FK_STRING_REPRESENTATION = True
 
 # Indonesian first: the interface is in Bahasa Indonesia unless the user picks English.
 LANGUAGE_CODE = "id"
