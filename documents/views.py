@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from cohorts.models import Cohort, CohortPhase, Institution
+from config.audit import export_record
 from config.permissions import (
     can_download_certificate,
     can_issue_certificates,
@@ -141,6 +142,7 @@ def batch_file(request, pk, kind):
     field = batch.merged_pdf if kind == "pdf" else batch.archive
     if not field:
         raise Http404(_("Berkas ini belum dibuat."))
+    export_record(request, batch, f"Sertifikat penerbitan #{batch.pk} ({kind.upper()})")
     return _attachment(field)
 
 
@@ -153,6 +155,7 @@ def certificate_download(request, pk):
     if not certificate.pdf:
         raise Http404(_("Berkas sertifikat belum dibuat."))
     filename = f"STTP-{certificate.enrolment.participant.nip}.pdf"
+    export_record(request, certificate, f"Sertifikat {certificate.number} (PDF)")
     return FileResponse(certificate.pdf.open("rb"), as_attachment=True, filename=filename)
 
 
@@ -257,11 +260,13 @@ def final_report(request, cohort_pk):
     predicate and outcome, with summary figures and the head's signature block."""
     cohort = get_object_or_404(Cohort.objects.select_related("program", "organiser"), pk=cohort_pk)
     name = f"laporan-akhir-{cohort.program.code}-{cohort.angkatan}-{cohort.year}"
-    return HttpResponse(
+    response = HttpResponse(
         final_report_pdf(cohort),
         content_type="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'},
     )
+    export_record(request, cohort, "Laporan akhir (PDF)")
+    return response
 
 
 @rule_required(can_manage_cohorts)
@@ -269,7 +274,11 @@ def final_report_xlsx(request, cohort_pk):
     """The final report as a spreadsheet (the gradebook's XLSX button)."""
     cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=cohort_pk)
     header, rows = final_report_table(cohort)
-    return table_response(f"nilai-{cohort.program.code}-{cohort.angkatan}", "xlsx", header, rows)
+    response = table_response(
+        f"nilai-{cohort.program.code}-{cohort.angkatan}", "xlsx", header, rows
+    )
+    export_record(request, cohort, "Laporan akhir (XLSX)")
+    return response
 
 
 @rule_required(can_view_documents)

@@ -14,6 +14,7 @@ from cohorts.calendar import calendar_response, phase_location, phases_calendar
 from cohorts.models import Cohort
 from cohorts.selectors import cohort_phase_or_404, cohort_schedule
 from cohorts.services import phase_days
+from config.audit import export_record
 from config.permissions import (
     can_edit_eligibility,
     can_manage_cohorts,
@@ -227,7 +228,11 @@ def roster_export(request, cohort_pk, kind):
         ]  # fmt: skip
         for e in roster
     ]
-    return table_response(f"peserta-{cohort.program.code}-{cohort.angkatan}", kind, header, rows)
+    response = table_response(
+        f"peserta-{cohort.program.code}-{cohort.angkatan}", kind, header, rows
+    )
+    export_record(request, cohort, f"Daftar peserta ({kind.upper()}, {len(rows)} baris)")
+    return response
 
 
 @rule_required(object_checked_in_view)
