@@ -83,6 +83,11 @@ def can_view_documents(user):
     return user.has_perm("documents.view_documents")
 
 
+def can_view_audit_log(user):
+    """Administrators read, search and export the audit log; staff do not."""
+    return user.has_perm("auditlog.view_logentry")
+
+
 def is_widyaiswara(user):
     return user.has_perm("projects.score_changeproject")
 

@@ -56,6 +56,8 @@ ROLE_PERMISSIONS = {
         # and unlock a login locked after failed attempts (django-axes) by deleting them.
         "axes.view_accessattempt",
         "axes.delete_accessattempt",
+        # They read, search and export the audit log (issue 13).
+        "auditlog.view_logentry",
     ],
 }
 

@@ -3,7 +3,7 @@ certificates and bookmarks keep working."""
 
 from django.urls import path
 
-from . import views
+from . import audit, views
 
 app_name = "documents"
 
@@ -60,4 +60,6 @@ urlpatterns = [
         name="final_report_xlsx",
     ),
     path("dokumen/", views.documents, name="documents"),
+    path("log-audit/", audit.audit_log, name="audit_log"),
+    path("log-audit.<str:kind>", audit.audit_log_export, name="audit_log_export"),
 ]

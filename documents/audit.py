@@ -1,0 +1,211 @@
+"""The audit log page for administrators (issue 13): every recorded change, export and login,
+searched by person, object, action and date, 50 to a page, and the filtered log as XLSX or CSV.
+
+The entries are written by django-auditlog and config.audit; this module only reads them.
+"""
+
+from datetime import datetime, time, timedelta
+
+from auditlog.models import LogEntry
+from django import forms
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from config.audit import EXPORT, LOGIN, LOGIN_FAILED, LOGOUT, export_record
+from config.permissions import can_view_audit_log, rule_required
+from config.users import user_label
+from participants.tables import table_response
+
+PAGE_SIZE = 50
+
+# What the entry says happened: a save (auditlog's action) or, for an ACCESS entry, its event.
+ACTIONS = {
+    "create": (gettext_lazy("Dibuat"), Q(action=LogEntry.Action.CREATE)),
+    "update": (gettext_lazy("Diubah"), Q(action=LogEntry.Action.UPDATE)),
+    "delete": (gettext_lazy("Dihapus"), Q(action=LogEntry.Action.DELETE)),
+    EXPORT: (gettext_lazy("Ekspor"), Q(additional_data__event=EXPORT)),
+    LOGIN: (gettext_lazy("Masuk"), Q(additional_data__event=LOGIN)),
+    LOGIN_FAILED: (gettext_lazy("Gagal masuk"), Q(additional_data__event=LOGIN_FAILED)),
+    LOGOUT: (gettext_lazy("Keluar"), Q(additional_data__event=LOGOUT)),
+}
+ACTION_OF_SAVE = {
+    LogEntry.Action.CREATE: "create",
+    LogEntry.Action.UPDATE: "update",
+    LogEntry.Action.DELETE: "delete",
+}
+
+
+class AuditFilterForm(forms.Form):
+    actor = forms.CharField(label=gettext_lazy("Oleh (nama atau NIP)"), required=False)
+    q = forms.CharField(label=gettext_lazy("Objek atau isi"), required=False)
+    action = forms.ChoiceField(
+        label=gettext_lazy("Tindakan"),
+        choices=[("", gettext_lazy("Semua"))] + [(k, label) for k, (label, _q) in ACTIONS.items()],
+        required=False,
+    )
+    date_from = forms.DateField(
+        label=gettext_lazy("Dari tanggal"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = forms.DateField(
+        label=gettext_lazy("Sampai tanggal"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs["class"] = f"{css} form-select-sm form-control-sm"
+
+    def filters(self):
+        """The valid filters; one that is not (a mistyped date) is left out."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return self.cleaned_data
+
+
+def _day_start(day):
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def audit_entries(filters):
+    """The entries matching the filters, newest first, with their actor and content type."""
+    entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-pk")
+    if actor := (filters.get("actor") or "").strip():
+        entries = entries.filter(
+            Q(actor__username__icontains=actor)
+            | Q(actor__first_name__icontains=actor)
+            | Q(actor__last_name__icontains=actor)
+            | Q(actor_email__icontains=actor)
+            # a failed login has no actor, only the name that was typed
+            | Q(additional_data__username__icontains=actor)
+        )
+    if q := (filters.get("q") or "").strip():
+        entries = entries.filter(
+            Q(object_repr__icontains=q)
+            | Q(changes_text__icontains=q)
+            | Q(content_type__model__icontains=q)
+        )
+    if action := filters.get("action"):
+        entries = entries.filter(ACTIONS[action][1])
+    # Whole days in the site's time zone, both ends included.
+    if day := filters.get("date_from"):
+        entries = entries.filter(timestamp__gte=_day_start(day))
+    if day := filters.get("date_to"):
+        entries = entries.filter(timestamp__lt=_day_start(day + timedelta(days=1)))
+    return entries
+
+
+def _value(field, value):
+    if value is None or value == "None":
+        return "—"
+    choices = dict(getattr(field, "choices", None) or [])
+    return str(choices.get(value, value))
+
+
+def entry_changes(entry):
+    """What changed, in words: `field: old → new` for a save, the objects added to or removed
+    from a many-to-many field, or what an export or login was."""
+    if entry.action == LogEntry.Action.ACCESS:
+        return entry.changes_text
+    model = entry.content_type.model_class()
+    parts = []
+    for name, change in (entry.changes or {}).items():
+        try:
+            field = model._meta.get_field(name)
+            label = str(field.verbose_name)
+        except Exception:  # a field since removed, or a model no longer installed
+            field, label = None, name
+        if isinstance(change, dict) and change.get("type") == "m2m":
+            sign = "+" if change.get("operation") == "add" else "−"
+            parts.append(f"{label}: {sign} {', '.join(change.get('objects', []))}")
+        elif isinstance(change, list | tuple) and len(change) == 2:
+            old, new = (_value(field, v) for v in change)
+            if entry.action == LogEntry.Action.CREATE:
+                parts.append(f"{label}: {new}")
+            else:
+                parts.append(f"{label}: {old} → {new}")
+    return "; ".join(parts)
+
+
+def entry_action(entry):
+    if entry.action == LogEntry.Action.ACCESS:
+        event = (entry.additional_data or {}).get("event", "")
+        return str(ACTIONS[event][0]) if event in ACTIONS else _("Diakses")
+    return str(ACTIONS[ACTION_OF_SAVE[entry.action]][0])
+
+
+def entry_actor(entry):
+    if entry.actor is not None:
+        return user_label(entry.actor)
+    if entry.actor_email:
+        return entry.actor_email  # the account was deleted since
+    return _("sistem")  # a worker's job, a command, or a login by someone not signed in
+
+
+def entry_object(entry):
+    model = entry.content_type.model_class()
+    kind = str(model._meta.verbose_name) if model else entry.content_type.model
+    return f"{kind}: {entry.object_repr}" if entry.object_pk else entry.object_repr
+
+
+def entry_row(entry):
+    return {
+        "timestamp": entry.timestamp,
+        "actor": entry_actor(entry),
+        "action": entry_action(entry),
+        "object": entry_object(entry),
+        "changes": entry_changes(entry),
+        "remote_addr": entry.remote_addr or "",
+    }
+
+
+@rule_required(can_view_audit_log)
+def audit_log(request):
+    form = AuditFilterForm(request.GET or None)
+    page = Paginator(audit_entries(form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "documents/audit_log.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": [entry_row(entry) for entry in page],
+            "query": query.urlencode(),
+        },
+    )
+
+
+@rule_required(can_view_audit_log)
+def audit_log_export(request, kind):
+    """The filtered log, every page of it, as XLSX or CSV; the export is itself recorded."""
+    form = AuditFilterForm(request.GET or None)
+    header = ["Waktu", "Oleh", "Tindakan", "Objek", "Perubahan", "Alamat"]
+    rows = []
+    for entry in audit_entries(form.filters()).iterator(chunk_size=2000):
+        row = entry_row(entry)
+        at = timezone.localtime(row["timestamp"])
+        rows.append(
+            [
+                date_format(at, "Y-m-d H:i:s"),
+                row["actor"],
+                row["action"],
+                row["object"],
+                row["changes"],
+                row["remote_addr"],
+            ]
+        )
+    response = table_response(f"log-audit-{timezone.localdate():%Y%m%d}", kind, header, rows)
+    export_record(request, None, f"Log audit ({kind.upper()}, {len(rows)} baris)")
+    return response
