@@ -1,0 +1,287 @@
+"""The audit log (issue 13): each audited action, done through its page, leaves an entry with
+who, when, what and from where; administrators search and export the log, staff cannot."""
+
+import csv
+import io
+from datetime import timedelta
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from auditlog.models import LogEntry
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django.utils import timezone
+
+from config import roles
+from config.audit import EXPORT, LOGIN, LOGIN_FAILED
+from documents.batches import certificates_issue
+from documents.models import Certificate, CertificateBatch, NumberingPattern
+from participants.models import Enrolment
+
+from .factories import (
+    PASSWORD,
+    CohortFactory,
+    UserFactory,
+    enrol,
+    project_scored,
+    staff_user,
+    widyaiswara_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+ADDRESS = "203.0.113.7"
+
+
+def administrator(**kwargs):
+    return UserFactory(role=roles.ADMINISTRATOR, **kwargs)
+
+
+def entry_for(obj, **lookup):
+    """The newest entry about obj."""
+    return LogEntry.objects.get_for_object(obj).filter(**lookup).latest("timestamp")
+
+
+def assert_recorded(entry, actor, since):
+    assert entry.actor == actor
+    assert entry.remote_addr == ADDRESS
+    assert since <= entry.timestamp <= timezone.now()
+
+
+@pytest.fixture
+def since():
+    return timezone.now()
+
+
+@pytest.fixture
+def passing():
+    """A cohort with two participants who pass, and a staff member at work."""
+    cohort = CohortFactory()
+    coach = widyaiswara_user()
+    enrolments = [enrol(cohort, coach=coach) for _ in range(2)]
+    for enrolment in enrolments:
+        project_scored(enrolment, Decimal("85"))
+    return {
+        "cohort": cohort,
+        "enrolments": enrolments,
+        "staff": staff_user(username="rina", first_name="Rina", last_name="Wulandari"),
+    }
+
+
+def test_an_enrolment_status_change_is_recorded_with_who_what_and_where(client, passing, since):
+    enrolment = passing["enrolments"][0]
+    client.force_login(passing["staff"])
+    client.post(
+        reverse("projects:enrolment_status", args=[enrolment.pk]),
+        {"status": "deferred", "reason": "Sakit"},
+        REMOTE_ADDR=ADDRESS,
+    )
+    entry = entry_for(enrolment, action=LogEntry.Action.UPDATE)
+    assert_recorded(entry, passing["staff"], since)
+    assert entry.changes["status"] == ["registered", "deferred"]
+    assert str(enrolment.participant) in entry.object_repr
+    # simple_history keeps its own record beside it
+    assert enrolment.history.latest("history_date").status == Enrolment.Status.DEFERRED
+
+
+def test_a_numbering_change_is_recorded(client, passing, since):
+    staff = passing["staff"]
+    client.force_login(staff)
+    url = reverse("documents:numbering", args=[passing["cohort"].organiser_id])
+    client.post(url, {"pattern-all": "{seq}/SERT/{institution}/{year}"}, REMOTE_ADDR=ADDRESS)
+    pattern = NumberingPattern.objects.get()
+    entry = entry_for(pattern, action=LogEntry.Action.CREATE)
+    assert_recorded(entry, staff, since)
+    assert entry.changes["pattern"][1] == "{seq}/SERT/{institution}/{year}"
+    client.post(url, {"pattern-all": "{seq:03d}/STTP/{year}"}, REMOTE_ADDR=ADDRESS)
+    entry = entry_for(pattern, action=LogEntry.Action.UPDATE)
+    assert entry.changes["pattern"] == ["{seq}/SERT/{institution}/{year}", "{seq:03d}/STTP/{year}"]
+
+
+def test_issuing_revoking_and_reissuing_are_recorded(client, passing, since):
+    cohort, staff = passing["cohort"], passing["staff"]
+    client.force_login(staff)
+    # The page calls documents.batch_queue.certificate_batch_start; the job is queued only
+    # once the request commits, which a test's transaction never does: it is run here.
+    client.post(reverse("documents:certificates_issue", args=[cohort.pk]), REMOTE_ADDR=ADDRESS)
+    batch = CertificateBatch.objects.get(cohort=cohort)
+    entry = entry_for(batch, action=LogEntry.Action.CREATE)
+    assert_recorded(entry, staff, since)
+    assert entry.changes["requested_by"][1] == "rina"
+    certificates_issue(batch_id=batch.pk)
+
+    certificate = Certificate.objects.filter(enrolment__cohort=cohort).first()
+    number = certificate.number
+    client.post(
+        reverse("documents:certificate_revoke", args=[certificate.pk]),
+        {"reason": "Nama salah eja"},
+        REMOTE_ADDR=ADDRESS,
+    )
+    revoked = entry_for(certificate, action=LogEntry.Action.UPDATE)
+    assert_recorded(revoked, staff, since)
+    assert revoked.changes["status"] == ["valid", "revoked"]
+
+    client.post(
+        reverse("documents:certificate_reissue", args=[certificate.pk]),
+        {"reason": "Nama diperbaiki"},
+        REMOTE_ADDR=ADDRESS,
+    )
+    certificate.refresh_from_db()
+    reissued = entry_for(certificate, action=LogEntry.Action.UPDATE, pk__gt=revoked.pk)
+    assert_recorded(reissued, staff, since)
+    assert reissued.changes["status"] == ["revoked", "valid"]
+    assert reissued.changes["number"] == [number, certificate.number]
+
+
+def test_a_role_change_in_the_admin_site_is_recorded(client, since):
+    admin = administrator(is_staff=True)
+    user = UserFactory(username="199001012015011001", first_name="Budi", last_name="Santoso")
+    client.force_login(admin)
+    response = client.post(
+        reverse("admin:auth_user_change", args=[user.pk]),
+        {
+            "username": user.username,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": "",
+            "is_active": "on",
+            "groups": [Group.objects.get(name=roles.STAFF).pk],
+            "date_joined_0": timezone.localdate().isoformat(),
+            "date_joined_1": "08:00:00",
+        },
+        REMOTE_ADDR=ADDRESS,
+    )
+    assert response.status_code == 302, response.content.decode()
+    entry = entry_for(user, action=LogEntry.Action.UPDATE, changes__has_key="groups")
+    assert_recorded(entry, admin, since)
+    assert entry.changes["groups"] == {
+        "type": "m2m",
+        "operation": "add",
+        "objects": [roles.STAFF],
+    }
+
+
+def test_logins_that_succeed_and_fail_are_recorded_with_the_address(client, since):
+    user = staff_user()
+    login = reverse("login")
+    client.post(login, {"username": user.username, "password": "salah"}, REMOTE_ADDR=ADDRESS)
+    failed = LogEntry.objects.get(additional_data__event=LOGIN_FAILED)
+    assert failed.actor is None
+    assert failed.remote_addr == ADDRESS
+    assert failed.object_pk == str(user.pk)
+    assert failed.additional_data["username"] == user.username
+    assert "salah" not in str(failed.additional_data) + failed.changes_text
+
+    client.post(login, {"username": "tidak-ada", "password": "x"}, REMOTE_ADDR=ADDRESS)
+    unknown = LogEntry.objects.filter(additional_data__event=LOGIN_FAILED).latest("pk")
+    assert unknown.object_pk == "" and unknown.object_repr == "tidak-ada"
+
+    response = client.post(
+        login, {"username": user.username, "password": PASSWORD}, REMOTE_ADDR=ADDRESS
+    )
+    assert response.status_code == 302
+    assert_recorded(entry_for(user, additional_data__event=LOGIN), user, since)
+
+
+def test_the_address_is_not_taken_from_a_header_the_client_sends(client):
+    user = staff_user()
+    client.post(
+        reverse("login"),
+        {"username": user.username, "password": PASSWORD},
+        REMOTE_ADDR=ADDRESS,
+        HTTP_X_FORWARDED_FOR="198.51.100.66",
+    )
+    assert entry_for(user, additional_data__event=LOGIN).remote_addr == ADDRESS
+
+
+def test_a_roster_export_is_recorded(client, passing, since):
+    cohort = passing["cohort"]
+    client.force_login(passing["staff"])
+    url = reverse("participants:roster_export", args=[cohort.pk, "xlsx"])
+    assert client.get(url, REMOTE_ADDR=ADDRESS).status_code == 200
+    entry = entry_for(cohort, additional_data__event=EXPORT)
+    assert_recorded(entry, passing["staff"], since)
+    assert entry.action == LogEntry.Action.ACCESS
+    assert entry.changes_text == "Daftar peserta (XLSX, 2 baris)"
+
+
+def test_administrators_search_and_export_the_log_and_staff_are_refused(client, passing):
+    enrolment, staff = passing["enrolments"][0], passing["staff"]
+    client.force_login(staff)
+    client.post(
+        reverse("projects:enrolment_status", args=[enrolment.pk]),
+        {"status": "withdrawn", "reason": "Mutasi"},
+        REMOTE_ADDR=ADDRESS,
+    )
+    client.get(reverse("participants:roster_export", args=[passing["cohort"].pk, "csv"]))
+    page = reverse("documents:audit_log")
+    assert client.get(page).status_code == 403
+    assert client.get(reverse("documents:audit_log_export", args=["csv"])).status_code == 403
+
+    client.force_login(administrator())
+    assert "Log audit" in client.get(reverse("documents:documents")).content.decode()
+    today = timezone.localdate()
+    search = {
+        "actor": "rina",
+        "q": enrolment.participant.name,
+        "action": "update",
+        "date_from": today.isoformat(),
+        "date_to": today.isoformat(),
+    }
+    response = client.get(page, search)
+    rows = response.context["rows"]
+    assert len(rows) == 1
+    assert rows[0]["actor"] == "Rina Wulandari"
+    assert rows[0]["action"] == "Diubah"
+    assert rows[0]["changes"] == "status: Terdaftar → Mengundurkan diri"
+    assert rows[0]["remote_addr"] == ADDRESS
+    assert "Mengundurkan diri" in response.content.decode()
+    # Yesterday's entries only: none.
+    yesterday = (today - timedelta(days=1)).isoformat()
+    response = client.get(page, {**search, "date_from": yesterday, "date_to": yesterday})
+    assert response.context["rows"] == []
+    exports = client.get(page, {"action": "export"}).context["rows"]
+    assert [row["changes"] for row in exports] == ["Daftar peserta (CSV, 2 baris)"]
+
+    response = client.get(reverse("documents:audit_log_export", args=["xlsx"]), search)
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    values = list(sheet.values)
+    assert values[0] == ("Waktu", "Oleh", "Tindakan", "Objek", "Perubahan", "Alamat")
+    assert [row[1:] for row in values[1:]] == [
+        (
+            "Rina Wulandari",
+            "Diubah",
+            f"peserta angkatan: {enrolment}",
+            "status: Terdaftar → Mengundurkan diri",
+            ADDRESS,
+        )
+    ]
+    response = client.get(reverse("documents:audit_log_export", args=["csv"]), {"q": "zzz"})
+    assert list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")))) == [
+        ["Waktu", "Oleh", "Tindakan", "Objek", "Perubahan", "Alamat"]
+    ]
+    # The exports of the log are in the log.
+    assert LogEntry.objects.filter(changes_text__startswith="Log audit (XLSX, 1 baris)").exists()
+
+
+@pytest.mark.parametrize("entries", [3, 80])
+def test_the_audit_log_page_costs_the_same_queries_whatever_its_length(
+    client, django_assert_num_queries, entries
+):
+    staff = staff_user()
+    for n in range(entries):
+        LogEntry.objects.log_create(
+            staff,
+            force_log=True,
+            action=LogEntry.Action.ACCESS,
+            changes_text=f"Ekspor {n}",
+            additional_data={"event": EXPORT},
+            actor=staff,
+        )
+    client.force_login(administrator())
+    # session, user, permissions (2), role names for the menu; the count of matching entries
+    # and one page of them with their actors and content types.
+    with django_assert_num_queries(7):
+        response = client.get(reverse("documents:audit_log"), {"action": "export"})
+    assert len(response.context["rows"]) == min(entries, 50)
