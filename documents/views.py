@@ -251,7 +251,9 @@ def phase_report_request(request, pk, phase_pk):
 
 @rule_required(can_manage_cohorts)
 def phase_report_download(request, pk):
-    return _attachment(get_object_or_404(PhaseReport, pk=pk).pdf)
+    report = get_object_or_404(PhaseReport.objects.select_related("phase"), pk=pk)
+    export_record(request, report.phase, f"Laporan tahap {report.phase.name} (PDF)")
+    return _attachment(report.pdf)
 
 
 @rule_required(can_manage_cohorts)

@@ -6,9 +6,11 @@ from datetime import date, timedelta
 
 import pypdf
 import pytest
+from auditlog.models import LogEntry
 from django.urls import reverse
 
 from cohorts.services import phase_days
+from config.audit import EXPORT
 from curriculum.models import PhaseKind
 from documents.models import PhaseReport
 from documents.phase_reports import phase_report_make, phase_reports_due
@@ -43,6 +45,10 @@ def test_a_classical_phase_reports_each_participants_attendance(client, settings
     assert present.participant.name in text and absent.participant.name in text
     assert "6 hari; tercatat hadir 3, izin 0, sakit 0, alpa 3; kehadiran 50,0%." in text
     assert client.get(response["Location"]).status_code == 200
+    # The download is in the audit log, with who took it.
+    downloaded = LogEntry.objects.get(additional_data__event=EXPORT)
+    assert downloaded.actor == staff
+    assert downloaded.changes_text == f"Laporan tahap {phase.name} (PDF)"
     client.force_login(widyaiswara_user())
     assert client.get(response["Location"]).status_code == 403
 
