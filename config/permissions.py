@@ -4,24 +4,71 @@ Views declare their rule with `@rule_required(predicate)`; a view whose rule dep
 object declares `@rule_required(object_checked_in_view)` and calls
 `deny_unless(predicate(user, obj))` once the object is loaded. Both raise PermissionDenied
 (403).
+
+Two-factor login (config.two_factor): a signed-in user with a confirmed authenticator who has
+not entered its code in this session is sent to the code step before any rule is checked;
+with TWO_FACTOR_REQUIRED_FOR_CERTIFICATES on, a user who may issue certificates and has no
+authenticator is sent to set one up instead of the certificate pages.
 """
 
 from functools import wraps
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse
+from django_otp import user_has_device
 
-from .roles import MENTOR, PARTICIPANT, user_roles
+from .roles import (
+    ADMINISTRATOR,
+    MENTOR,
+    PARTICIPANT,
+    STAFF,
+    TWO_FACTOR_SESSION_KEY,
+    remember_device,
+    user_roles,
+)
 
 
-def rule_required(predicate):
+def has_confirmed_device(request):
+    """Read from the session (remembered at login, config.roles), so a page costs no query."""
+    cached = request.session.get(TWO_FACTOR_SESSION_KEY)
+    if cached and cached[0] == request.user.pk:
+        return cached[1]
+    found = user_has_device(request.user, confirmed=True)
+    remember_device(request, found)
+    return found
+
+
+def awaits_code(request):
+    """Signed in with the password, has an authenticator, has not entered its code yet."""
+    return not request.user.is_verified() and has_confirmed_device(request)
+
+
+def _with_next(name, request):
+    return f"{reverse(name)}?{urlencode({'next': request.get_full_path()})}"
+
+
+def rule_required(predicate, *, before_code=False):
+    """before_code: the view opens before the second step (the code step itself)."""
+
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
+            if not before_code and awaits_code(request):
+                return redirect(_with_next("two_factor_verify", request))
             if not predicate(request.user):
                 raise PermissionDenied
+            if (
+                predicate is can_issue_certificates
+                and settings.TWO_FACTOR_REQUIRED_FOR_CERTIFICATES
+                and not has_confirmed_device(request)
+            ):
+                return redirect(_with_next("two_factor_setup", request))
             return view(request, *args, **kwargs)
 
         wrapped.rule = predicate
@@ -55,6 +102,11 @@ def object_checked_in_view(user):
     """Any signed-in user may ask; the view then loads the object and checks its rule with
     deny_unless (a participant's own project, a coach's projects)."""
     return True
+
+
+def can_use_two_factor(user):
+    """Staff, administrators and whoever may issue certificates turn two-factor login on."""
+    return bool({STAFF, ADMINISTRATOR} & user_roles(user)) or can_issue_certificates(user)
 
 
 def can_manage_cohorts(user):

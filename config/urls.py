@@ -5,10 +5,13 @@ from django.urls import include, path, register_converter
 from documents.views import verify, verify_lookup
 from projects.views import cohort_detail
 
+from . import two_factor
 from .converters import IsoDateConverter
 from .views import home, no_role
 
 register_converter(IsoDateConverter, "isodate")
+# Before admin.site.urls is read: its login and permission check know the code step.
+two_factor.admin_site_protect(admin.site)
 
 urlpatterns = [
     path("", home, name="home"),
@@ -18,6 +21,9 @@ urlpatterns = [
         name="login",
     ),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("masuk/kode/", two_factor.verify, name="two_factor_verify"),
+    path("akun/dua-langkah/", two_factor.setup, name="two_factor_setup"),
+    path("akun/dua-langkah/matikan/", two_factor.disable, name="two_factor_disable"),
     path(
         "akun/atur-sandi/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(

@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "bootstrap",  # Bootstrap 5 CSS and JS served locally (django-bootstrap-static)
     "simple_history",
     "auditlog",  # who did what, when and from where (see "Audit log" below)
+    "django_otp",  # two-factor login with TOTP codes (see "Two-factor login" below)
+    "django_otp.plugins.otp_totp",
     "curriculum",
     "cohorts",
     "participants",
@@ -57,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session entered its authenticator code.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Changes made in the admin are recorded in the score and outcome histories with their user.
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -139,6 +143,17 @@ AXES_HTTP_RESPONSE_CODE = 429
 # Idle timeout: a session ends after this long without a request (config.middleware renews
 # it while it is used). The same for every role.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
+
+# Two-factor login (docs/decisions.md, "Two-factor login"). Staff and administrators may turn
+# on an authenticator app (TOTP, django-otp); whoever has one enters its code after the
+# password before any page opens. With TWO_FACTOR_REQUIRED_FOR_CERTIFICATES on, whoever may
+# issue certificates is sent to set one up before the certificate pages open. An environment
+# setting, not an admin switch: it changes who can reach signed documents and is set where
+# the other security settings are.
+TWO_FACTOR_REQUIRED_FOR_CERTIFICATES = env.bool(
+    "TWO_FACTOR_REQUIRED_FOR_CERTIFICATES", default=False
+)
+OTP_TOTP_ISSUER = "Angkatan"
 
 # Headers (docs/decisions.md, "Headers"). The Content-Security-Policy (django-csp) allows
 # scripts, styles, fonts and fetches from this site only: no inline script or event handler,
