@@ -9,32 +9,23 @@ from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username, get_cool_off, get_failure_limit
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Sum
 from django.shortcuts import render
-from django.utils.module_loading import import_string
+
+from .audit import client_address
 
 
 def login_client_address(request):
-    """The client's address, read as the certificate check's rate limit reads it: from the
-    header RATELIMIT_IP_META_KEY names behind a proxy, else REMOTE_ADDR; an IPv6 address
-    stands for its /64 network, which one client usually holds whole."""
-    key = settings.RATELIMIT_IP_META_KEY
-    if not key:
-        address = request.META.get("REMOTE_ADDR")
-    elif callable(key) or "." in key:
-        address = (key if callable(key) else import_string(key))(request)
-    elif key in request.META:
-        address = request.META[key]
-    else:
-        raise ImproperlyConfigured(f"RATELIMIT_IP_META_KEY: the request has no {key}")
-    try:
-        address = ipaddress.ip_address((address or "").strip())
-    except ValueError:
+    """The client's address as config.audit.client_address reads it (the rate limit's way:
+    RATELIMIT_IP_META_KEY behind a proxy, else REMOTE_ADDR); an IPv6 address stands for its
+    /64 network, which one client usually holds whole, so failures count per client."""
+    address = client_address(request)
+    if address is None:
         return None  # none or not an address: such requests share one count
-    if address.version == 6:
-        return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
-    return str(address)
+    parsed = ipaddress.ip_address(address)
+    if parsed.version == 6:
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False).network_address)
+    return address
 
 
 class LoginAttemptsHandler(AxesDatabaseHandler):
