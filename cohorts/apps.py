@@ -24,10 +24,12 @@ class CohortsConfig(AppConfig):
         # Runs after each app's permissions exist; the groups are complete after the last app.
         post_migrate.connect(_roles_ensure, dispatch_uid="angkatan_roles_ensure")
         # The audit log (config.audit): role changes, logins, and an institution's certificate
-        # look (signatory, logo, signature, wording).
+        # look (signatory, logo, signature, wording); two-factor login's memory of devices.
         from auditlog.registry import auditlog
 
         from config.audit import audit_accounts_register
+        from config.two_factor import two_factor_register
 
         audit_accounts_register()
+        two_factor_register()
         auditlog.register(self.get_model("Institution"))

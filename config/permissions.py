@@ -21,19 +21,27 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp import user_has_device
 
-from .roles import (
-    ADMINISTRATOR,
-    MENTOR,
-    PARTICIPANT,
-    STAFF,
-    TWO_FACTOR_SESSION_KEY,
-    remember_device,
-    user_roles,
-)
+from .roles import ADMINISTRATOR, MENTOR, PARTICIPANT, STAFF, user_roles
+
+# Whether the signed-in user has a confirmed authenticator (two-factor login,
+# config.two_factor), as [user id, bool]: read at login, when the session is written anyway,
+# and kept by the set-up and turn-off pages, so pages cost no extra query.
+TWO_FACTOR_SESSION_KEY = "two_factor_device"
+
+
+def remember_device(request, found, user=None):
+    user = user or request.user
+    request.session[TWO_FACTOR_SESSION_KEY] = [user.pk, bool(found)]
+
+
+def device_remembered_at_login(sender, request, user, **kwargs):
+    """On user_logged_in (connected in config.two_factor.two_factor_register)."""
+    if request is not None and hasattr(request, "session"):
+        remember_device(request, user_has_device(user, confirmed=True), user=user)
 
 
 def has_confirmed_device(request):
-    """Read from the session (remembered at login, config.roles), so a page costs no query."""
+    """Read from the session (remembered at login), so a page costs no query."""
     cached = request.session.get(TWO_FACTOR_SESSION_KEY)
     if cached and cached[0] == request.user.pk:
         return cached[1]
@@ -64,7 +72,7 @@ def rule_required(predicate, *, before_code=False):
             if not predicate(request.user):
                 raise PermissionDenied
             if (
-                predicate is can_issue_certificates
+                getattr(predicate, "second_factor_required", False)
                 and settings.TWO_FACTOR_REQUIRED_FOR_CERTIFICATES
                 and not has_confirmed_device(request)
             ):
@@ -127,6 +135,14 @@ def can_view_participant(user, participant):
     return can_manage_cohorts(user) or (participant.user_id == user.pk and is_participant(user))
 
 
+def second_factor_when_required(predicate):
+    """Mark a rule whose pages TWO_FACTOR_REQUIRED_FOR_CERTIFICATES keeps to users with an
+    authenticator (rule_required sends the others to set one up)."""
+    predicate.second_factor_required = True
+    return predicate
+
+
+@second_factor_when_required
 def can_issue_certificates(user):
     return user.has_perm("documents.issue_certificates")
 

@@ -5,9 +5,7 @@ database and production all have them; staff only assign users to groups.
 """
 
 from django.contrib.auth.models import Group, Permission
-from django.contrib.auth.signals import user_logged_in
 from django.urls import reverse
-from django_otp import user_has_device
 
 STAFF = "Staf BPSDM"
 WIDYAISWARA = "Widyaiswara"
@@ -101,22 +99,3 @@ def home_url(user):
     if MENTOR in roles:
         return reverse("participants:my_mentees")
     return reverse("no_role")
-
-
-# Whether the signed-in user has a confirmed authenticator (two-factor login,
-# config.two_factor), as [user id, bool]: read at login, when the session is written anyway,
-# and kept by the set-up and turn-off pages, so pages cost no extra query.
-TWO_FACTOR_SESSION_KEY = "two_factor_device"
-
-
-def remember_device(request, found, user=None):
-    user = user or request.user
-    request.session[TWO_FACTOR_SESSION_KEY] = [user.pk, bool(found)]
-
-
-def _device_remembered_at_login(sender, request, user, **kwargs):
-    if request is not None and hasattr(request, "session"):
-        remember_device(request, user_has_device(user, confirmed=True), user=user)
-
-
-user_logged_in.connect(_device_remembered_at_login, dispatch_uid="two_factor_device_at_login")

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 import segno
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.signals import user_logged_in
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,10 +23,12 @@ from .permissions import (
     any_signed_in_user,
     awaits_code,
     can_use_two_factor,
+    device_remembered_at_login,
     has_confirmed_device,
+    remember_device,
     rule_required,
 )
-from .roles import home_url, remember_device
+from .roles import home_url
 
 
 class CodeForm(forms.Form):
@@ -155,3 +158,9 @@ def admin_site_protect(site):
 
     site.has_permission = has_permission_after_code
     site.login = login_or_code
+
+
+def two_factor_register():
+    """Remember at each login whether the user has an authenticator (one query then, none on
+    later pages); called once from an AppConfig.ready, with the audit log's login hooks."""
+    user_logged_in.connect(device_remembered_at_login, dispatch_uid="two_factor_device_at_login")
