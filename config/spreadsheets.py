@@ -20,6 +20,7 @@ from defusedxml.ElementTree import iterparse
 from django.core.exceptions import ValidationError
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 MB = 1024 * 1024
 
@@ -130,14 +131,6 @@ def _local(tag):
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
-def column_letter(number):
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def _column_number(reference, previous):
     if reference is None:
         return previous + 1  # as openpyxl counts a cell without its reference
@@ -145,10 +138,7 @@ def _column_number(reference, previous):
     if not match:
         # openpyxl would place "$A1" or "A-1" at a column of its own making, or none.
         raise ValueError(reference)
-    number = 0
-    for letter in match.group(1).upper():
-        number = number * 26 + ord(letter) - 64
-    return number
+    return column_index_from_string(match.group(1).upper())
 
 
 def _row_number(value, previous):
@@ -262,8 +252,8 @@ def _part_scan(archive, member, count):
                 elif tag in VALUE_TAGS and parent == "c" and names[-3:-2] == ["row"]:
                     if column > MAX_COLUMNS:
                         _refuse(
-                            ERROR_COLUMN, column=column_letter(column), row=row,
-                            limit=MAX_COLUMNS, last=column_letter(MAX_COLUMNS),
+                            ERROR_COLUMN, column=get_column_letter(column), row=row,
+                            limit=MAX_COLUMNS, last=get_column_letter(MAX_COLUMNS),
                         )  # fmt: skip
                     last_row = row
                 elif tag == "sheet" and parent == "sheets":

@@ -80,19 +80,14 @@ def batches_stalled_fail(cohort):
     return stalled + never_taken
 
 
-def heartbeat_interval():
-    """How often a working job says it is alive: well within the stall limit."""
-    return max(settings.CERTIFICATE_BATCH_STALL_SECONDS / 5, 0.1)
-
-
 @contextlib.contextmanager
-def batch_heartbeat(batch_id, interval=None):
-    """While the block runs, a background thread sets the batch's heartbeat_at every
-    `interval` seconds, so a chunk that renders for longer than the stall limit is not taken
-    for dead while its worker lives; when the worker dies, the thread dies with it and the
-    heartbeat stops. Only a running or merging batch is touched: a batch already failed or
-    done stays so."""
-    interval = heartbeat_interval() if interval is None else interval
+def batch_heartbeat(batch_id):
+    """While the block runs, a background thread sets the batch's heartbeat_at every fifth of
+    the stall limit, so a chunk that renders for longer than the limit is not taken for dead
+    while its worker lives; when the worker dies, the thread dies with it and the heartbeat
+    stops. Only a running or merging batch is touched: a batch already failed or done stays
+    so."""
+    interval = max(settings.CERTIFICATE_BATCH_STALL_SECONDS / 5, 0.1)
     stop = threading.Event()
 
     def beat():

@@ -63,33 +63,22 @@ def certificates_chunk_run(task, batch_id, certificate_ids, complete_before=0):
         _retry_or_fail(task, batch_id, exc)
 
 
-def phase_reports_due_run():
-    """Daily: the report of every phase that has just ended (see the beat schedule)."""
-    return phase_reports_due()
-
-
 REPORTS_JOB = {"acks_late": True, "soft_time_limit": 15 * 60, "time_limit": 16 * 60}
-certificates_issue_job = shared_task(name=f"{__name__}.certificates_issue_job", **BATCH_JOB)(
-    certificates_issue_run
-)
-certificates_chunk_job = shared_task(name=f"{__name__}.certificates_chunk_job", **BATCH_JOB)(
-    certificates_chunk_run
-)
-phase_reports_due_job = shared_task(name=f"{__name__}.phase_reports_due_job", **REPORTS_JOB)(
-    phase_reports_due_run
-)
 
-# The same jobs under the names they had when they lived in cohorts.tasks: a message queued by
-# the previous release (a batch asked for just before the upgrade, a chunk waiting for a
-# worker) still runs, instead of being dropped as unregistered and leaving its batch queued.
-# Nothing is sent under these names any more.
-LEGACY_NAMES = {
-    "cohorts.tasks.certificates_issue_job": (certificates_issue_run, BATCH_JOB),
-    "cohorts.tasks.certificates_chunk_job": (certificates_chunk_run, BATCH_JOB),
-    "cohorts.tasks.phase_reports_due_job": (phase_reports_due_run, REPORTS_JOB),
-}
-for _legacy_name, (_run, _options) in LEGACY_NAMES.items():
-    shared_task(name=_legacy_name, **_options)(_run)
+
+def _job(name, run, options):
+    """Register `run` as documents.tasks.<name>, and under the name it had when it lived in
+    cohorts.tasks: a message queued by the previous release (a batch asked for just before the
+    upgrade, a chunk waiting for a worker) still runs, instead of being dropped as unregistered
+    and leaving its batch queued. Nothing is sent under the old name any more."""
+    shared_task(name=f"cohorts.tasks.{name}", **options)(run)
+    return shared_task(name=f"{__name__}.{name}", **options)(run)
+
+
+certificates_issue_job = _job("certificates_issue_job", certificates_issue_run, BATCH_JOB)
+certificates_chunk_job = _job("certificates_chunk_job", certificates_chunk_run, BATCH_JOB)
+# Daily: the report of every phase that has just ended (see the beat schedule).
+phase_reports_due_job = _job("phase_reports_due_job", phase_reports_due, REPORTS_JOB)
 
 
 logger = logging.getLogger(__name__)

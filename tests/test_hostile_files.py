@@ -23,8 +23,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import reverse
+from openpyxl.utils import get_column_letter
 
-from config import spreadsheets
 from participants import importing
 from participants.importing import import_apply, import_check
 from participants.models import Enrolment, ImportBatch, Mentor, Participant
@@ -92,12 +92,12 @@ def edited(data, name, edit):
 def sheet_xml(rows):
     """A worksheet part with the given rows: (row number, [(column number, text or None)])."""
     width = max((column for _, cells in rows for column, _ in cells), default=1)
-    dimension = f"A1:{spreadsheets.column_letter(width)}{max(n for n, _ in rows)}"
+    dimension = f"A1:{get_column_letter(width)}{max(n for n, _ in rows)}"
     body = []
     for number, cells in rows:
         xml = []
         for column, text in cells:
-            ref = f"{spreadsheets.column_letter(column)}{number}"
+            ref = f"{get_column_letter(column)}{number}"
             if text is None:
                 xml.append(f'<c r="{ref}" s="0"/>')
             else:

@@ -72,7 +72,6 @@ class CeleryWorker:
         self.hold_marker = Path(log_path).with_suffix(".holding")
         self.render_marker = Path(log_path).with_suffix(".rendering")
         self.release_marker = Path(log_path).with_suffix(".release")
-        self.slow_render = slow_render
         env = os.environ.copy()
         env.update(
             DJANGO_SETTINGS_MODULE="config.settings.test",
@@ -145,8 +144,6 @@ class CeleryWorker:
         self.process.wait()
 
     def stop(self):
-        if self.slow_render:
-            self.release()  # a warm shutdown waits for the job it is running
         if self.process.poll() is not None:
             self.log.close()
             return
