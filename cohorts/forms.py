@@ -18,6 +18,14 @@ class CohortCreateForm(forms.Form):
         Institution.objects.filter(kind=Institution.Kind.TRAINING_AGENCY),
         label=_("Penyelenggara"),
     )
+    co_organiser = forms.ModelChoiceField(
+        Institution.objects.filter(kind=Institution.Kind.TRAINING_AGENCY),
+        label=_("Penyelenggara pendamping"),
+        required=False,
+        help_text=_(
+            "Lembaga lain yang ikut menyelenggarakan; stafnya ikut mengelola angkatan ini."
+        ),
+    )
     angkatan = forms.IntegerField(label=_("Angkatan ke-"), min_value=1, max_value=9999)
     year = forms.IntegerField(label=_("Tahun"), min_value=2000, max_value=2100)
     start_date = forms.DateField(label=_("Tanggal mulai"), widget=DATE_INPUT)
@@ -29,9 +37,15 @@ class CohortCreateForm(forms.Form):
         help_text=_("Kosongkan untuk memakai kapasitas bawaan program."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, organisers=None, **kwargs):
+        """organisers: the agencies the user may create a cohort for (cohorts.scope)."""
         super().__init__(*args, **kwargs)
         self.fields["year"].initial = timezone.localdate().year
+        if organisers is not None:
+            self.fields["organiser"].queryset = organisers
+            only = list(organisers[:2])
+            if len(only) == 1:
+                self.fields["organiser"].initial = only[0]
 
     def clean_start_date(self):
         start = self.cleaned_data["start_date"]
@@ -41,6 +55,11 @@ class CohortCreateForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        organiser, co_organiser = data.get("organiser"), data.get("co_organiser")
+        if organiser and co_organiser == organiser:
+            self.add_error(
+                "co_organiser", _("Penyelenggara pendamping harus berbeda dari penyelenggara.")
+            )
         year, start = data.get("year"), data.get("start_date")
         if year and start and abs(year - start.year) > 1:
             self.add_error("year", _("Tahun angkatan tidak sesuai dengan tanggal mulai."))

@@ -45,6 +45,14 @@ class Institution(models.Model):
         verbose_name=_("induk"),
     )
     city = models.CharField(_("kota"), max_length=100, blank=True)
+    # The staff accounts that work for this agency: they see and change only the cohorts it
+    # organises or co-organises (cohorts.scope). Administrators cover every institution.
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="staff_institutions",
+        verbose_name=_("staf"),
+    )
     head_name = models.CharField(_("nama pimpinan"), max_length=200, blank=True)
     head_nip = models.CharField(_("NIP pimpinan"), max_length=18, blank=True)
     head_title = models.CharField(_("jabatan pimpinan"), max_length=200, blank=True)
@@ -65,6 +73,8 @@ class Institution(models.Model):
         ordering = ["name"]
         verbose_name = _("instansi")
         verbose_name_plural = _("instansi")
+        # Administrators hold it: they work across every institution (cohorts.scope).
+        permissions = [("cover_every_institution", _("Bekerja di semua instansi"))]
 
     def __str__(self):
         return self.name
@@ -128,6 +138,17 @@ class Cohort(models.Model):
         related_name="organised_cohorts",
         verbose_name=_("penyelenggara"),
     )
+    # A second agency that runs the cohort with the organiser (BKD Kabupaten Probolinggo with
+    # BPSDM Provinsi Jawa Timur): its staff work on the cohort as the organiser's do. Numbers
+    # and the certificate's look stay the organiser's.
+    co_organiser = models.ForeignKey(
+        Institution,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="co_organised_cohorts",
+        verbose_name=_("penyelenggara pendamping"),
+    )
     angkatan = models.PositiveIntegerField(_("angkatan"))
     year = models.PositiveSmallIntegerField(_("tahun"))
     start_date = models.DateField(_("tanggal mulai"))
@@ -154,6 +175,14 @@ class Cohort(models.Model):
             models.CheckConstraint(
                 condition=models.Q(end_date__gte=models.F("start_date")),
                 name="cohort_dates_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(co_organiser__isnull=True)
+                | ~models.Q(co_organiser=models.F("organiser")),
+                name="cohort_co_organiser_not_organiser",
+                violation_error_message=_(
+                    "Penyelenggara pendamping harus berbeda dari penyelenggara."
+                ),
             ),
         ]
 

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from .models import ClassSession, Cohort, CohortPhase
 from .scheduling import countable_dates
+from .scope import within_reach
 
 
 def cohort_list():
@@ -20,18 +21,21 @@ def cohort_list():
     )
 
 
-def cohort_with_phases(pk):
-    return (
-        Cohort.objects.select_related("program", "organiser", "program_version")
-        .prefetch_related("phases")
-        .get(pk=pk)
-    )
+def cohort_with_phases():
+    """Cohorts with what the cohort page shows of them (program, organisers, phases)."""
+    return Cohort.objects.select_related(
+        "program", "organiser", "co_organiser", "program_version"
+    ).prefetch_related("phases")
 
 
-def cohort_phase_or_404(pk, phase_pk):
-    """The cohort and one of its phases, for the phase pages (404 if they do not match)."""
+def cohort_phase_or_404(user, pk, phase_pk):
+    """The cohort and one of its phases, for the phase pages (404 if they do not match, or
+    if the cohort is another agency's)."""
     phase = get_object_or_404(
-        CohortPhase.objects.select_related("cohort__program", "cohort__organiser", "template"),
+        within_reach(
+            CohortPhase.objects.select_related("cohort__program", "cohort__organiser", "template"),
+            user,
+        ),
         pk=phase_pk,
         cohort_id=pk,
     )

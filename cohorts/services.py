@@ -59,7 +59,9 @@ def phases_schedule(*, templates, start_date, closed=frozenset()):
 
 
 @transaction.atomic
-def cohort_create(*, program, organiser, angkatan, year, start_date, venue="", capacity=None):
+def cohort_create(
+    *, program, organiser, angkatan, year, start_date, venue="", capacity=None, co_organiser=None
+):
     version = version_in_force(program=program, on=start_date)
     templates = list(version.phase_templates.order_by("order"))
     if not templates:
@@ -73,6 +75,7 @@ def cohort_create(*, program, organiser, angkatan, year, start_date, venue="", c
         program=program,
         program_version=version,
         organiser=organiser,
+        co_organiser=co_organiser,
         angkatan=angkatan,
         year=year,
         start_date=schedule[0][1],

@@ -8,14 +8,13 @@ from django.views.decorators.http import require_POST
 
 from config.permissions import (
     can_manage_cohorts,
-    can_view_schedule,
-    deny_unless,
     object_checked_in_view,
     public,
     rule_required,
+    teaches_in,
 )
 
-from . import selectors
+from . import scope, selectors
 from .calendar import calendar_response, phases_calendar
 from .forms import CohortCreateForm, NonWorkingDayForm, PhaseDatesForm, SessionForm
 from .models import Cohort, Institution
@@ -39,17 +38,15 @@ def cohort_list(request):
         request,
         "cohorts/cohort_list.html",
         {
-            "cohorts": selectors.cohort_list(),
-            "first_organiser": Institution.objects.filter(
-                kind=Institution.Kind.TRAINING_AGENCY
-            ).first(),
+            "cohorts": scope.cohorts_within_reach(request.user, selectors.cohort_list()),
+            "first_organiser": scope.organisers_for(request.user).first(),
         },
     )
 
 
 @rule_required(can_manage_cohorts)
 def cohort_create_view(request):
-    form = CohortCreateForm(request.POST or None)
+    form = CohortCreateForm(request.POST or None, organisers=scope.organisers_for(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             cohort = cohort_create(**form.cleaned_data)
@@ -63,15 +60,22 @@ def cohort_create_view(request):
 
 @rule_required(object_checked_in_view)
 def cohort_schedule(request, pk):
-    cohort = get_object_or_404(Cohort.objects.select_related("program", "organiser"), pk=pk)
-    deny_unless(can_view_schedule(request.user, cohort))
+    cohorts = Cohort.objects.select_related("program", "organiser")
+    cohort = None
+    if can_manage_cohorts(request.user):
+        cohort = scope.cohorts_within_reach(request.user, cohorts).filter(pk=pk).first()
+    can_edit = cohort is not None
+    if cohort is None:
+        cohort = get_object_or_404(cohorts, pk=pk)
+        if not teaches_in(request.user, cohort):
+            scope.refuse(request.user, can_manage_cohorts)
     return render(
         request,
         "cohorts/cohort_schedule.html",
         {
             "cohort": cohort,
             "schedule": selectors.cohort_schedule(cohort, timezone.localdate()),
-            "can_edit": can_manage_cohorts(request.user),
+            "can_edit": can_edit,
             "feed_url": request.build_absolute_uri(
                 reverse("cohorts:cohort_feed", args=[cohort.calendar_token])
             ),
@@ -81,7 +85,7 @@ def cohort_schedule(request, pk):
 
 @rule_required(can_manage_cohorts)
 def phase_edit(request, pk, phase_pk):
-    cohort, phase = selectors.cohort_phase_or_404(pk, phase_pk)
+    cohort, phase = selectors.cohort_phase_or_404(request.user, pk, phase_pk)
     form = PhaseDatesForm(
         request.POST or None,
         initial={"start_date": phase.start_date, "end_date": phase.end_date},
@@ -111,7 +115,7 @@ def phase_edit(request, pk, phase_pk):
 
 @rule_required(can_manage_cohorts)
 def phase_detail(request, pk, phase_pk):
-    cohort, phase = selectors.cohort_phase_or_404(pk, phase_pk)
+    cohort, phase = selectors.cohort_phase_or_404(request.user, pk, phase_pk)
     days = phase_days(phase)
     return render(
         request,
@@ -129,7 +133,7 @@ def phase_detail(request, pk, phase_pk):
 
 @rule_required(can_manage_cohorts)
 def session_add_view(request, pk, phase_pk, day):
-    cohort, phase = selectors.cohort_phase_or_404(pk, phase_pk)
+    cohort, phase = selectors.cohort_phase_or_404(request.user, pk, phase_pk)
     subjects = list(phase.template.subjects.all()) if phase.template else []
     form = SessionForm(request.POST or None, subjects=subjects, initial={"room": cohort.venue})
     if request.method == "POST" and form.is_valid():
@@ -150,7 +154,7 @@ def session_add_view(request, pk, phase_pk, day):
 @require_POST
 @rule_required(can_manage_cohorts)
 def session_delete_view(request, pk, phase_pk, session_pk):
-    cohort, phase = selectors.cohort_phase_or_404(pk, phase_pk)
+    cohort, phase = selectors.cohort_phase_or_404(request.user, pk, phase_pk)
     session_delete(phase=phase, session_id=session_pk)
     messages.success(request, _("Sesi dihapus."))
     return redirect("cohorts:phase_detail", pk=cohort.pk, phase_pk=phase.pk)
@@ -158,7 +162,9 @@ def session_delete_view(request, pk, phase_pk, session_pk):
 
 @rule_required(can_manage_cohorts)
 def institution_days(request, pk):
-    institution = get_object_or_404(Institution, pk=pk, kind=Institution.Kind.TRAINING_AGENCY)
+    institution = scope.institution_or_404(
+        request.user, pk, Institution.objects.filter(kind=Institution.Kind.TRAINING_AGENCY)
+    )
     form = NonWorkingDayForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -175,7 +181,7 @@ def institution_days(request, pk):
             "institution": institution,
             "days": institution.non_working_days.all(),
             "form": form,
-            "training_agencies": Institution.objects.filter(kind=Institution.Kind.TRAINING_AGENCY),
+            "training_agencies": scope.organisers_for(request.user),
         },
     )
 
@@ -183,7 +189,8 @@ def institution_days(request, pk):
 @require_POST
 @rule_required(can_manage_cohorts)
 def institution_day_delete(request, pk, day_pk):
-    non_working_day_delete(institution_id=pk, day_id=day_pk)
+    institution = scope.institution_or_404(request.user, pk)
+    non_working_day_delete(institution_id=institution.pk, day_id=day_pk)
     messages.success(request, _("Hari libur instansi dihapus."))
     return redirect("cohorts:institution_days", pk=pk)
 
@@ -191,7 +198,7 @@ def institution_day_delete(request, pk, day_pk):
 @require_POST
 @rule_required(can_manage_cohorts)
 def cohort_feed_reset(request, pk):
-    cohort = get_object_or_404(Cohort, pk=pk)
+    cohort = scope.cohort_or_404(request.user, pk)
     cohort_calendar_reset(cohort=cohort)
     messages.success(
         request,

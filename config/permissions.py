@@ -117,6 +117,12 @@ def can_use_two_factor(user):
     return bool({STAFF, ADMINISTRATOR} & user_roles(user)) or can_issue_certificates(user)
 
 
+def covers_every_institution(user):
+    """Administrators work across the whole deployment; staff only within the institutions
+    they belong to (cohorts.scope)."""
+    return user.has_perm("cohorts.cover_every_institution")
+
+
 def can_manage_cohorts(user):
     return user.has_perm("cohorts.change_cohort")
 
@@ -169,10 +175,9 @@ def is_mentor(user):
     return MENTOR in user_roles(user) and hasattr(user, "mentor")
 
 
-def can_view_schedule(user, cohort):
-    """Staff see every cohort's schedule; a widyaiswara those they coach or teach in."""
-    if can_manage_cohorts(user):
-        return True
+def teaches_in(user, cohort):
+    """A widyaiswara sees the schedule of the cohorts they coach or teach in (staff see their
+    agencies' cohorts, cohorts.scope)."""
     return is_widyaiswara(user) and (
         cohort.enrolments.filter(coach=user).exists()
         or cohort.phases.filter(sessions__widyaiswara=user).exists()

@@ -42,6 +42,8 @@ ROLE_PERMISSIONS = {
     MENTOR: [],
     ADMINISTRATOR: _STAFF_PERMISSIONS
     + [
+        # They work across every institution; staff only within their own (cohorts.scope).
+        "cohorts.cover_every_institution",
         "cohorts.add_institution",
         "cohorts.change_institution",
         "documents.view_documents",

@@ -136,6 +136,15 @@ def institutions_ensure():
         head_nip="196703141993022001",
         head_title="Kepala BPSDM Provinsi Jawa Timur",
     )
+    institution_images_ensure(jatim)
+    # Co-organiser of Jawa Timur's PKA in Probolinggo (classes at BKD in Dringu).
+    bkd_probolinggo = upsert(
+        "bkd-probolinggo",
+        name="Badan Kepegawaian Daerah Kabupaten Probolinggo",
+        kind=Institution.Kind.TRAINING_AGENCY,
+        city="Probolinggo",
+        head_title="Kepala BKD Kabupaten Probolinggo",
+    )
     governments = {}
     for code, name, units in [
         ("pemkot-tangerang", "Pemerintah Kota Tangerang",
@@ -164,7 +173,7 @@ def institutions_ensure():
             )
             for index, unit in enumerate(units, start=1)
         ]
-    return banten, jatim, governments
+    return banten, jatim, bkd_probolinggo, governments
 
 
 LATSAR_CLASSICAL_SUBJECTS = [
@@ -392,15 +401,18 @@ def _name(rng, gender, degrees):
     return f"{first} {rng.choice(LAST_NAMES)}, {rng.choice(degrees)}"
 
 
-def _cohort_ensure(program, organiser, angkatan, year, start, venue):
+def _cohort_ensure(program, organiser, angkatan, year, start, venue, co_organiser=None):
     cohort = Cohort.objects.filter(
         program=program, organiser=organiser, angkatan=angkatan, year=year
     ).first()
     if cohort:
+        if cohort.co_organiser_id != (co_organiser and co_organiser.pk):
+            cohort.co_organiser = co_organiser
+            cohort.save(update_fields=["co_organiser"])
         return cohort, False
     cohort = cohort_create(
         program=program, organiser=organiser, angkatan=angkatan, year=year,
-        start_date=start, venue=venue,
+        start_date=start, venue=venue, co_organiser=co_organiser,
     )  # fmt: skip
     return cohort, True
 
@@ -690,7 +702,7 @@ def _participant_login(cohort, status=None):
 def demo_data_load(*, today=None):
     """Load the demo. `today` places the running cohort (Angkatan 75) in its second phase."""
     today = today or timezone.localdate()
-    banten, jatim, governments = institutions_ensure()
+    banten, jatim, bkd_probolinggo, governments = institutions_ensure()
     programs = programs_ensure()
     latsar, pka = programs["latsar"], programs["pka"]
     eligibility_ensure(programs)
@@ -698,7 +710,13 @@ def demo_data_load(*, today=None):
 
     admin = user_ensure("admin", "Admin", "Angkatan", roles.ADMINISTRATOR, is_staff=True,
                         is_superuser=True)  # fmt: skip
+    # One deployment, two agencies: each staff login sees only its agencies' cohorts.
     staff = user_ensure("staf", "Rina", "Marlina, S.E.", roles.STAFF)
+    banten.staff.add(staff)
+    staff_jatim = user_ensure("staf-jatim", "Dwi", "Handayani, S.Sos.", roles.STAFF)
+    jatim.staff.add(staff_jatim)
+    staff_probolinggo = user_ensure("staf-probolinggo", "Agus", "Salim, S.AP.", roles.STAFF)
+    bkd_probolinggo.staff.add(staff_probolinggo)
     wi_siti = user_ensure("widyaiswara", "Dra. Siti", "Rohmah, M.Pd.", roles.WIDYAISWARA)
     wi_bambang = user_ensure("bambang", "Dr. Bambang", "Sutrisno, M.Si.", roles.WIDYAISWARA)
     wi_hary = user_ensure("hary", "Dr. Hary", "Wahyudi, S.H., M.Si.", roles.WIDYAISWARA)
@@ -778,13 +796,14 @@ def demo_data_load(*, today=None):
         projects_play(running, plans, rng=rng, staff=staff, sessions=None)
 
     cohort, created = _cohort_ensure(
-        pka, jatim, 7, 2019, date(2019, 4, 4), "BPSDM Provinsi Jawa Timur, Malang"
-    )
+        pka, jatim, 7, 2019, date(2019, 4, 4), "BKD Kabupaten Probolinggo, Dringu",
+        co_organiser=bkd_probolinggo,
+    )  # fmt: skip
     if created:
         pka_cohort_fill(cohort, random.Random(7), governments["pemkab-probolinggo"], wi_hary)
-        pka_projects_run(cohort, staff, [wi_siti, wi_bambang], today)
-        gradebook_fill(cohort, random.Random(707), staff)
-        grades_close(cohort=cohort, actor=staff)
+        pka_projects_run(cohort, staff_jatim, [wi_siti, wi_bambang], today)
+        gradebook_fill(cohort, random.Random(707), staff_jatim)
+        grades_close(cohort=cohort, actor=staff_jatim)
 
     alumnus = _participant_login(
         Cohort.objects.get(program=latsar, angkatan=72, year=2022), Enrolment.Status.PASSED
@@ -797,7 +816,9 @@ def demo_data_load(*, today=None):
     return DemoResult(
         logins=[
             (roles.ADMINISTRATOR, admin.username, ""),
-            (roles.STAFF, staff.username, ""),
+            (roles.STAFF, staff.username, "BPSDMD Provinsi Banten"),
+            (roles.STAFF, staff_jatim.username, "BPSDM Provinsi Jawa Timur"),
+            (roles.STAFF, staff_probolinggo.username, "BKD Kabupaten Probolinggo, pendamping PKA"),
             (roles.WIDYAISWARA, wi_siti.username, ""),
             (roles.PARTICIPANT, current.username, str(running)),
             (roles.PARTICIPANT, alumnus.username, "Angkatan 72 Tahun 2022, lulus"),

@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from cohorts.models import Cohort, CohortPhase, Institution
+from cohorts.models import Cohort, CohortPhase
+from cohorts.scope import cohort_or_404, institution_or_404, within_reach
 from config.audit import export_record
 from config.permissions import (
     can_download_certificate,
@@ -90,7 +91,7 @@ def verify_lookup(request):
 @require_POST
 @rule_required(can_issue_certificates)
 def certificates_issue(request, pk):
-    cohort = get_object_or_404(Cohort, pk=pk)
+    cohort = cohort_or_404(request.user, pk)
     try:
         batch = certificate_batch_start(cohort=cohort, requested_by=request.user)
     except ValidationError as error:
@@ -106,7 +107,11 @@ def certificates_issue(request, pk):
 @rule_required(can_issue_certificates)
 def batch_detail(request, pk):
     batch = get_object_or_404(
-        CertificateBatch.objects.select_related("cohort__program", "cohort__organiser"), pk=pk
+        within_reach(
+            CertificateBatch.objects.select_related("cohort__program", "cohort__organiser"),
+            request.user,
+        ),
+        pk=pk,
     )
     if batches_stalled_fail(batch.cohort):
         batch.refresh_from_db()
@@ -118,7 +123,9 @@ def batch_detail(request, pk):
 
 @rule_required(can_issue_certificates)
 def batch_status(request, pk):
-    batch = get_object_or_404(CertificateBatch.objects.select_related("cohort"), pk=pk)
+    batch = get_object_or_404(
+        within_reach(CertificateBatch.objects.select_related("cohort"), request.user), pk=pk
+    )
     # A batch whose worker died says so, instead of running for ever.
     if batches_stalled_fail(batch.cohort):
         batch.refresh_from_db()
@@ -138,7 +145,7 @@ def batch_status(request, pk):
 @rule_required(can_issue_certificates)
 def batch_file(request, pk, kind):
     """A finished batch's merged PDF or ZIP of every certificate."""
-    batch = get_object_or_404(CertificateBatch, pk=pk)
+    batch = get_object_or_404(within_reach(CertificateBatch.objects.all(), request.user), pk=pk)
     field = batch.merged_pdf if kind == "pdf" else batch.archive
     if not field:
         raise Http404(_("Berkas ini belum dibuat."))
@@ -148,10 +155,15 @@ def batch_file(request, pk, kind):
 
 @rule_required(object_checked_in_view)
 def certificate_download(request, pk):
-    certificate = get_object_or_404(
-        Certificate.objects.select_related("enrolment__participant"), pk=pk
-    )
-    deny_unless(can_download_certificate(request.user, certificate))
+    certificates = Certificate.objects.select_related("enrolment__participant")
+    if can_issue_certificates(request.user):
+        # Staff: their agencies' certificates; another agency's is not found.
+        certificate = get_object_or_404(
+            within_reach(certificates, request.user, cohort="enrolment__cohort"), pk=pk
+        )
+    else:
+        certificate = get_object_or_404(certificates, pk=pk)
+        deny_unless(can_download_certificate(request.user, certificate))
     if not certificate.pdf:
         raise Http404(_("Berkas sertifikat belum dibuat."))
     filename = f"STTP-{certificate.enrolment.participant.nip}.pdf"
@@ -162,7 +174,12 @@ def certificate_download(request, pk):
 @rule_required(can_issue_certificates)
 def certificate_detail(request, pk):
     certificate = get_object_or_404(
-        Certificate.objects.select_related(*selectors.CERTIFICATE_RELATED), pk=pk
+        within_reach(
+            Certificate.objects.select_related(*selectors.CERTIFICATE_RELATED),
+            request.user,
+            cohort="enrolment__cohort",
+        ),
+        pk=pk,
     )
     return render(
         request,
@@ -181,7 +198,9 @@ CHANGE_MESSAGES = {
 @rule_required(can_issue_certificates)
 def certificate_change(request, pk, action):
     """Revoke or reissue one certificate, with the reason staff typed."""
-    certificate = get_object_or_404(Certificate, pk=pk)
+    certificate = get_object_or_404(
+        within_reach(Certificate.objects.all(), request.user, cohort="enrolment__cohort"), pk=pk
+    )
     change = certificate_revoke if action == "revoke" else certificate_reissue
     form = ReasonForm(request.POST)
     try:
@@ -201,7 +220,7 @@ def certificate_change(request, pk, action):
 def numbering(request, pk):
     """An institution's certificate numbering: one pattern for all programs, and any
     program's own pattern."""
-    institution = get_object_or_404(Institution, pk=pk)
+    institution = institution_or_404(request.user, pk)
     rows = numbering_of(institution, Program.objects.order_by("name"))
     form = NumberingForm(request.POST or None, rows=rows)
     if request.method == "POST" and form.is_valid():
@@ -220,7 +239,7 @@ def numbering(request, pk):
 @rule_required(can_issue_certificates)
 def institution_certificate(request, pk):
     """An institution's certificate look: signatory, logo, signature image and wording."""
-    institution = get_object_or_404(Institution, pk=pk)
+    institution = institution_or_404(request.user, pk)
     form = InstitutionCertificateForm(
         request.POST or None, request.FILES or None, instance=institution
     )
@@ -243,7 +262,9 @@ def institution_certificate(request, pk):
 @require_POST
 @rule_required(can_manage_cohorts)
 def phase_report_request(request, pk, phase_pk):
-    phase = get_object_or_404(CohortPhase, pk=phase_pk, cohort_id=pk)
+    phase = get_object_or_404(
+        within_reach(CohortPhase.objects.all(), request.user), pk=phase_pk, cohort_id=pk
+    )
     report = phase_report_make(phase=phase, requested_by=request.user)
     messages.success(request, _("Laporan tahap dibuat."))
     return redirect("documents:phase_report", pk=report.pk)
@@ -251,7 +272,12 @@ def phase_report_request(request, pk, phase_pk):
 
 @rule_required(can_manage_cohorts)
 def phase_report_download(request, pk):
-    report = get_object_or_404(PhaseReport.objects.select_related("phase"), pk=pk)
+    report = get_object_or_404(
+        within_reach(
+            PhaseReport.objects.select_related("phase"), request.user, cohort="phase__cohort"
+        ),
+        pk=pk,
+    )
     export_record(request, report.phase, f"Laporan tahap {report.phase.name} (PDF)")
     return _attachment(report.pdf)
 
@@ -260,7 +286,9 @@ def phase_report_download(request, pk):
 def final_report(request, cohort_pk):
     """The cohort's final report as a PDF: every participant's components, final score,
     predicate and outcome, with summary figures and the head's signature block."""
-    cohort = get_object_or_404(Cohort.objects.select_related("program", "organiser"), pk=cohort_pk)
+    cohort = cohort_or_404(
+        request.user, cohort_pk, Cohort.objects.select_related("program", "organiser")
+    )
     name = f"laporan-akhir-{cohort.program.code}-{cohort.angkatan}-{cohort.year}"
     response = HttpResponse(
         final_report_pdf(cohort),
@@ -274,7 +302,7 @@ def final_report(request, cohort_pk):
 @rule_required(can_manage_cohorts)
 def final_report_xlsx(request, cohort_pk):
     """The final report as a spreadsheet (the gradebook's XLSX button)."""
-    cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=cohort_pk)
+    cohort = cohort_or_404(request.user, cohort_pk, Cohort.objects.select_related("program"))
     header, rows = final_report_table(cohort)
     response = table_response(
         f"nilai-{cohort.program.code}-{cohort.angkatan}", "xlsx", header, rows

@@ -1,4 +1,8 @@
 from django.contrib import admin
+from django.db.models import Exists, OuterRef
+
+from cohorts.admin import WithinReachAdmin
+from cohorts.scope import within_reach
 
 from .models import Enrolment, Participant
 
@@ -9,9 +13,14 @@ class ParticipantAdmin(admin.ModelAdmin):
     list_select_related = ["agency"]
     search_fields = ["name", "nip"]
 
+    def get_queryset(self, request):
+        """Staff: the participants enrolled in their agencies' cohorts (cohorts.scope)."""
+        enrolled = within_reach(Enrolment.objects.filter(participant=OuterRef("pk")), request.user)
+        return super().get_queryset(request).filter(Exists(enrolled))
+
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(admin.ModelAdmin):
+class EnrolmentAdmin(WithinReachAdmin):
     list_display = ["participant", "cohort", "status", "coach"]
     list_select_related = ["participant", "cohort__program", "coach"]
     list_filter = ["status"]

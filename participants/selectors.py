@@ -1,10 +1,13 @@
 from collections import defaultdict
 
-from django.db.models import F, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.shortcuts import get_object_or_404
 
 from cohorts.models import CohortPhase
+from cohorts.scope import within_reach
+from config.permissions import covers_every_institution
 
-from .models import Attendance, Enrolment
+from .models import Attendance, Enrolment, Participant
 from .nip import nip_normalize
 
 
@@ -77,6 +80,17 @@ def roster_filtered(cohort, filters):
     if filters.get("status"):
         roster = roster.filter(status=filters["status"])
     return roster.order_by(*ROSTER_ORDER.get(filters.get("sort") or "name"))
+
+
+def participant_within_reach_or_404(user, pk, queryset=None):
+    """A participant enrolled in a cohort the staff account works on (cohorts.scope); 404
+    otherwise, as if there were no such participant."""
+    queryset = Participant.objects.all() if queryset is None else queryset
+    if not covers_every_institution(user):
+        queryset = queryset.filter(
+            Exists(within_reach(Enrolment.objects.filter(participant=OuterRef("pk")), user))
+        )
+    return get_object_or_404(queryset, pk=pk)
 
 
 def participant_history(participant):

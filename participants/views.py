@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from cohorts.calendar import calendar_response, phase_location, phases_calendar
 from cohorts.models import Cohort
+from cohorts.scope import cohort_or_404, within_reach
 from cohorts.selectors import cohort_phase_or_404, cohort_schedule
 from cohorts.services import phase_days
 from config.audit import export_record
@@ -52,6 +53,7 @@ from .selectors import (
     mentees_of,
     participant_calendar_phases,
     participant_history,
+    participant_within_reach_or_404,
     roster_filtered,
 )
 from .services import (
@@ -67,7 +69,7 @@ from .tables import table_response
 
 @rule_required(can_manage_cohorts)
 def enrol(request, cohort_pk):
-    cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=cohort_pk)
+    cohort = cohort_or_404(request.user, cohort_pk, Cohort.objects.select_related("program"))
     form = EnrolForm(request.POST or None)
     refusals = []
     if request.method == "POST" and form.is_valid():
@@ -151,7 +153,7 @@ def calendar_feed(request, token):
 
 @rule_required(can_manage_cohorts)
 def import_upload(request, cohort_pk):
-    cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=cohort_pk)
+    cohort = cohort_or_404(request.user, cohort_pk, Cohort.objects.select_related("program"))
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -168,7 +170,9 @@ def import_upload(request, cohort_pk):
 @rule_required(can_manage_cohorts)
 def import_preview(request, cohort_pk, pk):
     batch = get_object_or_404(
-        ImportBatch.objects.select_related("cohort__program"), pk=pk, cohort_id=cohort_pk
+        within_reach(ImportBatch.objects.select_related("cohort__program"), request.user),
+        pk=pk,
+        cohort_id=cohort_pk,
     )
     if request.method == "POST":
         try:
@@ -205,7 +209,7 @@ def import_template(request, kind):
 
 @rule_required(can_manage_cohorts)
 def roster_export(request, cohort_pk, kind):
-    cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=cohort_pk)
+    cohort = cohort_or_404(request.user, cohort_pk, Cohort.objects.select_related("program"))
     form = RosterFilterForm(request.GET or None, cohort=cohort)
     roster = roster_filtered(cohort, form.filters())
     header = ["NIP", "Nama", "Pangkat/Golongan", "Jabatan", "Jenjang Jabatan", "Instansi",
@@ -237,15 +241,26 @@ def roster_export(request, cohort_pk, kind):
 
 @rule_required(object_checked_in_view)
 def participant_detail(request, pk):
-    participant = get_object_or_404(Participant.objects.select_related("agency", "user"), pk=pk)
-    deny_unless(can_view_participant(request.user, participant))
+    is_staff_view = can_manage_cohorts(request.user)
+    if is_staff_view:
+        # Staff see the participants enrolled in their agencies' cohorts, and of their
+        # history only those cohorts.
+        participant = participant_within_reach_or_404(
+            request.user, pk, Participant.objects.select_related("agency", "user")
+        )
+    else:
+        participant = get_object_or_404(Participant.objects.select_related("agency", "user"), pk=pk)
+        deny_unless(can_view_participant(request.user, participant))
+    history = participant_history(participant)
+    if is_staff_view:
+        history = within_reach(history, request.user)
     return render(
         request,
         "participants/participant_detail.html",
         {
             "participant": participant,
-            "history": participant_history(participant),
-            "is_staff_view": can_manage_cohorts(request.user),
+            "history": history,
+            "is_staff_view": is_staff_view,
         },
     )
 
@@ -253,7 +268,9 @@ def participant_detail(request, pk):
 @require_POST
 @rule_required(can_manage_cohorts)
 def invitation_resend(request, pk):
-    participant = get_object_or_404(Participant.objects.select_related("user"), pk=pk)
+    participant = participant_within_reach_or_404(
+        request.user, pk, Participant.objects.select_related("user")
+    )
     participant_account_ensure(participant=participant)
     if invitation_send(participant=participant):
         messages.success(
@@ -301,7 +318,7 @@ GROUP_ACTIONS = {
 
 @rule_required(can_manage_cohorts)
 def groups_board(request, cohort_pk):
-    cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=cohort_pk)
+    cohort = cohort_or_404(request.user, cohort_pk, Cohort.objects.select_related("program"))
     sent = next((name for name in GROUP_ACTIONS if name in request.POST), None)
     forms = {
         name: form_class(request.POST if name == sent else None)
@@ -355,7 +372,7 @@ def my_mentees(request):
 
 @rule_required(can_manage_cohorts)
 def attendance_edit(request, pk, phase_pk, day):
-    cohort, phase = cohort_phase_or_404(pk, phase_pk)
+    cohort, phase = cohort_phase_or_404(request.user, pk, phase_pk)
     if day not in phase_days(phase):
         raise Http404
     if day > timezone.localdate():

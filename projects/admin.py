@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from cohorts.admin import WithinReachAdmin
 from curriculum.admin import ProgramAdmin
 from curriculum.models import Program
 
@@ -11,7 +12,8 @@ from .selectors import program_certified
 
 
 @admin.register(ChangeProject)
-class ChangeProjectAdmin(admin.ModelAdmin):
+class ChangeProjectAdmin(WithinReachAdmin):
+    cohort_lookup = "enrolment__cohort"
     list_display = ["__str__", "enrolment", "state", "final_score"]
     list_filter = ["state"]
     list_select_related = ["enrolment__participant", "enrolment__cohort__program"]

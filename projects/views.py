@@ -9,6 +9,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from cohorts.models import Cohort
+from cohorts.scope import cohort_or_404, refuse, within_reach
 from cohorts.selectors import cohort_with_phases, cohorts_of_widyaiswara
 from config.permissions import (
     can_edit_programs,
@@ -77,6 +78,12 @@ def supervises(user):
     return is_widyaiswara(user) or is_mentor(user)
 
 
+def _allowed_or_refused(user, roles):
+    """No role on the project: staff of another agency get 404 (cohorts.scope), others 403."""
+    if not roles:
+        refuse(user, can_manage_cohorts)
+
+
 def _project(pk):
     return get_object_or_404(ChangeProject.objects.select_related(*PROJECT_RELATED), pk=pk)
 
@@ -85,10 +92,8 @@ def _project(pk):
 def cohort_detail(request, pk):
     """The cohort's page: its phases, the roster with each final score, how many are passing
     and the latest certificate batch. It lives here because it shows final scores."""
-    try:
-        cohort = cohort_with_phases(pk)
-    except Cohort.DoesNotExist:
-        raise Http404 from None
+    # Another agency's cohort is not found, as one that does not exist.
+    cohort = cohort_or_404(request.user, pk, cohort_with_phases())
     filter_form = RosterFilterForm(request.GET or None, cohort=cohort)
     everyone = cohort_finals(cohort)
     phases = list(cohort.phases.all())
@@ -135,7 +140,7 @@ def queue(request):
 def detail(request, pk):
     project = _project(pk)
     roles = project_roles(request.user, project)
-    deny_unless(roles)
+    _allowed_or_refused(request.user, roles)
     return render(request, "projects/project_detail.html", _project_page_context(project, roles))
 
 
@@ -180,7 +185,7 @@ def _project_page_context(project, roles):
 @rule_required(object_checked_in_view)
 def step(request, pk):
     project = _project(pk)
-    deny_unless(project_roles(request.user, project))
+    _allowed_or_refused(request.user, project_roles(request.user, project))
     if request.method != "POST":
         return redirect(project)
     form = f.StepForm(request.POST)
@@ -294,7 +299,7 @@ def _upload_refused_as_too_large(request):
 def document(request, pk):
     document = get_object_or_404(ProjectDocument, pk=pk)
     project = _project(document.project_id)
-    deny_unless(project_roles(request.user, project))
+    _allowed_or_refused(request.user, project_roles(request.user, project))
     try:
         handle = document.file.open("rb")
     except FileNotFoundError as missing:
@@ -349,7 +354,7 @@ def _sheet_saved(request, project, role, form):
 
 @rule_required(can_manage_cohorts)
 def gradebook(request, cohort_pk):
-    cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=cohort_pk)
+    cohort = cohort_or_404(request.user, cohort_pk, Cohort.objects.select_related("program"))
     if request.GET.get("format") == "xlsx":
         # The spreadsheet is the final report's (documents); this address still answers.
         return redirect(reverse("documents:final_report_xlsx", args=[cohort.pk]))
@@ -378,7 +383,7 @@ def gradebook(request, cohort_pk):
 
 @rule_required(can_manage_cohorts)
 def grades_closing(request, cohort_pk, action):
-    cohort = get_object_or_404(Cohort, pk=cohort_pk)
+    cohort = cohort_or_404(request.user, cohort_pk)
     if request.method == "POST":
         try:
             if action == "close":
@@ -400,7 +405,10 @@ def grades_closing(request, cohort_pk, action):
 @rule_required(can_manage_cohorts)
 def enrolment_status(request, pk):
     """Staff mark a participant withdrawn or deferred (or active again), with a reason."""
-    enrolment = get_object_or_404(Enrolment.objects.select_related("cohort", "participant"), pk=pk)
+    enrolment = get_object_or_404(
+        within_reach(Enrolment.objects.select_related("cohort", "participant"), request.user),
+        pk=pk,
+    )
     form = f.EnrolmentStatusForm(request.POST)
     form.is_valid()  # both fields optional: the service refuses what is missing, in words
     try:
@@ -414,7 +422,7 @@ def enrolment_status(request, pk):
 
 @rule_required(can_manage_cohorts)
 def grades_history(request, cohort_pk):
-    cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=cohort_pk)
+    cohort = cohort_or_404(request.user, cohort_pk, Cohort.objects.select_related("program"))
     return render(
         request,
         "projects/grades_history.html",
@@ -429,7 +437,7 @@ def grades_history(request, cohort_pk):
 
 @rule_required(can_manage_cohorts)
 def cohort_seminars(request, cohort_pk):
-    cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=cohort_pk)
+    cohort = cohort_or_404(request.user, cohort_pk, Cohort.objects.select_related("program"))
     form = f.SeminarForm(request.POST or None, cohort=cohort)
     if request.method == "POST" and form.is_valid():
         try:

@@ -12,6 +12,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Cohort
+from cohorts.scope import works_on
 from config.permissions import can_manage_cohorts
 
 from .closing import grades_open_check
@@ -137,7 +138,7 @@ def project_roles(user, project):
         roles.add(Actor.MENTOR)
     if Seminar.objects.filter(enrolments=enrolment, examiners=user).exists():
         roles.add(Actor.EXAMINER)
-    if can_manage_cohorts(user):
+    if can_manage_cohorts(user) and works_on(user, enrolment.cohort):
         roles.add(Actor.STAFF)
     return frozenset(roles)
 

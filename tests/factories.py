@@ -38,8 +38,18 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.save()
 
 
-def staff_user(**kwargs):
-    return UserFactory(role=roles.STAFF, **kwargs)
+def staff_user(institutions=None, **kwargs):
+    """A staff account of the given agencies; by default of the test agency that
+    CohortFactory's cohorts are organised by (staff see only their agencies' cohorts)."""
+    user = UserFactory(role=roles.STAFF, **kwargs)
+    for institution in home_agency_default(institutions):
+        institution.staff.add(user)
+    return user
+
+
+def administrator_user(**kwargs):
+    """Administrators cover every institution; they belong to none."""
+    return UserFactory(role=roles.ADMINISTRATOR, **kwargs)
 
 
 def widyaiswara_user(**kwargs):
@@ -58,6 +68,18 @@ class TrainingAgencyFactory(factory.django.DjangoModelFactory):
     head_name = "Dr. H. Kepala Badan, M.Si."
     head_nip = "196805121994031007"
     head_title = "Kepala BPSDM"
+
+
+HOME_AGENCY_CODE = "bpsdmd-uji"
+
+
+def home_agency():
+    """The training agency that organises test cohorts unless a test names another."""
+    return TrainingAgencyFactory(code=HOME_AGENCY_CODE, name="BPSDMD Provinsi Uji")
+
+
+def home_agency_default(institutions):
+    return [home_agency()] if institutions is None else list(institutions)
 
 
 class AgencyFactory(factory.django.DjangoModelFactory):
@@ -129,7 +151,7 @@ class CohortFactory(factory.Factory):
         model = dict
 
     program = factory.SubFactory(ProgramFactory)
-    organiser = factory.SubFactory(TrainingAgencyFactory)
+    organiser = factory.LazyFunction(home_agency)
     angkatan = factory.Sequence(lambda n: 70 + n)
     year = 2022
     start_date = date(2022, 7, 8)

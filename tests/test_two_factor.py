@@ -10,7 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from config import roles
 
-from .factories import PASSWORD, TrainingAgencyFactory, UserFactory, staff_user
+from .factories import PASSWORD, UserFactory, home_agency, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -128,7 +128,7 @@ def required(settings):
 
 def test_required_sends_a_certificate_issuer_without_a_device_to_set_up(client, required):
     user = staff_user()
-    numbering = reverse("documents:numbering", args=[TrainingAgencyFactory().pk])
+    numbering = reverse("documents:numbering", args=[home_agency().pk])
     login(client, user)
     response = client.get(numbering)
     assert response.status_code == 302
@@ -147,13 +147,13 @@ def test_required_does_not_force_users_who_cannot_issue(client, required):
     login(client, user)
     assert client.get(reverse("projects:queue")).status_code == 200
     assert client.get(reverse("home")).status_code == 302
-    numbering = reverse("documents:numbering", args=[TrainingAgencyFactory().pk])
+    numbering = reverse("documents:numbering", args=[home_agency().pk])
     assert client.get(numbering).status_code == 403  # refused, not sent to set up
 
 
 def test_requirement_is_off_by_default(client):
     client.force_login(staff_user())
-    numbering = reverse("documents:numbering", args=[TrainingAgencyFactory().pk])
+    numbering = reverse("documents:numbering", args=[home_agency().pk])
     assert client.get(numbering).status_code == 200
 
 

@@ -51,9 +51,10 @@ def test_sequence_000_is_not_a_nip():
 
 @pytest.mark.django_db
 def test_a_participant_page_shows_what_the_nip_says(client):
-    from ..factories import ParticipantFactory, staff_user
+    from ..factories import CohortFactory, ParticipantFactory, enrol, staff_user
 
     person = ParticipantFactory(nip="198609262015052001")
+    enrol(CohortFactory(), person)  # staff see the participants of their agency's cohorts
     assert (person.birth_date, person.cpns_start) == (date(1986, 9, 26), date(2015, 5, 1))
     assert str(person.gender_display) == "Perempuan"
     client.force_login(staff_user())

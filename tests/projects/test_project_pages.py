@@ -585,10 +585,11 @@ def test_the_cohort_seminars_page_costs_the_same_for_any_cohort_size(
     assert page.count("Seminar terjadwal") == size
 
 
-# The project with its people; the examiner check; stakeholders, team, milestones,
+# The project with its people; the examiner check; whether staff work on its cohort
+# (cohorts.scope, one query for a staff viewer); stakeholders, team, milestones,
 # documents and steps, one query each; the sheets; the project score (rubrics, criteria,
 # sheets, current examiners); the criterion history; the approvals.
-PROJECT_PAGE_QUERIES = PER_REQUEST + 13
+PROJECT_PAGE_QUERIES = PER_REQUEST + 14
 
 
 @pytest.mark.parametrize("rows", [1, 12])

@@ -4,7 +4,10 @@ from demo.loaders import DEMO_PASSWORD, demo_data_load
 
 
 class Command(BaseCommand):
-    help = "Muat data contoh (BPSDMD Banten, Latsar 2022 Angkatan 72-74; PKA Probolinggo 2019)."
+    help = (
+        "Muat data contoh: BPSDMD Banten (Latsar 2022 Angkatan 72-74 dan angkatan berjalan) "
+        "dan BPSDM Jawa Timur (PKA Probolinggo 2019, bersama BKD Kabupaten Probolinggo)."
+    )
 
     def handle(self, *args, **options):
         result = demo_data_load()
