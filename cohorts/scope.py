@@ -76,6 +76,14 @@ def works_on(user, cohort):
     ).exists()
 
 
+def works_for_organiser(user, cohort):
+    """Whether the user may open the organiser's own pages from this cohort (its numbering
+    and certificate look): a co-organiser's staff may not. No query unless co-organised."""
+    if covers_every_institution(user) or cohort.co_organiser_id is None:
+        return True
+    return MEMBERSHIP.objects.filter(user_id=user.pk, institution_id=cohort.organiser_id).exists()
+
+
 def refuse(user, staff_rule):
     """For an object a user may not open: staff (by `staff_rule`) get 404, as for an object
     that does not exist (another agency's); everyone else 403."""

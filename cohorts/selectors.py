@@ -13,7 +13,7 @@ from .scope import within_reach
 
 
 def cohort_list():
-    return Cohort.objects.select_related("program", "organiser").annotate(
+    return Cohort.objects.select_related("program", "organiser", "co_organiser").annotate(
         enrolled=Count("enrolments", distinct=True),
         scored=Count(
             "enrolments", filter=Q(enrolments__project__final_score__isnull=False), distinct=True

@@ -9,7 +9,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from cohorts.models import Cohort
-from cohorts.scope import cohort_or_404, refuse, within_reach
+from cohorts.scope import cohort_or_404, refuse, within_reach, works_for_organiser
 from cohorts.selectors import cohort_with_phases, cohorts_of_widyaiswara
 from config.permissions import (
     can_edit_programs,
@@ -110,6 +110,7 @@ def cohort_detail(request, pk):
             "finals": {e.pk: e.final for e in everyone},
             "passing": passing_count(everyone),
             "latest_batch": cohort.certificate_batches.first(),
+            "works_for_organiser": works_for_organiser(request.user, cohort),
         },
     )
 

@@ -181,3 +181,31 @@ def test_the_corrected_sample_imports_into_the_running_cohort(demo):
     assert batch.errors == []
     assert import_apply(batch=batch)["enrolled"] == 6
     assert cohort.enrolments.count() == before + 6
+
+
+def test_each_agency_of_the_demo_has_its_own_staff_login_and_sees_only_its_cohorts(demo, client):
+    """Two agencies share the demo: BPSDMD Banten, and BPSDM Jawa Timur with BKD Kabupaten
+    Probolinggo as co-organiser of its PKA. Neither sees the other's cohorts."""
+    from django.urls import reverse
+
+    from cohorts.models import Cohort
+    from demo.loaders import DEMO_PASSWORD
+
+    printed = {username: note for role, username, note in demo.logins if role == roles.STAFF}
+    assert set(printed) == {"staf", "staf-jatim", "staf-probolinggo"}
+    banten = set(Cohort.objects.filter(organiser__code="bpsdmd-banten"))
+    pka = Cohort.objects.get(organiser__code="bpsdm-jatim")
+    assert pka.co_organiser.code == "bkd-probolinggo" and len(banten) == 4
+    sees = {"staf": banten, "staf-jatim": {pka}, "staf-probolinggo": {pka}}
+    everyone = banten | {pka}
+    for username, own in sees.items():
+        client.post(reverse("login"), {"username": username, "password": DEMO_PASSWORD})
+        listed = client.get(reverse("cohorts:cohort_list")).content.decode()
+        for cohort in everyone:
+            link = f'href="{reverse("cohort_detail", args=[cohort.pk])}"'
+            status = client.get(reverse("cohort_detail", args=[cohort.pk])).status_code
+            if cohort in own:
+                assert link in listed and status == 200, (username, str(cohort))
+            else:
+                assert link not in listed and status == 404, (username, str(cohort))
+        client.logout()

@@ -1,0 +1,302 @@
+"""Agencies share one deployment: staff see and change only the cohorts their institutions
+organise or co-organise; administrators see all. Tested URL by URL, role by role, institution
+by institution, against the objects of one agency's cohort."""
+
+from collections import Counter
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import get_resolver, reverse
+
+from cohorts.models import Cohort, NonWorkingDay
+from cohorts.services import non_working_day_add, session_add
+from documents.batches import certificates_issue
+from documents.models import Certificate, CertificateBatch, PhaseReport
+from documents.phase_reports import phase_report_make
+from participants.models import ImportBatch
+from participants.services import participant_account_ensure
+from projects.models import ChangeProject, ProjectDocument, ScoringRole
+
+from .factories import (
+    PASSWORD,
+    CohortFactory,
+    TrainingAgencyFactory,
+    administrator_user,
+    enrol,
+    project_scored,
+    staff_user,
+    widyaiswara_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+# URLs whose objects belong to no agency: the curriculum (programs, rubrics, themes and
+# who may join) is the province's, shared by its agencies; a calendar feed, a verification
+# page and a password link are opened by their secret; a file kind is not an object.
+SHARED = {
+    "curriculum:program_detail", "curriculum:program_edit", "curriculum:version_new",
+    "curriculum:version_edit", "curriculum:version_publish", "curriculum:version_unpublish",
+    "curriculum:subjects_edit", "participants:eligibility", "projects:rubrics",
+    "participants:import_template", "cohorts:cohort_feed", "participants:calendar_feed",
+    "verify", "password_set", "documents:audit_log_export",
+}  # fmt: skip
+
+
+@pytest.fixture
+def agencies(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    own = CohortFactory()  # the home agency's (staff_user's by default)
+    organiser = TrainingAgencyFactory(code="bpsdm-jatim-uji", name="BPSDM Provinsi Uji Timur")
+    co_organiser = TrainingAgencyFactory(code="bkd-uji", name="BKD Kabupaten Uji")
+    cohort = CohortFactory(organiser=organiser, co_organiser=co_organiser)
+    coach = widyaiswara_user(username="coach-timur")
+    first, second = enrol(cohort, coach=coach), enrol(cohort, coach=coach)
+    for enrolment in (first, second):
+        project_scored(enrolment, Decimal("85"))
+    batch = CertificateBatch.objects.create(cohort=cohort)
+    certificates_issue(batch_id=batch.pk)
+    classical = cohort.phases.get(kind="classical")
+    session = session_add(
+        phase=classical, date=classical.start_date, start_time="08:00", end_time="09:30",
+        subject="Wawasan kebangsaan",
+    )  # fmt: skip
+    day = non_working_day_add(institution=organiser, date=date(2022, 11, 3), name="Hari jadi")
+    project = ChangeProject.objects.get(enrolment=first)
+    document = ProjectDocument(
+        project=project, kind="design", version=1, original_name="rancangan.pdf",
+        extension="pdf", size=len(PDF),
+    )  # fmt: skip
+    document.file.save("rancangan.pdf", ContentFile(PDF))
+    # The home agency's people: a participant and a coach of its own cohort.
+    home_coach = widyaiswara_user(username="coach-rumah")
+    home_participant = enrol(own, coach=home_coach).participant
+    return {
+        "own": own,
+        "cohort": cohort,
+        "organiser": organiser,
+        "phase": classical,
+        "session": session,
+        "day": day,
+        "batch": batch,
+        "certificate": Certificate.objects.filter(enrolment=first).get(),
+        "report": phase_report_make(phase=classical, automatic=True),
+        "import": ImportBatch.objects.create(cohort=cohort, file_name="peserta.xlsx"),
+        "participant": first.participant,
+        "enrolment": first,
+        "project": project,
+        "document": document,
+        "people": {
+            "anonymous": None,
+            "participant": participant_account_ensure(
+                participant=home_participant, password=PASSWORD
+            ),
+            "widyaiswara": home_coach,
+            "staff of the home agency": staff_user(),
+            "staff of the organiser": staff_user(institutions=[organiser]),
+            "staff of the co-organiser": staff_user(institutions=[co_organiser]),
+            "administrator": administrator_user(),
+        },
+    }
+
+
+def object_urls(w):
+    """Every URL that opens or changes an object of the other agency's cohort: (name, method,
+    URL, what it belongs to, the status of those who may, whether staff pass its rule)."""
+    c, p, inst = w["cohort"].pk, w["phase"].pk, w["organiser"].pk
+    day = w["phase"].start_date
+    project = w["project"].pk
+    return [
+        ("cohort_detail", "get", [c], "cohort", 200),
+        ("cohorts:cohort_schedule", "get", [c], "cohort", 200),
+        ("cohorts:phase_detail", "get", [c, p], "cohort", 200),
+        ("cohorts:phase_edit", "get", [c, p], "cohort", 200),
+        ("cohorts:session_add", "get", [c, p, day], "cohort", 200),
+        ("cohorts:session_delete", "post", [c, p, w["session"].pk], "cohort", 302),
+        ("cohorts:cohort_feed_reset", "post", [c], "cohort", 302),
+        ("cohorts:institution_days", "get", [inst], "organiser", 200),
+        ("cohorts:institution_day_delete", "post", [inst, w["day"].pk], "organiser", 302),
+        ("participants:enrol", "get", [c], "cohort", 200),
+        ("participants:import_upload", "get", [c], "cohort", 200),
+        ("participants:import_preview", "get", [c, w["import"].pk], "cohort", 200),
+        ("participants:roster_export", "get", [c, "csv"], "cohort", 200),
+        ("participants:groups", "get", [c], "cohort", 200),
+        ("participants:participant_detail", "get", [w["participant"].pk], "cohort", 200),
+        ("participants:invitation_resend", "post", [w["participant"].pk], "cohort", 302),
+        ("participants:attendance", "get", [c, p, day], "cohort", 200),
+        ("projects:detail", "get", [project], "cohort", 200),
+        ("projects:step", "post", [project], "cohort", 302),
+        ("projects:document", "get", [w["document"].pk], "cohort", 200),
+        ("projects:enrolment_status", "post", [w["enrolment"].pk], "cohort", 302),
+        ("projects:gradebook", "get", [c], "cohort", 200),
+        ("projects:grades_history", "get", [c], "cohort", 200),
+        ("projects:grades_close", "post", [c], "cohort", 302),
+        ("projects:grades_reopen", "post", [c], "cohort", 302),
+        ("projects:cohort_seminars", "get", [c], "cohort", 200),
+        ("documents:certificates_issue", "post", [c], "cohort", 302),
+        ("documents:batch_detail", "get", [w["batch"].pk], "cohort", 200),
+        ("documents:batch_status", "get", [w["batch"].pk], "cohort", 200),
+        ("documents:batch_pdf", "get", [w["batch"].pk], "cohort", 200),
+        ("documents:batch_zip", "get", [w["batch"].pk], "cohort", 200),
+        ("documents:certificate_detail", "get", [w["certificate"].pk], "cohort", 200),
+        ("documents:certificate_download", "get", [w["certificate"].pk], "cohort", 200),
+        ("documents:certificate_revoke", "post", [w["certificate"].pk], "cohort", 302),
+        ("documents:certificate_reissue", "post", [w["certificate"].pk], "cohort", 302),
+        ("documents:numbering", "get", [inst], "organiser", 200),
+        ("documents:institution_certificate", "get", [inst], "organiser", 200),
+        ("documents:phase_report_request", "post", [c, p], "cohort", 302),
+        ("documents:phase_report", "get", [w["report"].pk], "cohort", 200),
+        ("documents:final_report", "get", [c], "cohort", 200),
+        ("documents:final_report_xlsx", "get", [c], "cohort", 200),
+        # Pages of participants and scorers: staff fail their rule before any object is read.
+        ("projects:edit", "get", [project], "participant", None),
+        ("projects:upload", "post", [project], "participant", None),
+        ("projects:sheet", "get", [project, ScoringRole.COACH], "scorer", None),
+    ]
+
+
+MAY = {
+    "cohort": {"staff of the organiser", "staff of the co-organiser", "administrator"},
+    "organiser": {"staff of the organiser", "administrator"},
+    "participant": set(),
+    "scorer": set(),
+}
+
+
+def expected(who, belongs, allowed_status):
+    if who == "anonymous":
+        return 302  # to the login page
+    if who in MAY[belongs]:
+        return allowed_status
+    if who.startswith("staff") and belongs in ("cohort", "organiser"):
+        return 404  # another agency's object is not found, as one that does not exist
+    return 403
+
+
+def state(w):
+    """What a refused request must not change."""
+    cohort = Cohort.objects.get(pk=w["cohort"].pk)
+    certificates = Certificate.objects.filter(enrolment__cohort=cohort)
+    return (
+        cohort.calendar_token, cohort.grades_closed_at,
+        CertificateBatch.objects.filter(cohort=cohort).count(),
+        sorted(certificates.values_list("number", "status")),
+        w["phase"].sessions.count(), NonWorkingDay.objects.filter(pk=w["day"].pk).count(),
+        PhaseReport.objects.count(),
+    )  # fmt: skip
+
+
+def test_every_url_role_and_institution_gets_what_it_should_and_no_more(client, agencies):
+    w = agencies
+    refused_first = [who for who in w["people"] if who not in MAY["cohort"]]
+    before = state(w)
+    results = []
+    for who in refused_first + sorted(MAY["cohort"]):
+        user = w["people"][who]
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        for name, method, args, belongs, allowed in object_urls(w):
+            url = reverse(name, args=args)
+            status = getattr(client, method)(url).status_code
+            results.append((name, who, belongs, allowed, status))
+        if who == refused_first[-1]:
+            assert state(w) == before  # no refused request changed anything
+
+    wrong = [r for r in results if r[4] != expected(r[1], r[2], r[3])]
+    assert wrong == []
+    unexpected_200 = [r for r in results if r[4] == 200 and r[1] not in MAY[r[2]]]
+    assert unexpected_200 == []
+    # 7 people × 44 URLs, and the statuses the refused got.
+    assert len(results) == 7 * len(object_urls(w))
+    refused = Counter(r[4] for r in results if r[1] not in MAY[r[2]])
+    # The home agency's staff get 404 on the 41 cohort and agency pages; the co-organiser's
+    # on the organiser's own 4 (its non-working days, numbering and certificate look).
+    assert refused[404] == 41 + 4 and refused[200] == 0
+
+
+def test_every_url_with_an_object_is_in_the_table(agencies):
+    """A new page that takes an object must be added to the table above (or to SHARED)."""
+    with_object = set()
+
+    def walk(resolver, namespace=""):
+        for entry in resolver.url_patterns:
+            if hasattr(entry, "url_patterns"):
+                if "admin" in str(entry.pattern):
+                    continue
+                inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+                walk(entry, inner)
+            elif entry.pattern.regex.groups and entry.name:
+                with_object.add(f"{namespace}{entry.name}")
+
+    walk(get_resolver())
+    tabled = {name for name, *_rest in object_urls(agencies)}
+    assert with_object - tabled - SHARED == set()
+    assert tabled <= with_object
+
+
+def test_lists_show_each_agency_its_own_cohorts(client, agencies):
+    w = agencies
+    own, other = w["own"], w["cohort"]
+    for who, sees in [
+        ("staff of the home agency", {own}),
+        ("staff of the organiser", {other}),
+        ("staff of the co-organiser", {other}),
+        ("administrator", {own, other}),
+    ]:
+        client.force_login(w["people"][who])
+        page = client.get(reverse("cohorts:cohort_list")).content.decode()
+        for cohort in (own, other):
+            link = f'href="{cohort.get_absolute_url()}"'
+            assert (link in page) == (cohort in sees), (who, str(cohort))
+
+
+def test_staff_create_cohorts_only_for_their_own_agencies(client, agencies):
+    w = agencies
+    client.force_login(w["people"]["staff of the home agency"])
+    form = client.get(reverse("cohorts:cohort_create")).context["form"]
+    assert list(form.fields["organiser"].queryset) == [w["own"].organiser]
+    response = client.post(
+        reverse("cohorts:cohort_create"),
+        {
+            "program": w["own"].program.pk, "organiser": w["organiser"].pk, "angkatan": 9,
+            "year": 2022, "start_date": "2022-07-08",
+        },
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "organiser" in response.context["form"].errors
+    assert not Cohort.objects.filter(angkatan=9).exists()
+
+
+def test_the_co_organisers_staff_do_not_see_the_organisers_numbering_link(client, agencies):
+    w = agencies
+    numbering = reverse("documents:numbering", args=[w["organiser"].pk])
+    for who, shown in [("staff of the co-organiser", False), ("staff of the organiser", True)]:
+        client.force_login(w["people"][who])
+        page = client.get(w["cohort"].get_absolute_url()).content.decode()
+        assert (numbering in page) == shown, who
+        assert "bersama BKD Kabupaten Uji" in page
+
+
+def test_the_admin_site_keeps_staff_to_their_agencies(client, agencies):
+    w = agencies
+    staff = w["people"]["staff of the home agency"]
+    staff.is_staff = True
+    staff.save()
+    client.force_login(staff)
+    for model, obj, own in [
+        ("cohorts/cohort", w["cohort"], w["own"]),
+        ("participants/enrolment", w["enrolment"], w["own"].enrolments.get()),
+        ("participants/participant", w["participant"], w["own"].enrolments.get().participant),
+        ("documents/certificate", w["certificate"], None),
+        ("projects/changeproject", w["project"], w["own"].enrolments.get().project),
+    ]:
+        listing = client.get(f"/admin/{model}/")
+        assert listing.status_code == 200, model
+        assert listing.context["cl"].result_count == (1 if own else 0), model
+        # Another agency's object: the admin site says it does not exist.
+        response = client.get(f"/admin/{model}/{obj.pk}/change/")
+        assert response.status_code == 302 and response["Location"] == "/admin/", model
