@@ -24,7 +24,8 @@ class CohortsConfig(AppConfig):
         # Runs after each app's permissions exist; the groups are complete after the last app.
         post_migrate.connect(_roles_ensure, dispatch_uid="angkatan_roles_ensure")
         # The audit log (config.audit): role changes, logins, and an institution's certificate
-        # look (signatory, logo, signature, wording); two-factor login's memory of devices.
+        # look (signatory, logo, signature, wording) and who works for it (its staff, who see
+        # its cohorts); two-factor login's memory of devices.
         from auditlog.registry import auditlog
 
         from config.audit import audit_accounts_register
@@ -32,4 +33,4 @@ class CohortsConfig(AppConfig):
 
         audit_accounts_register()
         two_factor_register()
-        auditlog.register(self.get_model("Institution"))
+        auditlog.register(self.get_model("Institution"), m2m_fields={"staff"})

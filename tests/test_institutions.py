@@ -12,6 +12,7 @@ from django.urls import get_resolver, reverse
 
 from cohorts.models import Cohort, NonWorkingDay
 from cohorts.services import non_working_day_add, session_add
+from config import roles
 from documents.batches import certificates_issue
 from documents.models import Certificate, CertificateBatch, PhaseReport
 from documents.phase_reports import phase_report_make
@@ -300,3 +301,28 @@ def test_the_admin_site_keeps_staff_to_their_agencies(client, agencies):
         # Another agency's object: the admin site says it does not exist.
         response = client.get(f"/admin/{model}/{obj.pk}/change/")
         assert response.status_code == 302 and response["Location"] == "/admin/", model
+
+
+def test_an_administrator_gives_staff_an_agency_in_the_admin_site_and_it_is_logged(client):
+    from auditlog.models import LogEntry
+
+    from .factories import UserFactory, home_agency
+
+    agency = home_agency()
+    newcomer = staff_user(institutions=[], username="pegawai-baru")
+    cohort = CohortFactory()
+    client.force_login(newcomer)
+    assert client.get(cohort.get_absolute_url()).status_code == 404
+
+    admin = UserFactory(role=roles.ADMINISTRATOR, is_staff=True, username="admin-prov")
+    client.force_login(admin)
+    form = client.get(f"/admin/cohorts/institution/{agency.pk}/change/").context["adminform"]
+    data = {name: value for name, value in form.form.initial.items() if value is not None}
+    data.update(parent="", logo="", head_signature="", staff=[newcomer.pk])
+    response = client.post(f"/admin/cohorts/institution/{agency.pk}/change/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+    entry = LogEntry.objects.get_for_object(agency).filter(changes__icontains="staff").get()
+    assert entry.actor == admin and "pegawai-baru" in str(entry.changes)
+    client.force_login(newcomer)
+    assert client.get(cohort.get_absolute_url()).status_code == 200

@@ -114,6 +114,10 @@ def old_release_build(old):
     signers.permissions.add(issue, view_certificate)
     staff = User.objects.create(username="panitia", first_name="Rina", is_active=True)
     staff.groups.add(signers)
+    # A staff account of the old release, which saw every cohort: after the upgrade it works
+    # for the agencies that organise cohorts (cohorts.0015), so it still sees them.
+    officer = User.objects.create(username="staf-lama", first_name="Dwi", is_active=True)
+    officer.groups.add(Group.objects.create(name="Staf BPSDM"))
 
     organiser = Institution.objects.create(
         name="BPSDM Provinsi Jawa Tengah",
@@ -288,6 +292,7 @@ def old_release_build(old):
     return {
         "cohort": cohort.pk,
         "user": staff.pk,
+        "officer": officer.pk,
         "reissued": reissued.pk,
         "revoked": revoked.pk,
         "batch": batch.pk,
@@ -451,6 +456,9 @@ def check_with_the_app(before):
     )
     # The roles made after migrate give staff the moved permission too.
     assert Group.objects.get(name=STAFF).permissions.filter(pk=issue.pk).exists()
+    # Staff of the old release work for the agency that organised its cohorts.
+    officer = User.objects.get(pk=before["officer"])
+    assert list(officer.staff_institutions.values_list("code", flat=True)) == ["bpsdm-jateng"]
 
 
 def check_verification_page(client, before):
