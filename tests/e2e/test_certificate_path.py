@@ -63,7 +63,7 @@ def test_cohort_to_verified_certificate(page, browser, live_server, celery_worke
     coach_only_rubrics(ProgramFactory())
     organiser = TrainingAgencyFactory(name="BPSDMD Provinsi Banten", code="bpsdmd-banten")
     agency = AgencyFactory(name="Dinas Kesehatan Kota Tangerang")
-    staff = staff_user(username="staf")
+    staff = staff_user(username="staf", institutions=[organiser])
     coach = widyaiswara_user(username="wi", first_name="Dra. Siti", last_name="Rohmah, M.Pd.")
     url = live_server.url
 
@@ -72,7 +72,7 @@ def test_cohort_to_verified_certificate(page, browser, live_server, celery_worke
     expect(page.get_by_role("heading", name="Daftar angkatan")).to_be_visible()
     page.get_by_role("link", name="Buat angkatan").click()
     page.get_by_label("Program").select_option(label="Pelatihan Dasar CPNS")
-    page.get_by_label("Penyelenggara").select_option(label=organiser.name)
+    page.locator("#id_organiser").select_option(label=organiser.name)
     page.get_by_label("Angkatan ke-").fill("72")
     page.get_by_label("Tahun").fill("2022")
     page.get_by_label("Tanggal mulai").fill("2022-07-08")
