@@ -11,6 +11,8 @@ class CertificateAdmin(WithinReachAdmin):
     list_display = ["number", "enrolment", "status", "issued_on"]
     list_select_related = ["enrolment__participant", "enrolment__cohort__program"]
     readonly_fields = ["verification_id"]
+    # A typed id, not a list of every enrolment of every agency.
+    raw_id_fields = ["enrolment"]
 
 
 @admin.register(CertificateBatch)

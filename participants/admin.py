@@ -26,3 +26,6 @@ class EnrolmentAdmin(WithinReachAdmin):
     list_filter = ["status"]
     # Outcomes change on the participant page (with a reason) and when grades close.
     readonly_fields = ["status"]
+    # Typed ids, not a list of every participant and mentor of every agency; the lookup
+    # opens their admin lists, which keep staff to their agencies.
+    raw_id_fields = ["participant", "mentor"]

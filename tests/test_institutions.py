@@ -301,6 +301,11 @@ def test_the_admin_site_keeps_staff_to_their_agencies(client, agencies):
         # Another agency's object: the admin site says it does not exist.
         response = client.get(f"/admin/{model}/{obj.pk}/change/")
         assert response.status_code == 302 and response["Location"] == "/admin/", model
+    # Nor do the admin's forms list the other agency's people or cohorts.
+    response = client.get("/admin/participants/enrolment/add/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert w["participant"].name not in page and str(w["cohort"]) not in page
 
 
 def test_an_administrator_gives_staff_an_agency_in_the_admin_site_and_it_is_logged(client):
