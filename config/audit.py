@@ -4,10 +4,14 @@ Saves of the models that matter are recorded by auditlog itself: each app regist
 in its AppConfig.ready, and AuditMiddleware gives every entry the request's user and address.
 What is not a save is recorded here as an ACCESS entry whose `additional_data["event"]` says
 what happened: an export, a login, a failed login, a logout (docs/decisions.md, "Audit log").
+Writes in bulk send no signals; their callers record them with `audit_bulk_record`.
 """
 
 import ipaddress
 
+from auditlog.cid import get_cid
+from auditlog.context import auditlog_disabled, auditlog_value
+from auditlog.diff import model_instance_diff
 from auditlog.middleware import AuditlogMiddleware
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
@@ -15,6 +19,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model, user_logged_in, user_logged_out, user_login_failed
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.utils.encoding import smart_str
 from django.utils.module_loading import import_string
 
 EXPORT, LOGIN, LOGIN_FAILED, LOGOUT = "export", "login", "login_failed", "logout"
@@ -48,6 +53,16 @@ class AuditMiddleware(AuditlogMiddleware):
     def _get_remote_port(request):
         return None
 
+    def __call__(self, request):
+        # auditlog leaves its context set when the request ends (it only disconnects its
+        # receiver); put back as it was, so that nothing run after the request in this thread
+        # (a worker's job, a test) reads the request's user in audit_bulk_record.
+        token = auditlog_value.set({})
+        try:
+            return super().__call__(request)
+        finally:
+            auditlog_value.reset(token)
+
 
 def audit_record(request, obj, what, *, event, actor=None):
     """An ACCESS entry: `what` happened to `obj` (a model instance, or None for none), by the
@@ -70,6 +85,61 @@ def audit_record(request, obj, what, *, event, actor=None):
             **fields,
         )
     return LogEntry.objects.log_create(obj, force_log=True, **fields)
+
+
+FROM_REQUEST = object()
+
+
+def audit_bulk_record(pairs, *, actor=FROM_REQUEST, remote_addr=FROM_REQUEST, additional_data=None):
+    """Record saves made in bulk (bulk_create and bulk_update send no signals) as auditlog
+    records a save, in one insert. `pairs` are (old, new) instances of one registered model,
+    old None for a creation (an entry with every field set) or a copy taken before the change
+    (an entry only if a field its registration tracks changed). Values are written as auditlog
+    writes them, a foreign key by name: the related objects should be loaded, or each costs a
+    query. The actor and address are the request's (AuditMiddleware sets them) unless given:
+    a job has no request. Returns the entries."""
+    if not pairs or auditlog_disabled.get():
+        return []
+    model = type(pairs[0][1])
+    if not auditlog.contains(model):
+        return []
+    context = auditlog_value.get({})
+    if actor is FROM_REQUEST:
+        actor = context.get("actor")
+    if remote_addr is FROM_REQUEST:
+        remote_addr = context.get("remote_addr")
+    content_type = ContentType.objects.get_for_model(model)
+    columns = {field.name for field in model._meta.concrete_fields}
+    cid = get_cid()
+    entries = []
+    for old, new in pairs:
+        diff = model_instance_diff(
+            old, new, use_json_for_changes=settings.AUDITLOG_STORE_JSON_CHANGES
+        )
+        # A creation's diff also names reverse relations and empty fields ("None" → "None").
+        diff = {
+            name: change
+            for name, change in (diff or {}).items()
+            if name in columns and str(change[0]) != str(change[1])
+        }
+        if old is not None and not diff:
+            continue
+        entries.append(
+            LogEntry(
+                content_type=content_type,
+                object_pk=str(new.pk),
+                object_id=new.pk if isinstance(new.pk, int) else None,
+                object_repr=smart_str(new),
+                action=LogEntry.Action.CREATE if old is None else LogEntry.Action.UPDATE,
+                changes=diff or None,
+                actor=actor,
+                actor_email=getattr(actor, "email", None),
+                remote_addr=remote_addr,
+                cid=cid,
+                additional_data=additional_data,
+            )
+        )
+    return LogEntry.objects.bulk_create(entries)
 
 
 def export_record(request, obj, what):

@@ -140,9 +140,9 @@ def certificates_issue(*, batch_id, dispatch=None):
 
 
 def _certificates_issue(batch_id, dispatch):
-    batch = CertificateBatch.objects.select_related("cohort__program", "cohort__organiser").get(
-        pk=batch_id
-    )
+    batch = CertificateBatch.objects.select_related(
+        "cohort__program", "cohort__organiser", "requested_by"
+    ).get(pk=batch_id)
     cohort = batch.cohort
     if batch.attempts >= MAX_ATTEMPTS:
         certificate_batch_fail(
@@ -165,7 +165,7 @@ def _certificates_issue(batch_id, dispatch):
     if not started:
         return
     enrolments = enrolments_passing(cohort)
-    certificates = certificates_ensure(cohort=cohort, enrolments=enrolments)
+    certificates = certificates_ensure(cohort=cohort, enrolments=enrolments, batch=batch)
     ordered = sorted(certificates.values(), key=lambda c: (c.series_id, c.seq))
     complete = {c.pk for c in ordered if _complete(c)}
     pending = [c.pk for c in ordered if c.pk not in complete]

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.audit import audit_bulk_record
 from projects.selectors import enrolment_final_score, finals_locked, passes
 
 from .models import Certificate, CertificateEvent
@@ -23,11 +24,15 @@ ERROR_NO_LONGER_PASSING = _(
 
 
 @transaction.atomic
-def certificates_ensure(*, cohort, enrolments):
+def certificates_ensure(*, cohort, enrolments, batch=None):
     """The certificate of each enrolment, by enrolment id. Those without one are numbered
     together in this transaction, in the order given, with the next numbers of their series:
     a handful of queries whatever their count. An enrolment whose final score, read again
-    under the locks, no longer passes gets none."""
+    under the locks, no longer passes gets none.
+
+    Each certificate created gets a "create" entry in the audit log with its number: by the
+    user who asked for the `batch`, which the entry names (a job has no request; the batch's
+    own entry has the address), else by the request's user."""
     ids = [enrolment.pk for enrolment in enrolments]
 
     def existing():
@@ -67,6 +72,14 @@ def certificates_ensure(*, cohort, enrolments):
             CertificateEvent(certificate=c, action=CertificateEvent.Action.ISSUED, number=c.number)
             for c in created
         )
+        by_batch = {}
+        if batch is not None:
+            by_batch = {
+                "actor": batch.requested_by,
+                "remote_addr": None,
+                "additional_data": {"batch": batch.pk},
+            }
+        audit_bulk_record([(None, c) for c in created], **by_batch)
         certificates.update({c.enrolment_id: c for c in created})
     return certificates
 

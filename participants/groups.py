@@ -5,9 +5,12 @@ participants with the same project theme together, as coaches split cohorts by t
 spread each agency's participants across the groups.
 """
 
+import copy
 from collections import Counter, defaultdict
 
 from django.db import transaction
+
+from config.audit import audit_bulk_record
 
 from .models import Enrolment, StudyGroup
 
@@ -60,14 +63,16 @@ def groups_plan(enrolments, count):
 @transaction.atomic
 def groups_propose(*, cohort, count):
     """Form `count` groups (Kelompok 1, 2, ...) from the cohort's participants and assign
-    everyone; a group's coach becomes its members' coach."""
+    everyone; a group's coach becomes its members' coach. Each participant whose group or
+    coach changed gets an audit entry (one insert for all)."""
     enrolments = list(
         cohort.enrolments.exclude(status__in=NOT_GROUPED).select_related(
-            "participant", "project__theme"
+            "participant", "project__theme", "group", "coach"
         )
     )
+    before = {e.pk: copy.copy(e) for e in enrolments}
     plan = groups_plan(enrolments, count)
-    existing = {g.name: g for g in cohort.groups.all()}
+    existing = {g.name: g for g in cohort.groups.select_related("coach")}
     changed = []
     for number, members in enumerate(plan, start=1):
         name = f"Kelompok {number}"
@@ -82,26 +87,32 @@ def groups_propose(*, cohort, count):
         for enrolment in members:
             enrolment.group = group
             if group.coach_id:
-                enrolment.coach_id = group.coach_id
+                enrolment.coach = group.coach
             changed.append(enrolment)
     Enrolment.objects.bulk_update(changed, ["group", "coach"])
+    audit_bulk_record([(before[e.pk], e) for e in changed])
     return plan
 
 
 @transaction.atomic
 def group_members_set(*, cohort, assignments):
-    """Move participants: `assignments` maps enrolment ids to a group id (or None)."""
-    groups = {g.pk: g for g in cohort.groups.all()}
-    enrolments = list(cohort.enrolments.filter(pk__in=assignments))
+    """Move participants: `assignments` maps enrolment ids to a group id (or None). Each one
+    moved gets an audit entry with its old and new group and coach (one insert for all)."""
+    groups = {g.pk: g for g in cohort.groups.select_related("coach")}
+    enrolments = list(
+        cohort.enrolments.filter(pk__in=assignments).select_related("participant", "group", "coach")
+    )
     changed = []
     for enrolment in enrolments:
         group = groups.get(assignments[enrolment.pk])
         if enrolment.group_id != (group.pk if group else None):
+            old = copy.copy(enrolment)
             enrolment.group = group
             if group and group.coach_id:
-                enrolment.coach_id = group.coach_id
-            changed.append(enrolment)
-    Enrolment.objects.bulk_update(changed, ["group", "coach"])
+                enrolment.coach = group.coach
+            changed.append((old, enrolment))
+    Enrolment.objects.bulk_update([new for _old, new in changed], ["group", "coach"])
+    audit_bulk_record(changed)
     return len(changed)
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cohorts.models import Cohort, Institution
+from config.audit import audit_bulk_record
 from config.db import unique_or_error
 from config.roles import PARTICIPANT
 from config.spreadsheets import (
@@ -487,6 +488,8 @@ def _import_apply_locked(*, batch_id):
     ]
     with unique_or_error(ERROR_CONCURRENT):
         Enrolment.objects.bulk_create(new_enrolments)
+    # A "create" entry for each (bulk_create sends no signal), by the request's user.
+    audit_bulk_record([(None, e) for e in new_enrolments])
     created = Enrolment.objects.filter(
         cohort=cohort, participant__in=[e.participant for e in new_enrolments]
     )

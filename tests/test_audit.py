@@ -10,22 +10,29 @@ import openpyxl
 import pytest
 from auditlog.models import LogEntry
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from config import roles
 from config.audit import EXPORT, LOGIN, LOGIN_FAILED
+from config.users import user_label
 from documents.batches import certificates_issue
 from documents.models import Certificate, CertificateBatch, NumberingPattern
-from participants.models import Enrolment
+from participants.models import Enrolment, StudyGroup
 
 from .factories import (
     PASSWORD,
+    AgencyFactory,
     CohortFactory,
+    ParticipantFactory,
     UserFactory,
     enrol,
     project_scored,
     staff_user,
+    valid_nip,
     widyaiswara_user,
 )
 
@@ -132,6 +139,191 @@ def test_issuing_revoking_and_reissuing_are_recorded(client, passing, since):
     assert_recorded(reissued, staff, since)
     assert reissued.changes["status"] == ["revoked", "valid"]
     assert reissued.changes["number"] == [number, certificate.number]
+
+
+def test_each_certificate_a_batch_numbers_is_recorded_as_its_requesters(client, passing, since):
+    cohort, staff = passing["cohort"], passing["staff"]
+    client.force_login(staff)
+    client.post(reverse("documents:certificates_issue", args=[cohort.pk]), REMOTE_ADDR=ADDRESS)
+    batch = CertificateBatch.objects.get(cohort=cohort)
+    # The job runs in a worker: no request, so the requester is taken from the batch.
+    certificates_issue(batch_id=batch.pk)
+
+    certificates = Certificate.objects.filter(enrolment__cohort=cohort)
+    entries = LogEntry.objects.get_for_model(Certificate).filter(action=LogEntry.Action.CREATE)
+    assert entries.count() == certificates.count() == 2
+    for certificate in certificates:
+        entry = entries.get(object_id=certificate.pk)
+        assert entry.actor == staff
+        assert entry.remote_addr is None  # the batch's own entry has the address
+        assert since <= entry.timestamp <= timezone.now()
+        assert entry.object_repr == certificate.number
+        assert entry.changes["number"] == ["None", certificate.number]
+        assert entry.changes["final_score"] == ["None", "85.00"]
+        assert set(entry.changes) == {
+            "id", "series", "seq", "number", "status", "issued_on", "final_score", "predicate"
+        }  # fmt: skip
+        assert entry.additional_data == {"batch": batch.pk}
+    assert entry_for(batch, action=LogEntry.Action.CREATE).remote_addr == ADDRESS
+
+    # A retry numbers nothing again, so records nothing again.
+    certificates_issue(batch_id=batch.pk)
+    assert entries.count() == 2
+
+
+@pytest.fixture
+def board():
+    """A cohort of five on the groups board: two groups, each with its coach."""
+    cohort = CohortFactory()
+    coaches = [widyaiswara_user(username=f"coach{n}") for n in (1, 2)]
+    groups = [
+        StudyGroup.objects.create(cohort=cohort, name=f"Kelompok {n}", coach=coach)
+        for n, coach in zip((1, 2), coaches, strict=True)
+    ]
+    return {
+        "cohort": cohort,
+        "groups": groups,
+        "enrolments": [enrol(cohort) for _ in range(5)],
+        "url": reverse("participants:groups", args=[cohort.pk]),
+    }
+
+
+def moves_post(client, board, enrolments, group):
+    moves = {f"group-{e.pk}": str(group.pk) if group else "" for e in enrolments}
+    response = client.post(board["url"], {"move": "1", **moves}, REMOTE_ADDR=ADDRESS)
+    assert response.status_code == 302
+
+
+def group_entries():
+    return LogEntry.objects.get_for_model(Enrolment).filter(changes__has_key="group")
+
+
+def test_moves_on_the_groups_board_are_recorded_one_entry_per_participant_moved(
+    client, board, since
+):
+    staff = staff_user()
+    client.force_login(staff)
+    first, second = board["groups"]
+    moved = board["enrolments"][:3]
+    moves_post(client, board, moved, first)
+    entries = group_entries()
+    assert entries.count() == 3
+    for enrolment in moved:
+        entry = entries.get(object_id=enrolment.pk)
+        assert_recorded(entry, staff, since)
+        assert entry.action == LogEntry.Action.UPDATE
+        assert entry.object_repr == str(enrolment)
+        assert entry.changes == {"group": ["None", "Kelompok 1"], "coach": ["None", "coach1"]}
+
+    # Sent again with one of them moved on: only that one changed, so only it is recorded.
+    moves_post(client, board, moved[:2], first)
+    moves_post(client, board, moved[2:], second)
+    assert entries.count() == 4
+    latest = entries.latest("pk")
+    assert latest.object_id == moved[2].pk
+    assert latest.changes == {"group": ["Kelompok 1", "Kelompok 2"], "coach": ["coach1", "coach2"]}
+
+    # Out of any group: the coach stays.
+    moves_post(client, board, moved[2:], None)
+    assert entries.latest("pk").changes == {"group": ["Kelompok 2", "None"]}
+
+    # As the log's page shows them.
+    client.force_login(administrator())
+    search = {"q": moved[0].participant.name, "action": "update"}
+    rows = client.get(reverse("documents:audit_log"), search).context["rows"]
+    assert len(rows) == 1
+    assert rows[0]["actor"] == user_label(staff)
+    assert rows[0]["remote_addr"] == ADDRESS
+    assert sorted(rows[0]["changes"].split("; ")) == [
+        "coach (widyaiswara): — → coach1",
+        "kelompok: — → Kelompok 1",
+    ]
+
+
+def test_the_groups_a_proposal_makes_are_recorded_for_each_participant_placed(client, board, since):
+    staff = staff_user()
+    client.force_login(staff)
+    response = client.post(board["url"], {"propose": "1", "count": "2"}, REMOTE_ADDR=ADDRESS)
+    assert response.status_code == 302
+    entries = group_entries()
+    assert entries.count() == 5
+    for entry in entries:
+        assert_recorded(entry, staff, since)
+        assert entry.changes["group"][0] == "None"
+        assert entry.changes["group"][1] in ("Kelompok 1", "Kelompok 2")
+    # Proposed again, everyone stays where they are: nothing changed, nothing recorded.
+    client.post(board["url"], {"propose": "1", "count": "2"}, REMOTE_ADDR=ADDRESS)
+    assert entries.count() == 5
+
+
+def test_recording_moves_costs_one_insert_whatever_their_number(client, board):
+    cohort, (first, second) = board["cohort"], board["groups"]
+    enrolments = board["enrolments"] + [enrol(cohort) for _ in range(18)]
+    client.force_login(staff_user())
+    moves_post(client, board, enrolments[:1], second)  # the session and content types, once
+    counts = []
+    for moved in (enrolments[1:3], enrolments[3:23]):
+        with CaptureQueriesContext(connection) as queries:
+            moves_post(client, board, moved, first)
+        inserts = [q for q in queries if q["sql"].startswith('INSERT INTO "auditlog_logentry"')]
+        assert len(inserts) == 1
+        counts.append(len(queries))
+    assert group_entries().count() == 1 + 2 + 20
+    assert counts[0] == counts[1]
+
+
+IMPORT_HEADER = ["NIP", "Nama Lengkap dan Gelar", "Pangkat/Golongan", "Jabatan",
+                 "Jenjang Jabatan", "Instansi", "Surel", "Telepon", "NIP Mentor", "Nama Mentor",
+                 "Jabatan Mentor", "Surel Mentor"]  # fmt: skip
+MENTOR_NIP = "197001011995031001"
+
+
+def import_file(rows):
+    book = openpyxl.Workbook()
+    book.active.append(IMPORT_HEADER)
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return SimpleUploadedFile("peserta.xlsx", buffer.getvalue())
+
+
+def test_each_enrolment_an_import_creates_is_recorded(client):
+    agency = AgencyFactory(name="Dinas Kesehatan Kota Tangerang")
+    cohort = CohortFactory()
+    already = enrol(cohort, ParticipantFactory(nip=valid_nip(900), agency=agency))
+    since = timezone.now()
+    rows = [
+        [valid_nip(n), f"Peserta Impor {n}", "III/a", "Analis", "", agency.name, "", "",
+         MENTOR_NIP, "Ir. Budi Santoso", "Kepala Dinas", ""]
+        for n in (901, 902, 903, 900)
+    ]  # fmt: skip
+    staff = staff_user()
+    client.force_login(staff)
+    response = client.post(
+        reverse("participants:import_upload", args=[cohort.pk]),
+        {"file": import_file(rows)},
+        REMOTE_ADDR=ADDRESS,
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    assert client.post(response["Location"], REMOTE_ADDR=ADDRESS).status_code == 302
+
+    created = Enrolment.objects.filter(cohort=cohort).exclude(pk=already.pk)
+    assert created.count() == 3
+    entries = LogEntry.objects.get_for_model(Enrolment).filter(
+        action=LogEntry.Action.CREATE, timestamp__gte=since
+    )
+    assert entries.count() == 3  # the participant already enrolled is not enrolled again
+    for enrolment in created.select_related("participant", "cohort__program"):
+        entry = entries.get(object_id=enrolment.pk)
+        assert_recorded(entry, staff, since)
+        assert entry.object_repr == str(enrolment)
+        assert entry.changes == {
+            "status": ["None", "registered"],
+            "mentor": ["None", "Ir. Budi Santoso"],
+        }
+    # The import itself has its own entry, as before.
+    assert LogEntry.objects.filter(object_repr="peserta.xlsx").exists()
 
 
 def test_a_role_change_in_the_admin_site_is_recorded(client, since):

@@ -193,10 +193,11 @@ def test_two_thousand_rows_import_in_a_bounded_number_of_queries(
     cohort.save(update_fields=["capacity"])
     upload = xlsx(rows)
     # Bulk reads and writes: SQLite splits a bulk insert into chunks of a few hundred rows,
-    # so the count grows by chunks, never by rows.
+    # so the count grows by chunks, never by rows. The import's 2,000 audit entries are one
+    # insert on PostgreSQL, and about 30 chunks on SQLite (999 values a query): 160, not 120.
     with django_assert_max_num_queries(60):
         batch = check(cohort, upload)
-    with django_assert_max_num_queries(120):
+    with django_assert_max_num_queries(160):
         result = import_apply(batch=batch)
     assert result["enrolled"] == 2000
     assert Enrolment.objects.filter(cohort=cohort).count() == 2000
@@ -298,8 +299,9 @@ def test_two_thousand_rows_with_mentors_and_email_stay_bounded(
     cohort.save(update_fields=["capacity"])
     batch = check(cohort, xlsx(rows, header=header))
     assert batch.errors == []
-    # Twice the records of the plain file (a mentor and a login each): still chunks, not rows.
-    with django_assert_max_num_queries(200):
+    # Twice the records of the plain file (a mentor and a login each): still chunks, not rows,
+    # the audit entries' chunks on SQLite included (220, not 200; see the test above).
+    with django_assert_max_num_queries(220):
         import_apply(batch=batch)
     assert Mentor.objects.filter(user__isnull=False).count() == 2000
 
