@@ -283,15 +283,21 @@ CELERY_BROKER_FILESYSTEM_DIR = env("CELERY_BROKER_FILESYSTEM_DIR", default=str(V
 
 
 def filesystem_broker_options(folder):
-    """kombu's filesystem transport: one folder of message files that producers and the
-    worker share."""
-    for sub in ("queue", "processed", "control"):
-        (Path(folder) / sub).mkdir(parents=True, exist_ok=True)
+    """The filesystem broker (config.broker): one folder of message files that producers and
+    the workers share."""
+    names = ("queue", "claimed", "damaged", "processed", "control")
+    folders = {name: Path(folder) / name for name in names}
+    for path in folders.values():
+        path.mkdir(parents=True, exist_ok=True)
     return {
-        "data_folder_in": str(Path(folder) / "queue"),
-        "data_folder_out": str(Path(folder) / "queue"),
-        "processed_folder": str(Path(folder) / "processed"),
-        "control_folder": str(Path(folder) / "control"),
+        "data_folder_in": str(folders["queue"]),
+        "data_folder_out": str(folders["queue"]),
+        # A worker moves a message here to read it, so no other worker can take it.
+        "claimed_folder": str(folders["claimed"]),
+        # A message file that never became readable JSON, kept for a person to look at.
+        "damaged_folder": str(folders["damaged"]),
+        "processed_folder": str(folders["processed"]),
+        "control_folder": str(folders["control"]),
         "store_processed": False,
         # How often an idle worker looks for a message (kombu's default is every second):
         # a batch hands its chunks on to the workers without a second's wait each.
@@ -300,6 +306,9 @@ def filesystem_broker_options(folder):
 
 
 if CELERY_BROKER_URL.startswith("filesystem"):
+    # kombu's filesystem transport can hand a worker a half-written message, which stops the
+    # worker and loses the message; config.broker writes and claims messages atomically.
+    CELERY_BROKER_TRANSPORT = "config.broker:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(CELERY_BROKER_FILESYSTEM_DIR)
 # Job state lives in our own tables (CertificateBatch), which staff can read; no result backend.
 CELERY_RESULT_BACKEND = None
