@@ -12,6 +12,7 @@ from .batches import (
     certificates_chunk_render,
     certificates_issue,
 )
+from .broker_check import broker_check_record
 from .phase_reports import phase_reports_due
 
 MAX_RETRIES = 3
@@ -79,6 +80,13 @@ certificates_issue_job = _job("certificates_issue_job", certificates_issue_run, 
 certificates_chunk_job = _job("certificates_chunk_job", certificates_chunk_run, BATCH_JOB)
 # Daily: the report of every phase that has just ended (see the beat schedule).
 phase_reports_due_job = _job("phase_reports_due_job", phase_reports_due, REPORTS_JOB)
+
+
+@shared_task(acks_late=True, soft_time_limit=60, time_limit=90)
+def broker_check_job(check_id, number):
+    """One message of `manage.py broker_check`: says it ran, nothing else. Never retried: a
+    job that did not run is what the check counts."""
+    broker_check_record(check_id=check_id, number=number)
 
 
 logger = logging.getLogger(__name__)
