@@ -64,25 +64,40 @@ if os.environ.get(SLOW_RENDER_ENV):
     task_prerun.connect(_render_slow)
 
 
+def process_environment(site_url=None):
+    """The environment of a process that shares this test run's database, media folder,
+    broker and queue: a worker, or a `manage.py` command the test runs."""
+    env = os.environ.copy()
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.test",
+        ANGKATAN_USE_TEST_DATABASE="1",
+        MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        CELERY_QUEUE=settings.CELERY_TASK_DEFAULT_QUEUE,
+        SITE_URL=site_url or settings.SITE_URL,
+        PYTHONUNBUFFERED="1",
+    )
+    if settings.CELERY_BROKER_URL.startswith("filesystem"):
+        env["CELERY_BROKER_FILESYSTEM_DIR"] = str(settings.CELERY_BROKER_FILESYSTEM_DIR)
+    return env
+
+
 class CeleryWorker:
     """A real `celery worker` process on the configured broker and the test database."""
 
-    def __init__(self, log_path, site_url, name="test", hold_chunk=None, slow_render=False):
+    def __init__(
+        self,
+        log_path,
+        site_url,
+        name="test",
+        hold_chunk=None,
+        slow_render=False,
+        max_tasks_per_child=None,
+    ):
         self.log_path = log_path
         self.hold_marker = Path(log_path).with_suffix(".holding")
         self.render_marker = Path(log_path).with_suffix(".rendering")
         self.release_marker = Path(log_path).with_suffix(".release")
-        env = os.environ.copy()
-        env.update(
-            DJANGO_SETTINGS_MODULE="config.settings.test",
-            ANGKATAN_USE_TEST_DATABASE="1",
-            MEDIA_ROOT=str(settings.MEDIA_ROOT),
-            CELERY_QUEUE=settings.CELERY_TASK_DEFAULT_QUEUE,
-            SITE_URL=site_url,
-            PYTHONUNBUFFERED="1",
-        )
-        if settings.CELERY_BROKER_URL.startswith("filesystem"):
-            env["CELERY_BROKER_FILESYSTEM_DIR"] = str(settings.CELERY_BROKER_FILESYSTEM_DIR)
+        env = process_environment(site_url)
         hooks = []
         if hold_chunk:
             env[HOLD_CHUNK_ENV] = f"{hold_chunk}:{self.hold_marker}"
@@ -105,6 +120,7 @@ class CeleryWorker:
                 "--without-heartbeat",
                 f"--hostname={name}-{os.getpid()}@%h",
                 *hooks,
+                *([f"--max-tasks-per-child={max_tasks_per_child}"] if max_tasks_per_child else []),
             ],  # fmt: skip
             cwd=settings.BASE_DIR,
             env=env,
