@@ -75,7 +75,9 @@ def test_staff_schedule_a_cohort_and_a_participant_sees_jadwal_saya(page, browse
     expect(rows.nth(3)).to_contain_text(f"{day(new_start)} – {day(new_end)}")
 
     # Attendance on a phone, for the first day of a classical week already held.
-    past = CohortFactory(program=program, organiser=organiser, start_date=date(2022, 7, 8))
+    past = CohortFactory(
+        program=program, organiser=organiser, angkatan=74, start_date=date(2022, 7, 8)
+    )
     enrolments = [enrol(past) for _ in range(3)]
     classical_past = past.phases.get(kind="classical")
     phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
