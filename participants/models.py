@@ -114,6 +114,8 @@ class Mentor(models.Model):
     name = models.CharField(_("nama lengkap dengan gelar"), max_length=200)
     position = models.CharField(_("jabatan"), max_length=200, blank=True)
     email = models.EmailField(_("surel"), blank=True)
+    # For the WhatsApp invitation link (wa.me), the way most mentors are reached.
+    phone = models.CharField(_("telepon (WhatsApp)"), max_length=30, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -248,6 +248,47 @@ class ProjectDocument(models.Model):
         return f"{self.get_kind_display()} v{self.version}"
 
 
+def paper_form_path(paper, filename):
+    return f"proyek/{paper.project_id}/formulir/{filename}"
+
+
+class PaperForm(models.Model):
+    """A mentor's signed paper form, scanned. Many mentors are heads of offices who never
+    sign in: staff enter the design approval or the rubric score from the form on the
+    mentor's behalf and keep the scan with who signed it and when."""
+
+    class Kind(models.TextChoices):
+        DESIGN_APPROVAL = "design_approval", _("Persetujuan rancangan")
+        MENTOR_SCORE = "mentor_score", _("Nilai mentor")
+
+    project = models.ForeignKey(
+        ChangeProject, on_delete=models.CASCADE, related_name="paper_forms"
+    )
+    kind = models.CharField(_("jenis formulir"), max_length=20, choices=Kind.choices)
+    file = models.FileField(upload_to=paper_form_path, max_length=300)
+    original_name = models.CharField(_("nama berkas"), max_length=255)
+    extension = models.CharField(max_length=5)
+    size = models.PositiveIntegerField(_("ukuran (bita)"))
+    signed_by = models.CharField(_("ditandatangani oleh"), max_length=200)
+    signed_on = models.DateField(_("tanggal tanda tangan"))
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("dimasukkan oleh"),
+    )
+    entered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["entered_at", "pk"]
+        verbose_name = _("formulir bertanda tangan")
+        verbose_name_plural = _("formulir bertanda tangan")
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.signed_by}, {self.signed_on}"
+
+
 class ProjectStep(models.Model):
     """One step of the workflow: who took it, when, and what they said."""
 
@@ -261,6 +302,15 @@ class ProjectStep(models.Model):
     actor_role = models.CharField(max_length=12, blank=True)
     comment = models.TextField(_("catatan"), blank=True)
     taken_at = models.DateTimeField(auto_now_add=True)
+    # A step staff entered on the actor's behalf from a signed paper form; empty when the
+    # actor took it themselves.
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    paper = models.ForeignKey(
+        PaperForm, null=True, blank=True, on_delete=models.PROTECT, related_name="steps"
+    )
 
     class Meta:
         ordering = ["taken_at", "pk"]
@@ -358,6 +408,11 @@ class ScoreSheet(models.Model):
     submitted_at = models.DateTimeField(_("dikirim pada"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=0)
+    # The signed paper form of the latest save when staff entered it on the scorer's behalf;
+    # empty once the scorer saves it themselves.
+    paper = models.ForeignKey(
+        PaperForm, null=True, blank=True, on_delete=models.PROTECT, related_name="sheets"
+    )
 
     class Meta:
         ordering = ["project", "role", "pk"]
