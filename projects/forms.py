@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config import roles
 
+from .gradebook import CELL_RANGE, ERROR_RANGE
 from .models import (
     ChangeProject,
     CoreValue,
@@ -320,38 +321,95 @@ def score_typed(text):
     return UNREADABLE
 
 
+ERROR_NOT_SAVED = _("Belum ada nilai yang disimpan: perbaiki isian yang ditandai merah.")
+CELL_UNREADABLE = _(
+    "%(participant)s, %(component)s: “%(typed)s” tidak terbaca; tulis 0-100, misalnya 85,50."
+)
+
+
 class GradebookForm(forms.Form):
     """The gradebook's cells as sent: `score-<enrolment>-<component>` as typed, and
     `loaded-<enrolment>-<component>`, the value the page showed. A cell missing from the page
     that was sent is left as it is; a page without the value it showed counts as having
     shown an empty cell, so it can add a score but never silently replace one. Cleaned:
-    `values` and `loaded`, both keyed by (enrolment id, component id), and `reason`."""
+    `values` and `loaded`, both keyed by (enrolment id, component id), and `reason`.
+
+    A refused save keeps what was typed: `cell_errors` says what is wrong in which cell (the
+    form's own reading, or the service's refusal through `refuse`), and `grid` lays the rows
+    out with each cell's value and error for the page."""
 
     reason = forms.CharField(required=False)
 
     def __init__(self, data=None, *, rows, components):
         super().__init__(data)
-        entered = [c for c in components if c.source == "entered"]
+        self.entered = [c for c in components if c.source == "entered"]
         self.cells = [
-            ((row["enrolment"].pk, c.pk), row["enrolment"].participant.name)
+            ((row["enrolment"].pk, c.pk), row["enrolment"].participant.name, c.name)
             for row in rows
-            for c in entered
+            for c in self.entered
         ]
+        self.cell_errors = {}
 
     def clean(self):
         data = super().clean()
-        values, loaded, unreadable = {}, {}, []
-        for key, participant in self.cells:
+        values, loaded, unreadable, out_of_range = {}, {}, [], False
+        for key, participant, component in self.cells:
             name = f"score-{key[0]}-{key[1]}"
             if name not in self.data:
                 continue
             typed = score_typed(self.data[name])
+            where = {"participant": participant, "component": component}
             if typed is UNREADABLE:
                 unreadable.append(participant)
+                self.cell_errors[key] = CELL_UNREADABLE % {**where, "typed": self.data[name]}
+                continue
+            if typed is not None and typed > 100:
+                out_of_range = True
+                self.cell_errors[key] = CELL_RANGE % where
                 continue
             shown = score_typed(self.data.get(f"loaded-{key[0]}-{key[1]}", ""))
             values[key], loaded[key] = typed, None if shown is UNREADABLE else shown
+        errors = []
         if unreadable:
-            raise forms.ValidationError(ERROR_UNREADABLE, params={"names": ", ".join(unreadable)})
+            names = ", ".join(dict.fromkeys(unreadable))
+            errors.append(forms.ValidationError(ERROR_UNREADABLE, params={"names": names}))
+        if out_of_range:
+            errors.append(forms.ValidationError(ERROR_RANGE))
+        if errors:
+            raise forms.ValidationError([*errors, forms.ValidationError(ERROR_NOT_SAVED)])
         data["values"], data["loaded"] = values, loaded
         return data
+
+    def refuse(self, error):
+        """Put the service's refusal on the form: its messages, and its cells marked."""
+        self.cell_errors.update(getattr(error, "cells", {}))
+        self.add_error(None, [*error.messages, str(ERROR_NOT_SAVED)])
+
+    def grid(self, rows):
+        """`rows` (gradebook_rows) each with `cells`: component id to the input's `name`,
+        its `value`, the `loaded` value it carries and its `error`. After a refused save a
+        cell shows what was typed in it if that differs from what the page had shown, else
+        the saved value; `loaded` is always the saved value, so that sending the page again
+        changes exactly the cells typed in."""
+        laid_out = []
+        for row in rows:
+            enrolment_id, cells = row["enrolment"].pk, {}
+            for c in self.entered:
+                key, saved = (enrolment_id, c.pk), row["entered"].get(c.pk)
+                name = f"score-{enrolment_id}-{c.pk}"
+                value = saved
+                if self.is_bound and name in self.data:
+                    typed = self.data[name]
+                    shown = self.data.get(f"loaded-{enrolment_id}-{c.pk}", "")
+                    typed_value = score_typed(typed)
+                    if typed_value is UNREADABLE or typed_value != score_typed(shown):
+                        value = typed
+                cells[c.pk] = {
+                    "name": name,
+                    "loaded_name": f"loaded-{enrolment_id}-{c.pk}",
+                    "value": value,
+                    "loaded": saved,
+                    "error": self.cell_errors.get(key),
+                }
+            laid_out.append({**row, "cells": cells})
+        return laid_out

@@ -33,6 +33,20 @@ ERROR_CONFLICT = _(
 )
 ERROR_REASON = _("Tuliskan alasan perubahan: nilai yang sudah tersimpan ikut diubah.")
 FIRST_SCORE = _("Nilai pertama")
+# Said under the refused cell itself, so each names its row (participant) and column.
+CELL_RANGE = _("%(participant)s, %(component)s: nilai harus antara 0 dan 100.")
+CELL_CERTIFIED = _("%(participant)s, %(component)s: sertifikatnya sudah terbit (%(number)s).")
+CELL_REASON = _("%(participant)s, %(component)s: mengubah nilai tersimpan perlu alasan.")
+CELL_CONFLICT = _("%(participant)s, %(component)s: diubah orang lain menjadi %(current)s.")
+
+
+class ScoresRefused(ValidationError):
+    """A refused gradebook save. Besides its messages, `cells` maps each (enrolment id,
+    component id) at fault to what is wrong with it, so that the page can mark that cell."""
+
+    def __init__(self, errors, *, cells):
+        super().__init__(errors)
+        self.cells = cells
 
 
 def components_check(components):
@@ -59,8 +73,9 @@ def component_scores_record(*, cohort, values, recorded_by, loaded=None, reason=
     """Save entered component scores: `values` maps (enrolment id, component id) to a score or
     None (cleared); `loaded` maps the same keys to the value shown when the page was opened.
     A value someone else changed since is refused, not overwritten; changing or clearing a
-    saved value needs a `reason`. Every change is kept in the score's history. Bulk queries
-    whatever the cohort size."""
+    saved value needs a `reason`. All or nothing: one refused cell saves none of them, and
+    ScoresRefused names every refused cell. Every change is kept in the score's history.
+    Bulk queries whatever the cohort size."""
     grades_open_check(cohort)
     loaded = loaded or {}
     reason = (reason or "").strip()
@@ -79,6 +94,7 @@ def component_scores_record(*, cohort, values, recorded_by, loaded=None, reason=
     }
     certified = enrolments_certified(cohort)
     create, update, delete, conflicts = [], [], [], []
+    errors, cells = {}, {}  # one message per kind of refusal; what is wrong in each cell
     for (enrolment_id, component_id), value in values.items():
         if enrolment_id not in enrolments or component_id not in components:
             continue
@@ -90,27 +106,38 @@ def component_scores_record(*, cohort, values, recorded_by, loaded=None, reason=
         key = (enrolment_id, component_id)
         if key in loaded and value == loaded[key]:
             continue  # untouched on this page: someone else's newer value stays
+        where = {
+            "participant": enrolments[enrolment_id].participant.name,
+            "component": components[component_id].name,
+        }
         if key in loaded and loaded[key] != current:
-            conflicts.append(
-                f"{enrolments[enrolment_id].participant.name} — "
-                f"{components[component_id].name}: "
-                f"{'-' if current is None else formats.localize(current)}"
-            )
+            shown = "-" if current is None else formats.localize(current)
+            conflicts.append(f"{where['participant']} — {where['component']}: {shown}")
+            cells[key] = CELL_CONFLICT % {**where, "current": shown}
             continue
         if enrolment_id in certified:
             # A certificate states the score it was issued with.
             frozen = certified[enrolment_id]
-            raise ValidationError(
-                ERROR_CERTIFIED,
-                params={"name": frozen.participant.name, "number": frozen.certificate.number},
+            number = frozen.certificate.number
+            errors.setdefault(
+                ("certified", enrolment_id),
+                ValidationError(
+                    ERROR_CERTIFIED, params={"name": frozen.participant.name, "number": number}
+                ),
             )
+            cells[key] = CELL_CERTIFIED % {**where, "number": number}
+            continue
         if record is not None and not reason:
-            raise ValidationError(ERROR_REASON)
+            errors.setdefault("reason", ValidationError(ERROR_REASON))
+            cells[key] = CELL_REASON % where
+            continue
         if value is None:
             delete.append(record)
             continue
         if not Decimal(0) <= value <= Decimal(100):
-            raise ValidationError(ERROR_RANGE)
+            errors.setdefault("range", ValidationError(ERROR_RANGE))
+            cells[key] = CELL_RANGE % where
+            continue
         if record is None:
             create.append(
                 ComponentScore(
@@ -124,7 +151,11 @@ def component_scores_record(*, cohort, values, recorded_by, loaded=None, reason=
             record.score, record.recorded_by = value, recorded_by
             update.append(record)
     if conflicts:
-        raise ValidationError(ERROR_CONFLICT, params={"changes": "; ".join(conflicts)})
+        errors["conflict"] = ValidationError(
+            ERROR_CONFLICT, params={"changes": "; ".join(conflicts)}
+        )
+    if cells:
+        raise ScoresRefused(list(errors.values()), cells=cells)
     for record in delete:
         # One by one so that each clearing is kept in the history with its reason.
         record._history_user, record._change_reason = recorded_by, reason

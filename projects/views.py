@@ -361,9 +361,7 @@ def gradebook(request, cohort_pk):
         return redirect(reverse("documents:final_report_xlsx", args=[cohort.pk]))
     components, rows = gradebook_rows(cohort)
     form = f.GradebookForm(request.POST or None, rows=rows, components=components)
-    if request.method == "POST" and not form.is_valid():
-        messages.error(request, " ".join(form.non_field_errors()))
-    elif request.method == "POST":
+    if request.method == "POST" and form.is_valid():
         try:
             changed = component_scores_record(
                 cohort=cohort,
@@ -373,11 +371,11 @@ def gradebook(request, cohort_pk):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            form.refuse(error)  # nothing was saved; the page comes back as it was typed
         else:
             messages.success(request, _("%(count)s nilai disimpan.") % {"count": changed})
             return redirect("projects:gradebook", cohort_pk=cohort.pk)
-    context = {"cohort": cohort, "components": components, "rows": rows}
+    context = {"cohort": cohort, "components": components, "rows": form.grid(rows), "form": form}
     context.update(closed=cohort.grades_closed_at is not None, reopen_form=f.ReasonForm())
     return render(request, "projects/gradebook.html", context)
 

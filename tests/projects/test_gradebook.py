@@ -11,7 +11,7 @@ from documents.batches import certificates_issue
 from documents.models import Certificate, CertificateBatch
 from projects.gradebook import component_scores_record, components_check
 from projects.grading import final_score_of
-from projects.models import ScoreComponent
+from projects.models import ComponentScore, ScoreComponent
 from projects.selectors import enrolments_passing
 
 from ..factories import CohortFactory, enrol, project_scored, staff_user, widyaiswara_user
@@ -222,3 +222,57 @@ def test_predicate_bands_must_make_sense(bands, valid):
     else:
         with pytest.raises(ValidationError):
             bands_check(bands)
+
+
+def test_one_bad_value_keeps_every_typed_value_marks_its_cell_and_saves_nothing(client, graded):
+    cohort, attitude, academic, first, second = graded
+    client.force_login(staff_user())
+    url = reverse("projects:gradebook", args=[cohort.pk])
+    typed = {
+        f"score-{first.pk}-{attitude.pk}": "90",
+        f"score-{first.pk}-{academic.pk}": "95,5",
+        f"score-{second.pk}-{attitude.pk}": "150",
+        f"score-{second.pk}-{academic.pk}": "78,25",
+    }
+    response = client.post(url, typed)
+    assert response.status_code == 200
+    page = response.content.decode()
+    for name, value in typed.items():
+        assert f'name="{name}" id="{name}" value="{value}"' in page
+    bad = f"score-{second.pk}-{attitude.pk}"
+    assert page.count("is-invalid") == 1
+    assert f'is-invalid" name="{bad}"' in page
+    assert f"{second.participant.name}, Sikap dan perilaku: nilai harus antara 0 dan 100." in page
+    assert "Belum ada nilai yang disimpan" in page
+    assert not ComponentScore.objects.filter(enrolment__cohort=cohort).exists()
+
+
+def test_a_refused_change_keeps_the_page_as_typed_and_marks_the_changed_cell(client, graded):
+    cohort, attitude, academic, first, second = graded
+    component_scores_record(
+        cohort=cohort, values={(first.pk, attitude.pk): Decimal("70")}, recorded_by=None
+    )
+    client.force_login(staff_user())
+    url = reverse("projects:gradebook", args=[cohort.pk])
+    changed = f"score-{first.pk}-{attitude.pk}"
+    response = client.post(
+        url,
+        {changed: "75", f"loaded-{first.pk}-{attitude.pk}": "70,00",
+         f"score-{second.pk}-{academic.pk}": "88"},
+    )  # fmt: skip
+    page = response.content.decode()
+    assert "Tuliskan alasan perubahan" in page
+    assert f'is-invalid" name="{changed}" id="{changed}" value="75"' in page
+    assert f"{first.participant.name}, Sikap dan perilaku: mengubah nilai tersimpan" in page
+    assert 'value="88"' in page
+    # The saved value is what the page now carries as shown, so the next save compares with it.
+    assert f'name="loaded-{first.pk}-{attitude.pk}" value="70,00"' in page
+    assert not second.component_scores.exists()
+    assert first.component_scores.get().score == Decimal("70")
+
+    again = client.post(
+        url,
+        {changed: "75", f"loaded-{first.pk}-{attitude.pk}": "70,00", "reason": "Salah ketik"},
+    )
+    assert again.status_code == 302
+    assert first.component_scores.get().score == Decimal("75")
