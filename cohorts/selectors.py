@@ -1,11 +1,14 @@
 """Reads for cohort pages: each is a fixed number of queries, whatever the cohort's size."""
 
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+
+from curriculum.models import PhaseMode
 
 from .models import ClassSession, Cohort, CohortPhase
 from .scheduling import countable_dates
@@ -42,6 +45,16 @@ def cohort_phase_or_404(user, pk, phase_pk):
     return phase.cohort, phase
 
 
+def campus_phase_or_404(user, pk, phase_pk):
+    """As `cohort_phase_or_404`, for the pages of class sessions and attendance: only a phase
+    held on the organiser's campus has them (an online phase or one at the participants'
+    offices is not found)."""
+    cohort, phase = cohort_phase_or_404(user, pk, phase_pk)
+    if phase.mode != PhaseMode.CAMPUS:
+        raise Http404
+    return cohort, phase
+
+
 @dataclass
 class PhaseRow:
     phase: CohortPhase
@@ -59,10 +72,20 @@ class PhaseRow:
 
 
 @dataclass
+class MonthMark:
+    """One month on the timeline's ruler: where it starts and how much of the span it takes."""
+
+    month: date
+    offset: float
+    width: float
+
+
+@dataclass
 class Schedule:
     rows: list
     today: date
     today_offset: float | None
+    months: list = field(default_factory=list)
 
     @property
     def current(self):
@@ -106,7 +129,27 @@ def schedule_for(cohort, phases, closed, today):
         )
         rows.append(row)
     today_offset = 100 * (today - first).days / span if first <= today <= last else None
-    return Schedule(rows, today, today_offset)
+    return Schedule(rows, today, today_offset, months_between(first, last))
+
+
+def months_between(first, last):
+    """The months from `first` to `last`, each placed as the phases are (percent of the span),
+    so that the timeline can be read against the calendar."""
+    span = (last - first).days + 1
+    marks = []
+    month = first.replace(day=1)
+    while month <= last:
+        following = (month + timedelta(days=32)).replace(day=1)
+        start, end = max(month, first), min(following - timedelta(days=1), last)
+        marks.append(
+            MonthMark(
+                month=month,
+                offset=100 * (start - first).days / span,
+                width=100 * ((end - start).days + 1) / span,
+            )
+        )
+        month = following
+    return marks
 
 
 def cohort_schedule(cohort, today):

@@ -13,9 +13,10 @@ from config.permissions import (
     rule_required,
     teaches_in,
 )
+from curriculum.models import PhaseMode
 
 from . import scope, selectors
-from .calendar import calendar_response, phases_calendar
+from .calendar import calendar_response, phase_location, phases_calendar
 from .forms import CohortCreateForm, NonWorkingDayForm, PhaseDatesForm, SessionForm
 from .models import Cohort, Institution
 from .services import (
@@ -115,15 +116,20 @@ def phase_edit(request, pk, phase_pk):
 
 @rule_required(can_manage_cohorts)
 def phase_detail(request, pk, phase_pk):
+    """Any phase of the cohort: where it is held and its reports; a campus phase also has its
+    days with their class sessions and attendance."""
     cohort, phase = selectors.cohort_phase_or_404(request.user, pk, phase_pk)
-    days = phase_days(phase)
+    on_campus = phase.mode == PhaseMode.CAMPUS
     return render(
         request,
         "cohorts/phase_detail.html",
         {
             "cohort": cohort,
             "phase": phase,
-            "board": selectors.phase_day_board(phase, days),
+            "phases": cohort.phases.order_by("order"),
+            "on_campus": on_campus,
+            "place": phase_location(phase, cohort),
+            "board": selectors.phase_day_board(phase, phase_days(phase)) if on_campus else [],
             "enrolled": cohort.enrolments.count(),
             "today": timezone.localdate(),
             "reports": phase.reports.select_related("requested_by")[:10],
@@ -133,7 +139,7 @@ def phase_detail(request, pk, phase_pk):
 
 @rule_required(can_manage_cohorts)
 def session_add_view(request, pk, phase_pk, day):
-    cohort, phase = selectors.cohort_phase_or_404(request.user, pk, phase_pk)
+    cohort, phase = selectors.campus_phase_or_404(request.user, pk, phase_pk)
     subjects = list(phase.template.subjects.all()) if phase.template else []
     form = SessionForm(request.POST or None, subjects=subjects, initial={"room": cohort.venue})
     if request.method == "POST" and form.is_valid():
@@ -154,7 +160,7 @@ def session_add_view(request, pk, phase_pk, day):
 @require_POST
 @rule_required(can_manage_cohorts)
 def session_delete_view(request, pk, phase_pk, session_pk):
-    cohort, phase = selectors.cohort_phase_or_404(request.user, pk, phase_pk)
+    cohort, phase = selectors.campus_phase_or_404(request.user, pk, phase_pk)
     session_delete(phase=phase, session_id=session_pk)
     messages.success(request, _("Sesi dihapus."))
     return redirect("cohorts:phase_detail", pk=cohort.pk, phase_pk=phase.pk)

@@ -9,6 +9,10 @@
   document.querySelectorAll("[data-select-on-click]").forEach((field) => {
     field.addEventListener("click", () => field.select());
   });
+  // A print button prints the page; the print stylesheet (angkatan.css) leaves the content.
+  document.querySelectorAll("[data-print]").forEach((button) => {
+    button.addEventListener("click", () => window.print());
+  });
   // Attendance: rows left empty get the button's status ("hadir"); chosen ones stay.
   document.querySelectorAll("[data-mark-empty]").forEach((button) => {
     button.addEventListener("click", () => {

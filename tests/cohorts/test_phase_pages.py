@@ -1,0 +1,126 @@
+"""Every phase has its page: from the cohort page, the schedule and its timeline; each says
+where the phase is held, offers sessions and attendance only on campus, and makes its report."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cohorts.services import session_add
+from documents.models import PhaseReport
+
+from ..factories import CohortFactory, enrol, staff_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cohort(client):
+    """Latsar 2022 from 8 July: MOOC and distance learning online, actualization at the
+    participants' offices, the classical week on campus."""
+    client.force_login(staff_user())
+    return CohortFactory(start_date=date(2022, 7, 8), venue="Kampus BPSDMD, Karang Tanjung")
+
+
+def phase_url(phase):
+    return reverse("cohorts:phase_detail", args=[phase.cohort_id, phase.pk])
+
+
+def test_every_phase_row_of_the_cohort_page_opens_its_phase(client, cohort):
+    page = client.get(reverse("cohort_detail", args=[cohort.pk])).content.decode()
+    for phase in cohort.phases.all():
+        assert f'href="{phase_url(phase)}">{phase.name}</a>' in page
+
+
+def test_the_schedule_links_every_phase_from_its_row_and_its_timeline_bar(client, cohort):
+    page = client.get(reverse("cohorts:cohort_schedule", args=[cohort.pk])).content.decode()
+    for phase in cohort.phases.all():
+        # The phase's name in the table, and its bar on the timeline.
+        assert page.count(f'href="{phase_url(phase)}"') >= 2, phase.name
+
+
+def test_the_timeline_shows_its_months_and_each_phase_s_dates(client, cohort):
+    page = client.get(reverse("cohorts:cohort_schedule", args=[cohort.pk])).content.decode()
+    # 8 July to 22 October 2022 (the classical week ends on Saturday the 22nd).
+    for month in ["Jul 2022", "Agu 2022", "Sep 2022", "Okt 2022"]:
+        assert f">{month}</span>" in page
+    assert "Jun 2022" not in page and "Nov 2022" not in page
+    # MOOC: 16 working days from Friday 8 July, past Saturdays and Sundays.
+    assert '<span class="timeline-dates">8 Jul–29 Jul</span>' in page
+
+
+def test_a_participant_s_timeline_has_no_links_to_staff_pages(client, cohort):
+    from participants.services import participant_account_ensure
+
+    participant = enrol(cohort).participant
+    client.force_login(participant_account_ensure(participant=participant))
+    page = client.get(reverse("participants:my_schedule")).content.decode()
+    assert "timeline-dates" in page
+    assert "/tahap/" not in page
+
+
+@pytest.mark.parametrize(
+    ("kind", "place", "on_campus"),
+    [
+        ("mooc", "Peserta belajar daring dari tempat masing-masing.", False),
+        ("distance", "Peserta belajar daring dari tempat masing-masing.", False),
+        ("actualization", "Di tempat kerja masing-masing peserta, dibimbing mentornya.", False),
+        ("classical", "Kampus BPSDMD, Karang Tanjung", True),
+    ],
+)
+def test_a_phase_page_says_where_it_is_held_and_offers_sessions_only_on_campus(
+    client, cohort, kind, place, on_campus
+):
+    phase = cohort.phases.get(kind=kind)
+    page = client.get(phase_url(phase)).content.decode()
+    assert place in page
+    assert phase.get_mode_display() in page
+    # Every phase makes its report.
+    report = reverse("documents:phase_report_request", args=[cohort.pk, phase.pk])
+    assert f'action="{report}"' in page
+    assert ("Tambah sesi" in page) == on_campus
+    assert ("Presensi" in page or "Presensi dibuka pada harinya" in page) == on_campus
+    assert ("Sesi kelas dan presensi hanya dicatat" in page) == (not on_campus)
+    # The other phases are one click away.
+    for other in cohort.phases.all():
+        assert f'href="{phase_url(other)}"' in page
+
+
+def test_sessions_are_refused_on_a_phase_off_campus(client, cohort):
+    mooc = cohort.phases.get(kind="mooc")
+    response = client.get(
+        reverse("cohorts:session_add", args=[cohort.pk, mooc.pk, mooc.start_date])
+    )
+    assert response.status_code == 404
+
+
+def test_staff_make_the_report_of_an_online_phase(client, cohort, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    enrol(cohort)
+    mooc = cohort.phases.get(kind="mooc")
+    response = client.post(reverse("documents:phase_report_request", args=[cohort.pk, mooc.pk]))
+    report = PhaseReport.objects.get(phase=mooc)
+    assert response.status_code == 302
+    assert response.url == reverse("documents:phase_report", args=[report.pk])
+    page = client.get(phase_url(mooc)).content.decode()
+    assert reverse("documents:phase_report", args=[report.pk]) in page
+
+
+def test_a_campus_phase_page_reads_a_fixed_number_of_queries(
+    client, cohort, django_assert_num_queries
+):
+    classical = cohort.phases.get(kind="classical")
+    for _ in range(5):
+        enrol(cohort)
+    for day in (classical.start_date, classical.end_date):
+        session_add(
+            phase=classical, date=day, start_time="08:00", end_time="11:45", subject="Smart ASN"
+        )
+    assert classical.end_date < timezone.localdate()
+    # session, user, permissions (2), role names; the phase with its cohort; the organiser's
+    # days (the phase's dates); the cohort's phases; sessions; attendance counts; enrolments;
+    # reports. Whatever the number of participants, days or sessions.
+    with django_assert_num_queries(12):
+        response = client.get(phase_url(classical))
+    assert response.content.decode().count("Smart ASN") == 2
