@@ -23,6 +23,7 @@ from django.utils.encoding import smart_str
 from django.utils.module_loading import import_string
 
 EXPORT, LOGIN, LOGIN_FAILED, LOGOUT = "export", "login", "login_failed", "logout"
+PASSWORD_RESET = "password_reset"
 
 
 def client_address(request):

@@ -7,6 +7,7 @@ from projects.views import cohort_detail
 
 from . import two_factor
 from .converters import IsoDateConverter
+from .logins import LoginForm, PasswordResetRequestView
 from .views import home, no_role
 
 register_converter(IsoDateConverter, "isodate")
@@ -17,7 +18,9 @@ urlpatterns = [
     path("", home, name="home"),
     path(
         "masuk/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, authentication_form=LoginForm
+        ),
         name="login",
     ),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
@@ -31,6 +34,15 @@ urlpatterns = [
             success_url="/masuk/?sandi=baru",
         ),
         name="password_set",
+    ),
+    # "Lupa sandi?": the e-mailed link opens the same page as an invitation's.
+    path("akun/lupa-sandi/", PasswordResetRequestView.as_view(), name="password_reset"),
+    path(
+        "akun/lupa-sandi/terkirim/",
+        auth_views.PasswordResetDoneView.as_view(
+            template_name="registration/password_reset_done.html"
+        ),
+        name="password_reset_done",
     ),
     path("tanpa-peran/", no_role, name="no_role"),
     path("i18n/", include("django.conf.urls.i18n")),

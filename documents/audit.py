@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from config.audit import EXPORT, LOGIN, LOGIN_FAILED, LOGOUT, export_record
+from config.audit import EXPORT, LOGIN, LOGIN_FAILED, LOGOUT, PASSWORD_RESET, export_record
 from config.permissions import can_view_audit_log, rule_required
 from config.users import user_label
 from participants.tables import table_response
@@ -32,6 +32,10 @@ ACTIONS = {
     LOGIN: (gettext_lazy("Masuk"), Q(additional_data__event=LOGIN)),
     LOGIN_FAILED: (gettext_lazy("Gagal masuk"), Q(additional_data__event=LOGIN_FAILED)),
     LOGOUT: (gettext_lazy("Keluar"), Q(additional_data__event=LOGOUT)),
+    PASSWORD_RESET: (
+        gettext_lazy("Minta atur ulang sandi"),
+        Q(additional_data__event=PASSWORD_RESET),
+    ),
 }
 ACTION_OF_SAVE = {
     LogEntry.Action.CREATE: "create",

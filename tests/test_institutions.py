@@ -43,7 +43,8 @@ SHARED = {
     "curriculum:version_edit", "curriculum:version_publish", "curriculum:version_unpublish",
     "curriculum:subjects_edit", "participants:eligibility", "projects:rubrics",
     "participants:import_template", "cohorts:cohort_feed", "participants:calendar_feed",
-    "verify", "password_set", "documents:audit_log_export",
+    "verify", "password_set", "password_reset", "password_reset_done",
+    "documents:audit_log_export",
 }  # fmt: skip
 
 

@@ -3,7 +3,9 @@
 from django.urls import URLPattern, URLResolver, get_resolver
 
 # Django's own views, which carry their own protection.
-DJANGO_VIEWS = {"login", "logout", "set_language", "password_set"}
+DJANGO_VIEWS = {
+    "login", "logout", "set_language", "password_set", "password_reset", "password_reset_done",
+}  # fmt: skip
 
 
 def patterns(resolver, namespace=""):
