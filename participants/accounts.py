@@ -8,9 +8,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy
 
-from config.roles import MENTOR
+from config.roles import MENTOR, PARTICIPANT
+from config.users import name_fields
 
-from .invitations import invitations_send  # sent from here when the broker is down
+from .invitations import (
+    account_active,
+    invitations_send,  # sent from here when the broker is down
+    logins_shared_with_participants,
+)
+from .models import Enrolment
 from .tasks import invitations_send_job
 
 PARTICIPANTS = "participants"
@@ -77,8 +83,15 @@ def accounts_bulk_ensure(people, *, role_name):
     if taken:
         raise ValidationError(ERROR_USERNAME_TAKEN, params={"nip": sorted(taken)[0]})
     existing = set(User.objects.filter(username__in=nips).values_list("username", flat=True))
+    # The account carries the person's name (with titles), so headers, histories and
+    # queues show it rather than the NIP.
     User.objects.bulk_create(
-        User(username=person.nip, email=person.email, password=make_password(None))
+        User(
+            username=person.nip,
+            email=person.email,
+            password=make_password(None),
+            **dict(zip(("first_name", "last_name"), name_fields(person.name), strict=True)),
+        )
         for person in without
         if person.nip not in existing
     )
@@ -113,3 +126,35 @@ def mentor_account_ensure(*, mentor, invite=True):
 def mentor_accounts_ensure(mentors):
     created = accounts_bulk_ensure(mentors, role_name=MENTOR)
     invitations_queue(mentor_ids=[m.pk for m in mentors if m.pk in set(created) and m.email])
+
+
+def invitations_to_inactive(*, cohort):
+    """Invite by e-mail everyone of the cohort whose account is not active yet (no password
+    set): its participants, withdrawn ones aside, and their mentors. Those without an
+    account get one first. Returns the numbers invited and those left without an e-mail
+    address (to be reached by WhatsApp)."""
+    enrolments = list(
+        Enrolment.objects.filter(cohort=cohort)
+        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .select_related("participant__user", "mentor__user")
+    )
+    participants = [e.participant for e in enrolments]
+    mentors = list({e.mentor.pk: e.mentor for e in enrolments if e.mentor_id}.values())
+    accounts_bulk_ensure(participants, role_name=PARTICIPANT)
+    accounts_bulk_ensure(mentors, role_name=MENTOR)
+    # A mentor whose login is a participant's is invited as that participant, at the
+    # participant's address, never at the one a spreadsheet gave the mentor.
+    shared = logins_shared_with_participants(mentors)
+    mentors = [m for m in mentors if m.user_id not in shared]
+    waiting = [p for p in participants if not account_active(p.user)]
+    waiting_mentors = [m for m in mentors if not account_active(m.user)]
+    participant_ids = [p.pk for p in waiting if p.email]
+    mentor_ids = [m.pk for m in waiting_mentors if m.email]
+    invitations_queue(participant_ids=participant_ids, mentor_ids=mentor_ids)
+    return {
+        "emailed": len(participant_ids) + len(mentor_ids),
+        "without_email": len(waiting)
+        + len(waiting_mentors)
+        - len(participant_ids)
+        - len(mentor_ids),
+    }

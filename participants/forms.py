@@ -51,6 +51,9 @@ class EnrolForm(forms.Form):
     mentor_name = forms.CharField(label=_("Nama mentor"), max_length=200, required=False)
     mentor_position = forms.CharField(label=_("Jabatan mentor"), max_length=200, required=False)
     mentor_email = forms.EmailField(label=_("Surel mentor"), required=False)
+    mentor_phone = forms.CharField(
+        label=_("Telepon (WhatsApp) mentor"), max_length=30, required=False
+    )
     override_reason = forms.CharField(
         label=_("Alasan pengecualian syarat"),
         required=False,
@@ -82,6 +85,7 @@ class EnrolForm(forms.Form):
             "name": data.pop("mentor_name"),
             "position": data.pop("mentor_position"),
             "email": data.pop("mentor_email"),
+            "phone": data.pop("mentor_phone"),
         }
         data["mentor"] = mentor if mentor["nip"] else None
         return data
@@ -216,3 +220,10 @@ class AttendanceForm(forms.Form):
             for enrolment in self.roster
             if self.cleaned_data.get(f"status-{enrolment.pk}")
         }
+
+
+class MentorContactForm(forms.Form):
+    """A mentor's e-mail address and WhatsApp number, corrected before an invitation."""
+
+    email = forms.EmailField(label=_("Surel"), required=False)
+    phone = forms.CharField(label=_("Telepon (WhatsApp)"), max_length=30, required=False)

@@ -1,5 +1,7 @@
 from collections import defaultdict
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
@@ -7,6 +9,7 @@ from cohorts.models import CohortPhase
 from cohorts.scope import within_reach
 from config.permissions import covers_every_institution
 
+from .invitations import account_active
 from .models import Attendance, Enrolment, Participant
 from .nip import nip_normalize
 
@@ -61,10 +64,23 @@ ROSTER_ORDER = {
 }
 
 
+def account_active_of(user_lookup):
+    """invitations.account_active as an expression over the login that `user_lookup` names:
+    a password set. Read in the page's own query."""
+    return Exists(
+        get_user_model()
+        .objects.filter(pk=OuterRef(user_lookup))
+        .exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX)
+    )
+
+
 def roster_filtered(cohort, filters):
-    """The cohort's roster with search, filters and sorting: one query whatever its size."""
-    roster = Enrolment.objects.filter(cohort=cohort).select_related(
-        "participant__agency", "coach", "project", "certificate", "group", "mentor"
+    """The cohort's roster with search, filters and sorting, each participant's `account_active`
+    with it: one query whatever its size."""
+    roster = (
+        Enrolment.objects.filter(cohort=cohort)
+        .select_related("participant__agency", "coach", "project", "certificate", "group", "mentor")
+        .annotate(account_active=account_active_of("participant__user_id"))
     )
     query = (filters.get("q") or "").strip()
     if query:
@@ -144,3 +160,24 @@ def attendance_sheet(phase, day):
     for enrolment in roster:
         enrolment.day_status = statuses.get(enrolment.pk)
     return roster
+
+
+def cohort_accounts(cohort):
+    """The cohort's participants (withdrawn ones aside) and their mentors, each with its
+    login joined and `active` (invitations.account_active): two queries."""
+    enrolments = list(
+        Enrolment.objects.filter(cohort=cohort)
+        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .select_related("participant__user", "mentor__user")
+        .order_by("participant__name")
+    )
+    participants = [e.participant for e in enrolments]
+    mentors = {}
+    for enrolment in enrolments:
+        if enrolment.mentor_id:
+            mentor = mentors.setdefault(enrolment.mentor_id, enrolment.mentor)
+            mentor.mentees = [*getattr(mentor, "mentees", []), enrolment.participant]
+    mentors = sorted(mentors.values(), key=lambda m: m.name)
+    for person in [*participants, *mentors]:
+        person.active = account_active(person.user)
+    return {"participants": participants, "mentors": mentors}

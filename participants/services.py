@@ -68,10 +68,14 @@ def participant_upsert(*, nip, name, rank, position, agency, email="", phone="",
 
 
 @transaction.atomic
-def mentor_upsert(*, nip, name, position="", email=""):
+def mentor_upsert(*, nip, name, position="", email="", phone=None):
+    """The mentor with this NIP, created or brought up to date. `phone` None keeps the
+    number already known (a list without one does not erase it)."""
     mentor = Mentor.objects.filter(nip=nip_normalize(nip)).first() or Mentor()
     mentor.nip = nip_normalize(nip)
     mentor.name, mentor.position, mentor.email = name.strip(), position.strip(), email
+    if phone is not None:
+        mentor.phone = phone.strip()
     mentor.full_clean()
     mentor.save()
     return mentor
@@ -189,3 +193,12 @@ def attendance_record(*, phase, date, statuses, recorded_by):
         for enrolment_id, status in statuses.items()
         if enrolment_id not in existing
     )
+
+
+@transaction.atomic
+def mentor_contact_set(*, mentor, email, phone):
+    """Staff correct a mentor's e-mail address and WhatsApp number before inviting them."""
+    mentor.email, mentor.phone = email.strip(), phone.strip()
+    mentor.full_clean()
+    mentor.save(update_fields=["email", "phone"])
+    return mentor

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import invitation_views, views
 
 app_name = "participants"
 
@@ -14,6 +14,21 @@ urlpatterns = [
     path("angkatan/<int:cohort_pk>/kelompok/", views.groups_board, name="groups"),
     path("peserta/<int:pk>/", views.participant_detail, name="participant_detail"),
     path("peserta/<int:pk>/undangan/", views.invitation_resend, name="invitation_resend"),
+    path(
+        "angkatan/<int:cohort_pk>/undangan/",
+        invitation_views.cohort_invitations,
+        name="cohort_invitations",
+    ),
+    path(
+        "angkatan/<int:cohort_pk>/mentor/<int:pk>/undangan/",
+        invitation_views.mentor_invitation,
+        name="mentor_invitation",
+    ),
+    path(
+        "angkatan/<int:cohort_pk>/mentor/<int:pk>/kontak/",
+        invitation_views.mentor_contact,
+        name="mentor_contact",
+    ),
     path("program/<slug:code>/syarat/", views.eligibility_edit, name="eligibility"),
     path("jadwal/", views.my_schedule, name="my_schedule"),
     path("jadwal/kalender/baru/", views.calendar_reset, name="calendar_reset"),

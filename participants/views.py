@@ -43,7 +43,7 @@ from .forms import (
 )
 from .groups import group_create, group_members_set, groups_propose
 from .importing import COLUMNS, import_apply, import_check
-from .invitations import invitation_send
+from .invitations import account_active, invitation_send, invitation_whatsapp_link
 from .models import ImportBatch, Participant
 from .selectors import (
     attendance_of,
@@ -261,6 +261,10 @@ def participant_detail(request, pk):
             "participant": participant,
             "history": history,
             "is_staff_view": is_staff_view,
+            "account_active": account_active(participant.user),
+            "whatsapp_link": invitation_whatsapp_link(person=participant)
+            if is_staff_view
+            else None,
         },
     )
 
