@@ -65,6 +65,7 @@ from .seminars import seminar_schedule
 from .services import project_edit_save, themes_save
 from .workflow import (
     ACTOR_LABELS,
+    approval_recorded_waiting,
     approvals_pending,
     project_roles,
     step_take,
@@ -156,17 +157,17 @@ def _scorer_links(project, roles):
 
 def _project_page_context(project, roles):
     is_owner = Actor.PARTICIPANT in roles
+    pending = approvals_pending(project) if project.state == State.DESIGN_SUBMITTED else set()
     return {
         "project": project,
         "roles": roles,
         "is_owner": is_owner,
         "steps": [
             (step, f.StepForm(initial={"action": step.action}))
-            for step in steps_open_to(project, roles)
+            for step in steps_open_to(project, roles, pending=pending)
         ],
-        "pending": [ACTOR_LABELS[r] for r in sorted(approvals_pending(project))]
-        if project.state == State.DESIGN_SUBMITTED
-        else [],
+        "pending": [ACTOR_LABELS[r] for r in sorted(pending)],
+        "approved_waiting": approval_recorded_waiting(roles, pending),
         "stakeholders": project.stakeholders.all(),
         "team": project.team.all(),
         "milestones": project.milestones.all(),
@@ -201,12 +202,17 @@ def step(request, pk):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(
-                request,
-                _("Langkah tercatat. Tahap proyek: %(state)s.")
-                % {"state": project.get_state_display()},
-            )
+            messages.success(request, _step_taken_message(project, form.cleaned_data["action"]))
     return redirect("projects:detail", pk=pk)
+
+
+def _step_taken_message(project, action):
+    """What happened and what waits next: an approval that still waits for the other
+    approver says whom it waits for."""
+    if action == "approve_design" and project.state == State.DESIGN_SUBMITTED:
+        waiting = ", ".join(str(ACTOR_LABELS[r]) for r in sorted(approvals_pending(project)))
+        return _("Persetujuan Anda tercatat; menunggu %(who)s.") % {"who": waiting}
+    return _("Langkah tercatat. Tahap proyek: %(state)s.") % {"state": project.get_state_display()}
 
 
 def _milestone_values(project):

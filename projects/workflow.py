@@ -143,11 +143,28 @@ def project_roles(user, project):
     return frozenset(roles)
 
 
-def steps_open_to(project, roles):
-    """The steps these roles could take at the project's current stage (for its buttons)."""
-    return [
+# The decisions an approver takes on a submitted design.
+DESIGN_DECISIONS = ("approve_design", "request_revision")
+
+
+def steps_open_to(project, roles, *, pending=None):
+    """The steps these roles could take at the project's current stage (for its buttons).
+    An approver whose approval of the submitted design is recorded has decided: approving
+    and asking for revision are left to whoever is still `pending` (approvals_pending)."""
+    steps = [
         step for step in STEPS.values() if project.state in step.sources and step.actors & roles
     ]
+    if project.state == State.DESIGN_SUBMITTED:
+        pending = approvals_pending(project) if pending is None else pending
+        if pending and not pending & roles:
+            steps = [step for step in steps if step.action not in DESIGN_DECISIONS]
+    return steps
+
+
+def approval_recorded_waiting(roles, pending):
+    """Whether these roles are a coach or mentor whose approval of the submitted design is
+    recorded while `pending` (approvals_pending) still waits for the other approver."""
+    return bool(pending) and bool(roles & {Actor.COACH, Actor.MENTOR}) and not pending & roles
 
 
 def approvals_pending(project):

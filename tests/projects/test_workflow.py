@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 
 from participants.accounts import mentor_account_ensure
@@ -282,3 +283,24 @@ def test_a_seminar_waits_for_the_report(cast):
         )  # fmt: skip
     assert "Laporan peserta berikut belum diajukan" in error.value.messages[0]
     assert state_of(cast["project"]) == State.DRAFT
+
+
+def test_after_the_coach_approves_the_page_says_it_waits_for_the_mentor(client, cast):
+    project = cast["project"]
+    design_fill(project)
+    step_take(project=project, user=cast["participant"], action="submit_design")
+    client.force_login(cast["coach"])
+    page = client.post(
+        reverse("projects:step", args=[project.pk]), {"action": "approve_design"}, follow=True
+    ).content.decode()
+    assert "Persetujuan Anda tercatat; menunggu mentor peserta." in page
+    # The coach has decided: neither approving again nor asking for revision is offered.
+    assert 'data-action="approve_design"' not in page
+    assert 'data-action="request_revision"' not in page
+    assert "Tidak ada langkah untuk Anda" not in page
+
+    client.force_login(cast["mentor"])
+    page = client.get(project.get_absolute_url()).content.decode()
+    assert 'data-action="approve_design"' in page
+    assert 'data-action="request_revision"' in page
+    assert "Persetujuan Anda tercatat" not in page
