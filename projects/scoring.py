@@ -235,11 +235,14 @@ def _values_text(sheet):
 
 
 @transaction.atomic
-def sheet_save(*, project, role, scorer, values, version, reason=""):
+def sheet_save(*, project, role, scorer, values, version, reason="", entered_by=None, paper=None):
     """Save `scorer`'s rubric for `project` as `role`: `values` maps a criterion id to
     (score, comment). `version` is the sheet's version when the form was loaded (0 for a new
     sheet); a sheet saved since is refused with its newer values. The first save submits the
-    sheet; any later change needs a `reason`, kept in the history of each criterion."""
+    sheet; any later change needs a `reason`, kept in the history of each criterion.
+
+    `entered_by` and `paper`: staff entering the sheet on the scorer's behalf from a signed
+    paper form (projects.paper); the history names them, the sheet keeps the form."""
     # Locks in one order everywhere: program (its rubrics), cohort (closing), project (the
     # certificate job takes that one before it reads the project score).
     cohort = Cohort.objects.get(enrolments__project=project)
@@ -301,12 +304,13 @@ def sheet_save(*, project, role, scorer, values, version, reason=""):
             continue
         record = record or CriterionScore(sheet=sheet, criterion=criterion)
         record.score, record.comment = score, comment
-        record._history_user = scorer
+        record._history_user = entered_by or scorer
         record._change_reason = reason if sheet.submitted_at else str(_("Nilai pertama"))
         record.save()
     sheet.score = sheet_score(criteria, scores)
     sheet.version += 1
     sheet.submitted_at = sheet.submitted_at or timezone.now()
+    sheet.paper = paper  # a scorer's own save leaves no paper form behind it
     sheet.save()
     project_score_refresh(project)
     return sheet
