@@ -1,6 +1,9 @@
 """Reads for the documents pages: each a fixed number of queries."""
 
 import secrets
+from dataclasses import dataclass
+
+from django.db.models import Sum
 
 from .models import Certificate, CertificateBatch, CertificateEvent, PhaseReport
 
@@ -29,18 +32,49 @@ def phase_reports_recent():
     return PhaseReport.objects.select_related("phase__cohort__program", "requested_by")
 
 
+@dataclass(frozen=True)
+class ReplacedNumber:
+    """A number the certificate carried before a reissue, and when it stopped being valid."""
+
+    number: str
+    replaced_at: object
+
+
 def certificate_for_verification(verification_id):
-    """The certificate a QR code points at, with what the public page shows, or None."""
-    return (
+    """The certificate a QR code points at, with what the public page shows, or None: what the
+    paper states (program, angkatan, dates, total JP, predicate) so an edited paper shows, and
+    `replaced`, the numbers it carried before each reissue, oldest first. Three queries."""
+    certificate = (
         Certificate.objects.select_related(
             "enrolment__participant",
-            "enrolment__project",
             "enrolment__cohort__program",
             "enrolment__cohort__organiser",
         )
         .filter(verification_id=verification_id)
         .first()
     )
+    if certificate is None:
+        return None
+    cohort = certificate.enrolment.cohort
+    # As the certificate's PDF counts them (cohorts.services.cohort_total_jp), in one query.
+    certificate.total_jp = cohort.phases.aggregate(total=Sum("jp"))["total"] or 0
+    certificate.replaced = numbers_replaced(certificate)
+    return certificate
+
+
+def numbers_replaced(certificate):
+    """The numbers a certificate carried before being reissued under a new one, each with the
+    moment of the reissue that replaced it. One query."""
+    numbered = [
+        event
+        for event in certificate.events.order_by("at", "pk")
+        if event.action in (CertificateEvent.Action.ISSUED, CertificateEvent.Action.REISSUED)
+    ]
+    return [
+        ReplacedNumber(number=earlier.number, replaced_at=later.at)
+        for earlier, later in zip(numbered, numbered[1:], strict=False)
+        if earlier.number != later.number
+    ]
 
 
 def certificate_by_number(number, *, check_code="", birth_date=None):

@@ -3,6 +3,8 @@ certificate's history with revoking and reissuing, the public verification pages
 institution's numbering and certificate look, phase reports and the final report, and the
 administrators' list of every document."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -64,7 +66,14 @@ def verify(request, verification_id):
         return too_many(request)
     certificate = selectors.certificate_for_verification(verification_id)
     status = 200 if certificate else 404
-    return render(request, "documents/verify.html", {"certificate": certificate}, status=status)
+    # The number the visitor looked up (verify_lookup passes it on), if it is one this
+    # certificate carried before a reissue: the page then says that paper is no longer valid.
+    looked_up = request.GET.get("nomor", "")
+    replaced = None
+    if certificate is not None:
+        replaced = next((r for r in certificate.replaced if r.number == looked_up), None)
+    context = {"certificate": certificate, "looked_up_replaced": replaced}
+    return render(request, "documents/verify.html", context, status=status)
 
 
 @public("anyone may look a certificate up by the number printed on it")
@@ -83,7 +92,11 @@ def verify_lookup(request):
         birth_date=form.cleaned_data["lahir"],
     )
     if certificate is not None:
-        return redirect("verify", verification_id=certificate.verification_id)
+        url = certificate.get_verification_path()
+        if certificate.number != form.cleaned_data["nomor"]:
+            # Found by a number replaced by a reissue: the page says so.
+            url += "?" + urlencode({"nomor": form.cleaned_data["nomor"]})
+        return redirect(url)
     context = {"form": form, "number": form.cleaned_data["nomor"], "not_found": True}
     return render(request, "documents/verify_lookup.html", context, status=404)
 
