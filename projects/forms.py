@@ -140,6 +140,13 @@ class StepForm(forms.Form):
     comment = forms.CharField(label=_("Catatan"), required=False, widget=forms.Textarea)
 
 
+ERROR_NOT_SAVED = _("Belum ada nilai yang disimpan: perbaiki isian yang ditandai merah.")
+CELL_CRITERION = _(
+    "%(participant)s, %(criterion)s: isi nilai 0-100, paling banyak dua angka di belakang "
+    "koma (misalnya 85,50)."
+)
+
+
 class SheetForm(forms.Form):
     """One score (0-100) and a comment per criterion of a rubric."""
 
@@ -151,9 +158,10 @@ class SheetForm(forms.Form):
         help_text=_("Wajib bila mengubah nilai yang sudah dikirim."),
     )
 
-    def __init__(self, *args, criteria, **kwargs):
+    def __init__(self, *args, criteria, participant="", **kwargs):
         super().__init__(*args, **kwargs)
         self.criteria = criteria
+        self.participant = participant
         for criterion in criteria:
             self.fields[f"score_{criterion.pk}"] = score_field(
                 f"{criterion.name} ({criterion.weight}%)"
@@ -161,6 +169,18 @@ class SheetForm(forms.Form):
             self.fields[f"comment_{criterion.pk}"] = forms.CharField(
                 label=_("Komentar"), required=False, widget=forms.Textarea(attrs={"rows": 2})
             )
+
+    def clean(self):
+        cleaned = super().clean()
+        # Each refused score says whose sheet and which criterion, as the gradebook's cells do.
+        for criterion in self.criteria:
+            name = f"score_{criterion.pk}"
+            if name in self._errors:
+                where = {"participant": self.participant, "criterion": criterion.name}
+                self._errors[name] = self.error_class([CELL_CRITERION % where])
+        if self._errors:
+            self.add_error(None, ERROR_NOT_SAVED)
+        return cleaned
 
     def rows(self):
         return [(c, self[f"score_{c.pk}"], self[f"comment_{c.pk}"]) for c in self.criteria]
@@ -321,7 +341,6 @@ def score_typed(text):
     return UNREADABLE
 
 
-ERROR_NOT_SAVED = _("Belum ada nilai yang disimpan: perbaiki isian yang ditandai merah.")
 CELL_UNREADABLE = _(
     "%(participant)s, %(component)s: “%(typed)s” tidak terbaca; tulis 0-100, misalnya 85,50."
 )
@@ -413,3 +432,20 @@ class GradebookForm(forms.Form):
                 }
             laid_out.append({**row, "cells": cells})
         return laid_out
+
+
+class PaperScanForm(forms.Form):
+    """The signed paper form a mentor's decision is entered from: its scan, who signed it
+    and when (projects.paper)."""
+
+    scan = forms.FileField(
+        label=_("Pindaian formulir bertanda tangan"),
+        allow_empty_file=True,  # refused by scan_check, with a clearer message
+        help_text=_("PDF, JPG, atau PNG."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+    signed_by = forms.CharField(label=_("Ditandatangani oleh"), max_length=200)
+    signed_on = forms.DateField(
+        label=_("Tanggal tanda tangan"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )

@@ -349,3 +349,25 @@ def test_staff_mark_a_participant_deferred_with_a_reason(client, scored):
     assert last.history_user.username == "rina"
     client.force_login(scored["coach"])
     assert client.post(url, {"status": "active", "reason": "x"}).status_code == 403
+
+
+def test_a_refused_sheet_keeps_what_was_typed_and_marks_the_criterion(client, scored):
+    s = scored
+    url = reverse("projects:sheet", args=[s["project"].pk, ScoringRole.COACH])
+    a, b = s["criteria"][ScoringRole.COACH]
+    client.force_login(s["coach"])
+    response = client.post(url, {
+        "version": 0,
+        f"score_{a.pk}": "85,5", f"comment_{a.pk}": "Data antrean lengkap.",
+        f"score_{b.pk}": "101", f"comment_{b.pk}": "Presentasi runtut.",
+    })  # fmt: skip
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'value="85,5"' in page and 'value="101"' in page
+    assert "Data antrean lengkap." in page and "Presentasi runtut." in page
+    name = s["project"].enrolment.participant.name
+    assert f"{name}, Komunikasi: isi nilai 0-100" in page
+    assert page.count("is-invalid") == 1
+    assert f'id="id_score_{b.pk}"' in page.split("is-invalid")[1].split(">")[0]
+    assert "Belum ada nilai yang disimpan" in page
+    assert not CriterionScore.objects.exists()
