@@ -18,14 +18,17 @@ install: $(STAMP)
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
-## The app with demo data, a web server on http://127.0.0.1:8000 and a Celery worker.
+## The app with demo data, a web server on http://127.0.0.1:8000 (`make demo PORT=8123` for
+## another port) and a Celery worker. Links in e-mails and certificates name the same port.
+PORT ?= 8000
+demo: export SITE_URL ?= http://127.0.0.1:$(PORT)
 demo: install
 	.ci/system-packages runtime
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py signing_key_demo
 	$(BIN)/python manage.py demo_data
-	@echo "Angkatan berjalan di http://127.0.0.1:8000 (Ctrl+C untuk berhenti)."
-	PYTHONUNBUFFERED=1 $(BIN)/honcho --procfile Procfile.demo start
+	@echo "Angkatan berjalan di http://127.0.0.1:$(PORT) (Ctrl+C untuk berhenti)."
+	PYTHONUNBUFFERED=1 $(BIN)/honcho --procfile Procfile.demo start --port $(PORT)
 
 ## The whole test suite, on DATABASE_URL and CELERY_BROKER_URL if set (SQLite and files if not).
 test: install
