@@ -196,8 +196,15 @@ class EligibilityPolicyForm(forms.ModelForm):
             )
 
 
+ERROR_ATTENDANCE_NOT_SAVED = _(
+    "Belum ada presensi yang disimpan: perbaiki baris yang ditandai merah."
+)
+ROW_ATTENDANCE = _("%(participant)s, Kehadiran: pilih Hadir, Izin, Sakit, atau Alpa.")
+
+
 class AttendanceForm(forms.Form):
-    """One choice per enrolled participant; rows left empty are not recorded."""
+    """One choice per enrolled participant; rows left empty are not recorded. A refused row
+    names its participant and the column; the other rows keep what was chosen."""
 
     def __init__(self, *args, roster, **kwargs):
         super().__init__(*args, **kwargs)
@@ -210,6 +217,17 @@ class AttendanceForm(forms.Form):
                 widget=forms.RadioSelect,
                 initial=enrolment.day_status,
             )
+
+    def clean(self):
+        cleaned = super().clean()
+        for enrolment in self.roster:
+            name = f"status-{enrolment.pk}"
+            if name in self._errors:
+                where = {"participant": enrolment.participant.name}
+                self._errors[name] = self.error_class([ROW_ATTENDANCE % where])
+        if self._errors:
+            self.add_error(None, ERROR_ATTENDANCE_NOT_SAVED)
+        return cleaned
 
     def rows(self):
         return [(enrolment, self[f"status-{enrolment.pk}"]) for enrolment in self.roster]

@@ -1,5 +1,6 @@
 """Sessions and attendance of classical phases, through the pages staff use on a phone."""
 
+import re
 from datetime import date, time, timedelta
 
 import pytest
@@ -170,3 +171,28 @@ def test_attendance_only_for_campus_days_that_have_come(classical):
             statuses={later.pk: "hadir"}, recorded_by=None,
         )  # fmt: skip
     assert "belum dapat dicatat: hari itu belum tiba" in error.value.messages[0]
+
+
+def test_a_refused_row_is_marked_and_the_other_choices_stay(client, classical):
+    cohort, phase = classical
+    first, second, third = (enrol(cohort) for _ in range(3))
+    client.force_login(staff_user())
+    day = phase.start_date
+    url = reverse("participants:attendance", args=[cohort.pk, phase.pk, day])
+    response = client.post(
+        url,
+        {f"status-{first.pk}": "sakit", f"status-{second.pk}": "terlambat",
+         f"status-{third.pk}": "izin"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    page = response.content.decode()
+    for enrolment, status in ((first, "sakit"), (third, "izin")):
+        chosen = (
+            rf'name="status-{enrolment.pk}" id="[^"]+" value="{status}" autocomplete="off" checked'
+        )
+        assert re.search(chosen, page), status
+    assert f"{second.participant.name}, Kehadiran: pilih Hadir, Izin, Sakit, atau Alpa." in page
+    marked = [tag for tag in page.split("<input")[1:] if "is-invalid" in tag.split(">")[0]]
+    assert marked and all(f'name="status-{second.pk}"' in tag for tag in marked)
+    assert "Belum ada presensi yang disimpan" in page
+    assert not Attendance.objects.exists()
