@@ -143,7 +143,9 @@ def _with_old_values(records):
 
 
 def criterion_history(**filters):
-    return _with_old_values(
+    """Score changes, newest first; `entered_for` is the scorer when someone else (staff,
+    from a signed paper form) entered the change on their behalf."""
+    records = _with_old_values(
         CriterionScore.history.filter(**filters).select_related(
             "history_user",
             "criterion__rubric",
@@ -151,6 +153,11 @@ def criterion_history(**filters):
             "sheet__project__enrolment__participant",
         )
     )
+    for record in records:
+        scorer = record.sheet.scorer
+        entered_by_another = record.history_user_id not in (None, scorer.pk)
+        record.entered_for = scorer if entered_by_another else None
+    return records
 
 
 def component_history(**filters):
@@ -312,7 +319,7 @@ def project_sheets_submitted(project):
     """The project's submitted score sheets with their scores, by role."""
     return list(
         ScoreSheet.objects.filter(project=project, submitted_at__isnull=False)
-        .select_related("scorer")
+        .select_related("scorer", "paper__entered_by")
         .prefetch_related("scores__criterion")
         .order_by("role", "pk")
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import paper_views, views
 
 app_name = "projects"
 
@@ -15,6 +15,9 @@ urlpatterns = [
     path("proyek/<int:pk>/dokumen/", views.upload, name="upload"),
     path("proyek/<int:pk>/nilai/<slug:role>/", views.sheet, name="sheet"),
     path("proyek/dokumen/<int:pk>/", views.document, name="document"),
+    path("proyek/<int:pk>/mentor/persetujuan/", paper_views.paper_approval, name="paper_approval"),
+    path("proyek/<int:pk>/mentor/nilai/", paper_views.paper_sheet, name="paper_sheet"),
+    path("proyek/formulir/<int:pk>/", paper_views.paper_scan, name="paper_scan"),
     path("seminar/", views.my_seminars, name="my_seminars"),
     path("peserta-angkatan/<int:pk>/status/", views.enrolment_status, name="enrolment_status"),
     path("angkatan/<int:cohort_pk>/nilai/", views.gradebook, name="gradebook"),

@@ -38,6 +38,7 @@ from .models import (
     ScoringRole,
     State,
 )
+from .paper import paper_links
 from .scoring import (
     SCORING_STATES,
     project_score_of,
@@ -172,7 +173,8 @@ def _project_page_context(project, roles):
         "team": project.team.all(),
         "milestones": project.milestones.all(),
         "documents": project.documents.select_related("uploaded_by"),
-        "history_steps": project.steps.select_related("actor"),
+        "history_steps": project.steps.select_related("actor", "entered_by", "paper"),
+        "paper_links": paper_links(project, roles),
         "sheets": project_sheets_submitted(project),
         "result": project_score_of(project),
         "scorer_links": _scorer_links(project, roles),
@@ -232,11 +234,17 @@ def edit(request, pk):
         )
         return redirect(project)
     data = request.POST if request.method == "POST" else None
+    # "Tambah baris" without JavaScript: the same page with one more empty row, not saved.
+    adding = data is not None and data.get("add_row") in f.PROJECT_ROWS
+    if adding:
+        data = f.project_rows_added(data, data["add_row"])
     form, stakeholders, team, milestones = f.project_forms(
         data, project=project, with_values=_milestone_values(project)
     )
     formsets = [stakeholders, team, milestones]
-    if data is not None and all(part.is_valid() for part in [form, *formsets]):
+    # Every part is checked (no short cut), so that every wrong field is marked at once.
+    valid = data is not None and all([part.is_valid() for part in [form, *formsets]])
+    if valid and not adding:
         project_edit_save(project=project, form=form, formsets=formsets)
         messages.success(request, _("Proyek tersimpan."))
         return redirect(project)
@@ -249,6 +257,8 @@ def edit(request, pk):
             "stakeholders": stakeholders,
             "team": team,
             "milestones": milestones,
+            "unsaved": data is not None,
+            "refused": data is not None and not adding,
         },
     )
 

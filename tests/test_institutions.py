@@ -16,9 +16,10 @@ from config import roles
 from documents.batches import certificates_issue
 from documents.models import Certificate, CertificateBatch, PhaseReport
 from documents.phase_reports import phase_report_make
-from participants.models import ImportBatch
-from participants.services import participant_account_ensure
-from projects.models import ChangeProject, ProjectDocument, ScoringRole
+from participants.accounts import mentor_account_ensure
+from participants.models import Enrolment, ImportBatch
+from participants.services import mentor_upsert, participant_account_ensure
+from projects.models import ChangeProject, PaperForm, ProjectDocument, ScoringRole
 
 from .factories import (
     PASSWORD,
@@ -68,6 +69,16 @@ def agencies(settings, tmp_path):
     )  # fmt: skip
     day = non_working_day_add(institution=organiser, date=date(2022, 11, 3), name="Hari jadi")
     project = ChangeProject.objects.get(enrolment=first)
+    # The first participant's mentor, and a signed form staff entered on the mentor's behalf.
+    mentor = mentor_upsert(nip="197001011995031002", name="Ir. Budi Santoso, M.T.")
+    mentor_account_ensure(mentor=mentor, invite=False)
+    Enrolment.objects.filter(pk=first.pk).update(mentor=mentor)
+    first.refresh_from_db()
+    paper = PaperForm(
+        project=project, kind=PaperForm.Kind.MENTOR_SCORE, original_name="nilai.pdf",
+        extension="pdf", size=len(PDF), signed_by=mentor.name, signed_on=date(2022, 11, 1),
+    )  # fmt: skip
+    paper.file.save("nilai.pdf", ContentFile(PDF))
     document = ProjectDocument(
         project=project, kind="design", version=1, original_name="rancangan.pdf",
         extension="pdf", size=len(PDF),
@@ -91,6 +102,8 @@ def agencies(settings, tmp_path):
         "enrolment": first,
         "project": project,
         "document": document,
+        "mentor": mentor,
+        "paper": paper,
         "people": {
             "anonymous": None,
             "participant": participant_account_ensure(
@@ -129,9 +142,15 @@ def object_urls(w):
         ("participants:participant_detail", "get", [w["participant"].pk], "cohort", 200),
         ("participants:invitation_resend", "post", [w["participant"].pk], "cohort", 302),
         ("participants:attendance", "get", [c, p, day], "cohort", 200),
+        ("participants:cohort_invitations", "get", [c], "cohort", 200),
+        ("participants:mentor_invitation", "post", [c, w["mentor"].pk], "cohort", 302),
+        ("participants:mentor_contact", "post", [c, w["mentor"].pk], "cohort", 302),
         ("projects:detail", "get", [project], "cohort", 200),
         ("projects:step", "post", [project], "cohort", 302),
         ("projects:document", "get", [w["document"].pk], "cohort", 200),
+        ("projects:paper_approval", "get", [project], "cohort", 200),
+        ("projects:paper_sheet", "get", [project], "cohort", 200),
+        ("projects:paper_scan", "get", [w["paper"].pk], "cohort", 200),
         ("projects:enrolment_status", "post", [w["enrolment"].pk], "cohort", 302),
         ("projects:gradebook", "get", [c], "cohort", 200),
         ("projects:grades_history", "get", [c], "cohort", 200),
@@ -212,12 +231,12 @@ def test_every_url_role_and_institution_gets_what_it_should_and_no_more(client, 
     assert wrong == []
     unexpected_200 = [r for r in results if r[4] == 200 and r[1] not in MAY[r[2]]]
     assert unexpected_200 == []
-    # 7 people × 44 URLs, and the statuses the refused got.
+    # 7 people × 50 URLs, and the statuses the refused got.
     assert len(results) == 7 * len(object_urls(w))
     refused = Counter(r[4] for r in results if r[1] not in MAY[r[2]])
-    # The home agency's staff get 404 on the 41 cohort and agency pages; the co-organiser's
+    # The home agency's staff get 404 on the 47 cohort and agency pages; the co-organiser's
     # on the organiser's own 4 (its non-working days, numbering and certificate look).
-    assert refused[404] == 41 + 4 and refused[200] == 0
+    assert refused[404] == 47 + 4 and refused[200] == 0
 
 
 def test_every_url_with_an_object_is_in_the_table(agencies):
