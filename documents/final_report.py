@@ -3,6 +3,7 @@ outcome, as a signed-off PDF and as a spreadsheet."""
 
 from collections import Counter
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from cohorts.services import cohort_total_jp
@@ -39,8 +40,15 @@ def final_report_pdf(cohort):
 def final_report_table(cohort):
     """The final report as a header and rows, for the spreadsheet."""
     components, rows = gradebook_rows(cohort)
-    header = ["NIP", _("Nama"), *[f"{c.name} ({c.weight}%)" for c in components],
-              _("Nilai akhir"), _("Predikat"), _("Lulus"), _("Hasil")]  # fmt: skip
+    # Unambiguous names: a component's weight is said to be one ("bobot 30%", not "(30%)",
+    # which reads as a score), the outcome of the score is told apart from the participant's
+    # status (which may be deferred or withdrawn whatever the score).
+    header = ["NIP", _("Nama Lengkap dan Gelar"),
+              *[_("%(name)s (bobot %(weight)s%%)") % {"name": c.name,
+                                                     "weight": number_format(c.weight)}
+                for c in components],
+              _("Nilai Akhir"), _("Predikat"), _("Kelulusan menurut Nilai"),
+              _("Status Peserta")]  # fmt: skip
     table = [
         [
             row["enrolment"].participant.nip_display,

@@ -29,7 +29,7 @@ from config.permissions import (
     rule_required,
 )
 from curriculum.models import Program
-from participants.tables import table_response
+from participants.tables import export_title, table_response
 
 from . import selectors
 from .batch_queue import certificate_batch_start
@@ -315,10 +315,15 @@ def final_report(request, cohort_pk):
 @rule_required(can_manage_cohorts)
 def final_report_xlsx(request, cohort_pk):
     """The final report as a spreadsheet (the gradebook's XLSX button)."""
-    cohort = cohort_or_404(request.user, cohort_pk, Cohort.objects.select_related("program"))
+    cohort = cohort_or_404(
+        request.user,
+        cohort_pk,
+        Cohort.objects.select_related("program", "organiser", "co_organiser"),
+    )
     header, rows = final_report_table(cohort)
+    title = export_title(_("Laporan nilai akhir"), cohort)
     response = table_response(
-        f"nilai-{cohort.program.code}-{cohort.angkatan}", "xlsx", header, rows
+        f"nilai-{cohort.program.code}-{cohort.angkatan}", "xlsx", header, rows, title=title
     )
     export_record(request, cohort, "Laporan akhir (XLSX)")
     return response

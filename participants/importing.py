@@ -61,6 +61,20 @@ COLUMNS = [
     ("mentor_email", "Surel Mentor"),
 ]
 LABELS = dict(COLUMNS)
+# The template's example row. A row with its NIP is never imported: a clerk who types the
+# participants below it, or copies it down, or edits some of its cells, enrols no made-up
+# person. The number is reserved for the example (docs/decisions.md, "The import template").
+EXAMPLE_ROW = [
+    "19860926 201505 1 001", "Dr. Hary Wahyudi, S.H., M.Si.", "Penata (III/c)",
+    "Analis Kebijakan Ahli Muda", "Fungsional", "Dinas Kesehatan Kota Tangerang",
+    "hary@example.go.id", "0812 3456 7890", "19700101 199503 1 002",
+    "Ir. Budi Santoso, M.T.", "Kepala Dinas Kesehatan", "budi@example.go.id",
+]  # fmt: skip
+EXAMPLE_NIP = nip_normalize(EXAMPLE_ROW[0])
+# A last column in the template that says, on the example row, that it is one; the importer
+# ignores the column (its name is none of the headers below).
+EXAMPLE_NOTE_COLUMN = gettext_lazy("Keterangan")
+EXAMPLE_NOTE = gettext_lazy("CONTOH, tidak diimpor")
 ALIASES = {
     "nip": "nip",
     "nip peserta": "nip",
@@ -110,6 +124,20 @@ ERROR_CSV_COLUMNS = gettext_lazy(
     "Baris %(row)s berisi %(count)s kolom; daftar peserta paling lebar %(limit)s kolom. Hapus "
     "isian di luar tabel lalu unggah ulang."
 )
+
+
+def import_template_table():
+    """The import template as (title, header, rows): what to do in the title block, the
+    headers the importer reads, and the example row marked as one."""
+    required = ", ".join(LABELS[c] for c in REQUIRED)
+    title = [
+        _("Templat impor peserta Angkatan"),
+        _("Isi satu peserta per baris, di bawah judul kolom. Baris contoh (abu-abu, bertanda "
+          "CONTOH) tidak pernah diimpor: boleh dibiarkan atau dihapus."),
+        _("Kolom wajib: %(columns)s. Format kolom NIP sebagai teks.") % {"columns": required},
+    ]  # fmt: skip
+    header = [label for _key, label in COLUMNS] + [str(EXAMPLE_NOTE_COLUMN)]
+    return title, header, [[*EXAMPLE_ROW, str(EXAMPLE_NOTE)]]
 
 
 class ImportFileError(ValidationError):
@@ -283,6 +311,7 @@ def _level_parse(value):
 class Checked:
     rows: list = field(default_factory=list)
     errors: list = field(default_factory=list)
+    examples: list = field(default_factory=list)  # the row numbers of the template's example
 
     def error(self, row, column, message):
         self.errors.append({"row": row, "column": LABELS.get(column, column), "message": message})
@@ -298,6 +327,9 @@ def rows_check(cohort, raw_rows):
     seen = {}
     cleaned = []
     for number, raw in raw_rows:
+        if nip_normalize(_text(raw.get("nip")).lstrip("'’")) == EXAMPLE_NIP:
+            result.examples.append(number)  # the template's example: never imported
+            continue
         data, ok = {"row": number}, True
         try:
             data["nip"] = nip_from_cell(raw.get("nip"))
@@ -420,12 +452,15 @@ def _eligibility_check(cohort, cleaned, result):
 def import_check(*, cohort, uploaded, uploaded_by):
     """Read and check an upload; the result is kept for the preview and the confirmation."""
     checked = rows_check(cohort, rows_from_file(uploaded))
+    if checked.examples and not checked.rows and not checked.errors:
+        raise ImportFileError(ERROR_ONLY_EXAMPLE)
     summary = {
         "total": len(checked.rows) + len({e["row"] for e in checked.errors}),
         "new": sum(1 for r in checked.rows if r["action"] == "new"),
         "update": sum(1 for r in checked.rows if r["action"] == "update"),
         "enrolled": sum(1 for r in checked.rows if r["action"] == ALREADY_ENROLLED),
         "error_rows": len({e["row"] for e in checked.errors}),
+        "examples": checked.examples,
     }
     return ImportBatch.objects.create(
         cohort=cohort,
@@ -437,6 +472,10 @@ def import_check(*, cohort, uploaded, uploaded_by):
     )
 
 
+ERROR_ONLY_EXAMPLE = gettext_lazy(
+    "Berkas hanya berisi baris contoh dari templat. Isi peserta di bawah judul kolom, lalu "
+    "unggah ulang."
+)
 ERROR_HAS_ERRORS = gettext_lazy("Berkas masih berisi kesalahan; perbaiki lalu unggah ulang.")
 ERROR_ALREADY_IMPORTED = gettext_lazy("Berkas ini sudah diimpor.")
 ERROR_TAKEN_ROW = gettext_lazy(

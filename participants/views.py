@@ -42,9 +42,10 @@ from .forms import (
     StudyGroupForm,
 )
 from .groups import group_create, group_members_set, groups_propose
-from .importing import COLUMNS, import_apply, import_check
+from .importing import COLUMNS, import_apply, import_check, import_template_table
 from .invitations import account_active, invitation_send, invitation_whatsapp_link
 from .models import ImportBatch, Participant
+from .nip import nip_format
 from .selectors import (
     attendance_of,
     attendance_sheet,
@@ -64,7 +65,7 @@ from .services import (
     participant_calendar_reset,
     participant_enrol,
 )
-from .tables import table_response
+from .tables import export_title, table_response
 
 
 @rule_required(can_manage_cohorts)
@@ -195,25 +196,28 @@ def import_preview(request, cohort_pk, pk):
 
 @rule_required(can_manage_cohorts)
 def import_template(request, kind):
-    """The import template, with Indonesian headers and one example row."""
-    example = [
-        "19860926 201505 1 001", "Dr. Hary Wahyudi, S.H., M.Si.", "Penata (III/c)",
-        "Analis Kebijakan Ahli Muda", "Fungsional", "Dinas Kesehatan Kota Tangerang",
-        "hary@example.go.id", "0812 3456 7890", "19700101 199503 1 002",
-        "Ir. Budi Santoso, M.T.", "Kepala Dinas Kesehatan", "budi@example.go.id",
-    ]  # fmt: skip
+    """The import template: what to do, the headers, and one example row marked as one
+    (the importer never imports it)."""
+    title, header, rows = import_template_table()
     return table_response(
-        "templat-impor-peserta", kind, [label for _k, label in COLUMNS], [example]
+        "templat-impor-peserta", kind, header, rows, title=title, example_rows=len(rows)
     )
 
 
 @rule_required(can_manage_cohorts)
 def roster_export(request, cohort_pk, kind):
-    cohort = cohort_or_404(request.user, cohort_pk, Cohort.objects.select_related("program"))
+    cohort = cohort_or_404(
+        request.user,
+        cohort_pk,
+        Cohort.objects.select_related("program", "organiser", "co_organiser"),
+    )
     form = RosterFilterForm(request.GET or None, cohort=cohort)
     roster = roster_filtered(cohort, form.filters())
-    header = ["NIP", "Nama", "Pangkat/Golongan", "Jabatan", "Jenjang Jabatan", "Instansi",
-              "Surel", "Telepon", "Kelompok", "Coach", "Mentor", "Status", "Nilai"]  # fmt: skip
+    # The import template's names where the column is the same, so the sheet reads back in.
+    header = ["NIP", "Nama Lengkap dan Gelar", "Pangkat/Golongan", "Jabatan",
+              "Jenjang Jabatan", "Instansi", "Surel", "Telepon", "Kelompok",
+              "Coach (Widyaiswara)", "NIP Mentor", "Nama Mentor", "Status Peserta",
+              "Nilai Akhir"]  # fmt: skip
     rows = [
         [
             e.participant.nip_display,
@@ -226,14 +230,16 @@ def roster_export(request, cohort_pk, kind):
             e.participant.phone,
             e.group.name if e.group else "",
             user_label(e.coach) if e.coach else "",
+            nip_format(e.mentor.nip) if e.mentor else "",
             e.mentor.name if e.mentor else "",
             e.get_status_display(),
             e.project.final_score if hasattr(e, "project") else "",
         ]  # fmt: skip
         for e in roster
     ]
+    title = export_title(_("Daftar peserta"), cohort)
     response = table_response(
-        f"peserta-{cohort.program.code}-{cohort.angkatan}", kind, header, rows
+        f"peserta-{cohort.program.code}-{cohort.angkatan}", kind, header, rows, title=title
     )
     export_record(request, cohort, f"Daftar peserta ({kind.upper()}, {len(rows)} baris)")
     return response

@@ -67,5 +67,7 @@ def test_the_final_report_and_xlsx_are_for_staff_only(client):
         reverse("projects:gradebook", args=[cohort.pk]) + "?format=xlsx", follow=True
     )
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    header = [cell.value for cell in sheet[1]]
-    assert header[-4:] == ["Nilai akhir", "Predikat", "Lulus", "Hasil"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Laporan nilai akhir" and rows[1][0] == str(cohort)
+    header = next(row for row in rows if row[0] == "NIP")
+    assert header[-4:] == ("Nilai Akhir", "Predikat", "Kelulusan menurut Nilai", "Status Peserta")

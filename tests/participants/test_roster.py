@@ -61,9 +61,13 @@ def test_exports_follow_the_filters(client, roster):
     )
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:2] == ("NIP", "Nama")
-    assert [r[1] for r in rows[1:]] == ["Ahmad Suryani, S.H.", "Citra Lestari, S.Kom."]
-    assert rows[1][0] == enrolments[0].participant.nip_display
+    # Below the title block (what, cohort, organiser, when) and an empty row: the header.
+    assert rows[0][0] == "Daftar peserta" and rows[1][0] == str(cohort)
+    header_at = rows.index(next(r for r in rows if r[0] == "NIP"))
+    assert rows[header_at][:2] == ("NIP", "Nama Lengkap dan Gelar")
+    people = rows[header_at + 1 :]
+    assert [r[1] for r in people] == ["Ahmad Suryani, S.H.", "Citra Lestari, S.Kom."]
+    assert people[0][0] == enrolments[0].participant.nip_display
 
     response = client.get(reverse("participants:roster_export", args=[cohort.pk, "csv"]))
     text = response.content.decode("utf-8-sig")
@@ -104,6 +108,6 @@ def test_exports_never_carry_a_live_formula(client, roster):
     client.force_login(staff_user())
     response = client.get(reverse("participants:roster_export", args=[cohort.pk, "xlsx"]))
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    cell = next(row[1] for row in sheet.iter_rows(min_row=2) if "HYPERLINK" in str(row[1].value))
+    cell = next(row[1] for row in sheet.iter_rows() if "HYPERLINK" in str(row[1].value))
     assert cell.data_type == "s"
     assert cell.value.startswith("'=")
