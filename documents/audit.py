@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from config.audit import EXPORT, LOGIN, LOGIN_FAILED, LOGOUT, PASSWORD_RESET, export_record
 from config.permissions import can_view_audit_log, rule_required
 from config.users import user_label
-from participants.tables import table_response
+from participants.tables import export_title, table_response
 
 PAGE_SIZE = 50
 
@@ -195,7 +195,7 @@ def audit_log(request):
 def audit_log_export(request, kind):
     """The filtered log, every page of it, as XLSX or CSV; the export is itself recorded."""
     form = AuditFilterForm(request.GET or None)
-    header = ["Waktu", "Oleh", "Tindakan", "Objek", "Perubahan", "Alamat"]
+    header = ["Waktu (WIB)", "Oleh", "Tindakan", "Objek", "Perubahan", "Alamat IP"]
     rows = []
     for entry in audit_entries(form.filters()).iterator(chunk_size=2000):
         row = entry_row(entry)
@@ -210,6 +210,12 @@ def audit_log_export(request, kind):
                 row["remote_addr"],
             ]
         )
-    response = table_response(f"log-audit-{timezone.localdate():%Y%m%d}", kind, header, rows)
+    response = table_response(
+        f"log-audit-{timezone.localdate():%Y%m%d}",
+        kind,
+        header,
+        rows,
+        title=export_title(_("Log audit Angkatan")),
+    )
     export_record(request, None, f"Log audit ({kind.upper()}, {len(rows)} baris)")
     return response

@@ -439,8 +439,9 @@ def test_administrators_search_and_export_the_log_and_staff_are_refused(client, 
     response = client.get(reverse("documents:audit_log_export", args=["xlsx"]), search)
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     values = list(sheet.values)
-    assert values[0] == ("Waktu", "Oleh", "Tindakan", "Objek", "Perubahan", "Alamat")
-    assert [row[1:] for row in values[1:]] == [
+    assert values[0][0] == "Log audit Angkatan"  # the title block, then an empty row
+    header_at = values.index(("Waktu (WIB)", "Oleh", "Tindakan", "Objek", "Perubahan", "Alamat IP"))
+    assert [row[1:] for row in values[header_at + 1 :]] == [
         (
             "Rina Wulandari",
             "Diubah",
@@ -451,7 +452,7 @@ def test_administrators_search_and_export_the_log_and_staff_are_refused(client, 
     ]
     response = client.get(reverse("documents:audit_log_export", args=["csv"]), {"q": "zzz"})
     assert list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")))) == [
-        ["Waktu", "Oleh", "Tindakan", "Objek", "Perubahan", "Alamat"]
+        ["Waktu (WIB)", "Oleh", "Tindakan", "Objek", "Perubahan", "Alamat IP"]
     ]
     # The exports of the log are in the log.
     assert LogEntry.objects.filter(changes_text__startswith="Log audit (XLSX, 1 baris)").exists()
