@@ -39,7 +39,11 @@ def certificate_batch_start(*, cohort, requested_by):
         batches_stalled_fail(cohort)
         if CertificateBatch.objects.filter(cohort=cohort, status__in=UNDER_WAY).exists():
             raise ValidationError(ERROR_BATCH_UNDER_WAY)
-        batch = CertificateBatch.objects.create(cohort=cohort, requested_by=requested_by)
+        # The participants passing now: the page counts towards them until the job counts
+        # again (a mark changed meanwhile may change the number).
+        batch = CertificateBatch.objects.create(
+            cohort=cohort, requested_by=requested_by, total=len(passing)
+        )
         transaction.on_commit(lambda: certificate_batch_enqueue(batch_id=batch.pk))
     # How many were passing when staff asked (the page says so); the job counts again.
     batch.passing = len(passing)

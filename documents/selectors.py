@@ -4,6 +4,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 
 from .models import Certificate, CertificateBatch, CertificateEvent, PhaseReport
 
@@ -12,6 +13,19 @@ CERTIFICATE_RELATED = (
     "enrolment__cohort__program",
     "enrolment__cohort__organiser",
 )
+
+
+def batch_progress_label(batch):
+    """How far a batch is, in words: "12 / 40 sertifikat", or, before the job has counted the
+    certificates (or when it failed before it could), what is happening instead of "0 / 0"."""
+    if batch.total:
+        return _("%(rendered)s / %(total)s sertifikat") % {
+            "rendered": batch.rendered,
+            "total": batch.total,
+        }
+    if batch.is_finished:
+        return _("belum ada sertifikat yang dibuat")
+    return _("menghitung peserta yang lulus…")
 
 
 def batch_certificates(batch):

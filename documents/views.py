@@ -129,9 +129,12 @@ def batch_detail(request, pk):
     if batches_stalled_fail(batch.cohort):
         batch.refresh_from_db()
     certificates = selectors.batch_certificates(batch) if batch.is_finished else []
-    return render(
-        request, "documents/batch_detail.html", {"batch": batch, "certificates": certificates}
-    )
+    context = {
+        "batch": batch,
+        "certificates": certificates,
+        "count_label": selectors.batch_progress_label(batch),
+    }
+    return render(request, "documents/batch_detail.html", context)
 
 
 @rule_required(can_issue_certificates)
@@ -148,6 +151,7 @@ def batch_status(request, pk):
             "status_label": batch.get_status_display(),
             "rendered": batch.rendered,
             "total": batch.total,
+            "count_label": selectors.batch_progress_label(batch),
             "percent": batch.percent,
             "finished": batch.is_finished,
             "error": batch.error,
@@ -210,18 +214,33 @@ CHANGE_MESSAGES = {
 @require_POST
 @rule_required(can_issue_certificates)
 def certificate_change(request, pk, action):
-    """Revoke or reissue one certificate, with the reason staff typed."""
+    """Revoke or reissue one certificate, with the reason staff typed. Revoking asks first:
+    the page names the certificate, its holder and the reason, and only its own button
+    (carrying `confirmed`) revokes; a reason left empty is refused before that."""
     certificate = get_object_or_404(
-        within_reach(Certificate.objects.all(), request.user, cohort="enrolment__cohort"), pk=pk
+        within_reach(
+            Certificate.objects.select_related(*selectors.CERTIFICATE_RELATED),
+            request.user,
+            cohort="enrolment__cohort",
+        ),
+        pk=pk,
     )
     change = certificate_revoke if action == "revoke" else certificate_reissue
     form = ReasonForm(request.POST)
-    try:
-        certificate = change(
-            certificate=certificate,
-            actor=request.user,
-            reason=form.cleaned_data["reason"] if form.is_valid() else "",
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    if (
+        action == "revoke"
+        and reason.strip()
+        and certificate.status == Certificate.Status.VALID
+        and not request.POST.get("confirmed")
+    ):
+        return render(
+            request,
+            "documents/certificate_revoke_confirm.html",
+            {"certificate": certificate, "reason": reason},
         )
+    try:
+        certificate = change(certificate=certificate, actor=request.user, reason=reason)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

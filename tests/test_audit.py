@@ -122,7 +122,7 @@ def test_issuing_revoking_and_reissuing_are_recorded(client, passing, since):
     number = certificate.number
     client.post(
         reverse("documents:certificate_revoke", args=[certificate.pk]),
-        {"reason": "Nama salah eja"},
+        {"reason": "Nama salah eja", "confirmed": "1"},
         REMOTE_ADDR=ADDRESS,
     )
     revoked = entry_for(certificate, action=LogEntry.Action.UPDATE)

@@ -8,7 +8,7 @@
       if (response.ok) {
         const job = await response.json();
         document.getElementById("batch-status").textContent = job.status_label;
-        document.getElementById("batch-count").textContent = job.rendered + " / " + job.total;
+        document.getElementById("batch-count").textContent = job.count_label;
         document.getElementById("batch-bar").style.width = job.percent + "%";
         if (job.finished) { window.location.reload(); return; }
       }

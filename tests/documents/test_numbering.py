@@ -169,7 +169,12 @@ def test_only_certificate_staff_revoke_and_set_patterns(client):
     client.post(numbering, {"pattern-all": "{seq}/SERT/{institution}/{year}"})
     assert NumberingPattern.objects.get().pattern == "{seq}/SERT/{institution}/{year}"
     detail = reverse("documents:certificate_detail", args=[certificate.pk])
-    client.post(revoke, {"reason": "Data keliru"})
+    # Revoking asks first: nothing changes until staff confirm.
+    asked = client.post(revoke, {"reason": "Data keliru"}).content.decode()
+    assert "Cabut sertifikat ini?" in asked and "Data keliru" in asked
+    certificate.refresh_from_db()
+    assert certificate.status == Certificate.Status.VALID
+    client.post(revoke, {"reason": "Data keliru", "confirmed": "1"})
     page = client.get(detail).content.decode()
     assert "Dicabut" in page and "Data keliru" in page
     certificate.refresh_from_db()

@@ -121,7 +121,7 @@ def test_cohort_to_verified_certificate(page, browser, live_server, celery_worke
     page.get_by_role("button", name="Terbitkan sertifikat").click()
     expect(page.get_by_text("Penerbitan sertifikat untuk 1 peserta dimulai.")).to_be_visible()
     expect(page.locator("#batch-status")).to_have_text("Selesai", timeout=WAIT_SECONDS * 1000)
-    expect(page.locator("#batch-count")).to_have_text("1 / 1")
+    expect(page.locator("#batch-count")).to_have_text("1 / 1 sertifikat")
     page.screenshot(path=tmp_path / "2-batch.png", full_page=True)
     with page.expect_download() as zip_info:
         page.get_by_role("link", name="Unduh ZIP semua sertifikat").click()
