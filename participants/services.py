@@ -1,5 +1,6 @@
 """Participants, their enrolment in cohorts, and their attendance on campus days."""
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -9,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from cohorts.models import Cohort, calendar_token_new
 from cohorts.services import phase_day_check
 from config.roles import PARTICIPANT
+from config.users import name_fields
 
 from .accounts import accounts_bulk_ensure, invitations_queue, mentor_account_ensure
 from .eligibility import CohortContext, refusals_for
@@ -64,6 +66,7 @@ def participant_upsert(*, nip, name, rank, position, agency, email="", phone="",
     participant.phone = phone.strip()
     participant.full_clean()
     participant.save()
+    _login_name_follow(participant)
     return participant
 
 
@@ -78,7 +81,20 @@ def mentor_upsert(*, nip, name, position="", email="", phone=None):
         mentor.phone = phone.strip()
     mentor.full_clean()
     mentor.save()
+    _login_name_follow(mentor)
     return mentor
+
+
+def _login_name_follow(person):
+    """A corrected name (a title added, a typo fixed) shows on every page the login appears
+    on. A login that is also someone else's (a participant who mentors) keeps the
+    participant's name."""
+    if person.user_id is None or (
+        isinstance(person, Mentor) and hasattr(person.user, "participant")
+    ):
+        return
+    first, last = name_fields(person.name)
+    get_user_model().objects.filter(pk=person.user_id).update(first_name=first, last_name=last)
 
 
 @transaction.atomic

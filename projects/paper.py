@@ -80,7 +80,7 @@ def paper_links(project, roles):
     if project.state == State.DESIGN_SUBMITTED and Actor.MENTOR in approvals_pending(project):
         links.append(("projects:paper_approval", _("Catat persetujuan mentor dari formulir")))
     if project.state in SCORING_STATES[ScoringRole.MENTOR]:
-        links.append(("projects:paper_sheet", _("Isi nilai mentor dari formulir")))
+        links.append(("projects:paper_sheet", _("Catat nilai mentor dari formulir")))
     return links
 
 

@@ -85,7 +85,10 @@ def paper_sheet(request, pk):
         else None
     )
     form = f.SheetForm(
-        request.POST or None, initial=f.sheet_initial(current), criteria=rubric.criteria_list
+        request.POST or None,
+        initial=f.sheet_initial(current),
+        criteria=rubric.criteria_list,
+        participant=project.enrolment.participant.name,
     )
     paper = _paper_form(request, project)
     if request.method == "POST" and form.is_valid() and paper.is_valid():

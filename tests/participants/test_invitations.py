@@ -15,7 +15,7 @@ from config.users import name_fields, user_label
 from participants.accounts import invitations_to_inactive
 from participants.invitations import invitations_send, whatsapp_number
 from participants.models import Enrolment
-from participants.services import participant_account_ensure, participant_enrol
+from participants.services import mentor_upsert, participant_account_ensure, participant_enrol
 
 from ..factories import (
     PASSWORD,
@@ -260,3 +260,18 @@ def test_only_staff_of_the_cohorts_agency_reach_the_invitation_pages(client, coh
     url = reverse("participants:mentor_invitation", args=[other.pk, mentor.pk])
     assert client.post(url).status_code == 404
     assert Enrolment.objects.filter(cohort=other).count() == 0
+
+
+def test_a_corrected_name_follows_to_the_login(cohort_people):
+    from participants.services import participant_upsert
+
+    person = cohort_people["both"]
+    participant_upsert(
+        nip=person.nip, name="Dr. Dewi Lestari, S.Kom., M.T.", rank=person.rank,
+        position=person.position, agency=person.agency, email=person.email,
+    )  # fmt: skip
+    person.refresh_from_db()
+    assert user_label(person.user) == "Dr. Dewi Lestari, S.Kom., M.T."
+    mentor = mentor_upsert(nip=MENTOR["nip"], name="Ir. Budi Santoso, M.T., IPU")
+    mentor.refresh_from_db()
+    assert user_label(mentor.user) == "Ir. Budi Santoso, M.T., IPU"
