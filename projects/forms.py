@@ -4,7 +4,12 @@ from decimal import Decimal
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
-from django.forms import formset_factory, inlineformset_factory, modelformset_factory
+from django.forms import (
+    BaseInlineFormSet,
+    formset_factory,
+    inlineformset_factory,
+    modelformset_factory,
+)
 from django.utils.translation import gettext_lazy as _
 
 from config import roles
@@ -50,20 +55,47 @@ class ProjectForm(forms.ModelForm):
         self.fields["theme"].queryset = Theme.objects.filter(themes).order_by("name")
 
 
+CELL_ROW = _("%(section)s baris %(row)s, %(column)s: %(problem)s")
+
+
+class RowsFormSet(BaseInlineFormSet):
+    """The project's rows (milestones, stakeholders, team). Each field error names its
+    section, row and column, so that a participant finds it in a long page; `section` is
+    set on each formset class."""
+
+    section = ""
+
+    def full_clean(self):
+        super().full_clean()
+        for number, form in enumerate(self.forms, start=1):
+            for name, errors in list(form.errors.items()):
+                if name not in form.fields:
+                    continue  # the row's own errors (NON_FIELD_ERRORS) name no column
+                where = {"section": self.section, "row": number}
+                where["column"] = form.fields[name].label
+                form._errors[name] = form.error_class(
+                    [CELL_ROW % {**where, "problem": problem} for problem in errors]
+                )
+
+
 StakeholderFormSet = inlineformset_factory(
     ChangeProject,
     Stakeholder,
+    formset=RowsFormSet,
     fields=["name", "kind", "role"],
     extra=2,
     can_delete=True,
 )
+StakeholderFormSet.section = _("Pemangku kepentingan")
 TeamFormSet = inlineformset_factory(
     ChangeProject,
     TeamMember,
+    formset=RowsFormSet,
     fields=["role", "name", "position"],
     extra=2,
     can_delete=True,
 )
+TeamFormSet.section = _("Tim")
 
 
 class MilestoneForm(forms.ModelForm):
@@ -95,7 +127,7 @@ class MilestoneForm(forms.ModelForm):
         cleaned = super().clean()
         start, end = cleaned.get("planned_start"), cleaned.get("planned_end")
         if start and end and end < start:
-            self.add_error("planned_end", _("Rencana selesai tidak boleh sebelum rencana mulai."))
+            self.add_error("planned_end", _("tidak boleh sebelum rencana mulai."))
         return cleaned
 
     def save(self, commit=True):
@@ -105,8 +137,21 @@ class MilestoneForm(forms.ModelForm):
 
 
 MilestoneFormSet = inlineformset_factory(
-    ChangeProject, Milestone, form=MilestoneForm, extra=2, can_delete=True
+    ChangeProject, Milestone, form=MilestoneForm, formset=RowsFormSet, extra=2, can_delete=True
 )
+MilestoneFormSet.section = _("Tonggak")
+PROJECT_ROWS = ("milestones", "stakeholders", "team")
+
+
+def project_rows_added(data, prefix):
+    """The editor's data with one more empty row in the `prefix` formset ("Tambah baris"
+    sent without JavaScript): the page comes back with what was typed, nothing saved."""
+    data = data.copy()
+    total = f"{prefix}-TOTAL_FORMS"
+    count = data.get(total, "")
+    if count.isdigit():  # else tampered: the formset reports its management form as broken
+        data[total] = str(int(count) + 1)
+    return data
 
 
 def project_forms(data, *, project, with_values):

@@ -234,11 +234,17 @@ def edit(request, pk):
         )
         return redirect(project)
     data = request.POST if request.method == "POST" else None
+    # "Tambah baris" without JavaScript: the same page with one more empty row, not saved.
+    adding = data is not None and data.get("add_row") in f.PROJECT_ROWS
+    if adding:
+        data = f.project_rows_added(data, data["add_row"])
     form, stakeholders, team, milestones = f.project_forms(
         data, project=project, with_values=_milestone_values(project)
     )
     formsets = [stakeholders, team, milestones]
-    if data is not None and all(part.is_valid() for part in [form, *formsets]):
+    # Every part is checked (no short cut), so that every wrong field is marked at once.
+    valid = data is not None and all([part.is_valid() for part in [form, *formsets]])
+    if valid and not adding:
         project_edit_save(project=project, form=form, formsets=formsets)
         messages.success(request, _("Proyek tersimpan."))
         return redirect(project)
@@ -251,6 +257,8 @@ def edit(request, pk):
             "stakeholders": stakeholders,
             "team": team,
             "milestones": milestones,
+            "unsaved": data is not None,
+            "refused": data is not None and not adding,
         },
     )
 

@@ -23,4 +23,21 @@
       });
     });
   });
+  // Project editor: "Tambah baris" adds an empty row of its formset in the page. Without
+  // JavaScript the same button asks the server for the row (name="add_row").
+  document.querySelectorAll("[data-formset-add]").forEach((button) => {
+    button.addEventListener("click", (event) => {
+      const formset = button.closest("[data-formset]");
+      const total = formset.querySelector('input[name$="-TOTAL_FORMS"]');
+      const empty = formset.querySelector("template[data-formset-empty]");
+      event.preventDefault();
+      const index = Number(total.value);
+      const row = document.createElement("template");
+      row.innerHTML = empty.innerHTML.replaceAll("__prefix__", String(index));
+      const added = row.content.firstElementChild;
+      formset.querySelector("[data-formset-rows]").append(row.content);
+      total.value = String(index + 1);
+      added.querySelector("input:not([type=hidden]), select, textarea")?.focus();
+    });
+  });
 })();

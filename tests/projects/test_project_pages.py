@@ -1,6 +1,7 @@
 """The project pages: who opens which page of which project, what the forms save, and what
 the list pages cost in queries."""
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -341,12 +342,53 @@ def test_a_milestone_ending_before_it_starts_is_refused_and_nothing_is_saved(cli
         reverse("projects:edit", args=[project.pk]), edit_data(theme, planned_end="2022-07-31")
     )
     assert response.status_code == 200
-    assert "Rencana selesai tidak boleh sebelum rencana mulai." in response.content.decode()
+    page = response.content.decode()
+    assert "Proyek belum disimpan: perbaiki isian yang ditandai merah." in page
+    # The wrong cell is marked with its section, row and column; what was typed stays.
+    assert "Tonggak baris 1, Rencana selesai: tidak boleh sebelum rencana mulai." in page
+    assert page.count("is-invalid") == 1
+    assert re.search(
+        r'name="milestones-0-planned_end" value="2022-07-31" class="[^"]*is-invalid', page
+    )
+    for typed in (TITLE, "Uji coba antrean daring", "Kepala Puskesmas", "dr. Ratna Sari"):
+        assert f'value="{typed}"' in page, typed
+    assert 'value="2022-07-31"' in page
     project.refresh_from_db()
     assert (project.title, project.theme, project.problem) == ("", None, "")
     assert not project.milestones.exists()
     assert not project.stakeholders.exists()
     assert not project.team.exists()
+
+
+def test_tambah_baris_without_javascript_adds_a_row_and_saves_nothing(client, cast):
+    project = cast["project"]
+    ChangeProject.objects.filter(pk=project.pk).update(state=State.DRAFT)
+    theme = Theme.objects.get_or_create(name="Pelayanan publik")[0]
+    client.force_login(cast["owner"])
+    url = reverse("projects:edit", args=[project.pk])
+    assert "data-formset-add" in client.get(url).content.decode()
+
+    response = client.post(url, {**edit_data(theme), "add_row": "stakeholders"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Baris ditambahkan. Perubahan belum disimpan." in page
+    assert 'name="stakeholders-TOTAL_FORMS" value="3"' in page
+    assert 'name="stakeholders-2-name"' in page
+    assert 'value="Kepala Puskesmas"' in page and f'value="{TITLE}"' in page
+    assert "is-invalid" not in page
+    project.refresh_from_db()
+    assert project.title == ""
+    assert not project.stakeholders.exists()
+
+    # The added row filled in, the page is saved as a whole.
+    data = {**edit_data(theme), **management("stakeholders", 3)}
+    data.update({"stakeholders-2-name": "Dinas Kominfo", "stakeholders-2-kind": "external",
+                 "stakeholders-2-role": "Menyediakan server"})  # fmt: skip
+    assert client.post(url, data).status_code == 302
+    assert sorted(project.stakeholders.values_list("name", flat=True)) == [
+        "Dinas Kominfo",
+        "Kepala Puskesmas",
+    ]
 
 
 @pytest.mark.parametrize("url_name", ["rubrics", "themes"])
