@@ -8,7 +8,9 @@ valid. Running it again finds what it made and creates nothing twice.
 Change projects go through their whole life by the real services (demo/projects.py): all of
 Angkatan 72 and PKA VII final and their grades closed, Angkatan 73 half way through its
 seminars, Angkatan 74 between design and implementation, and the running Angkatan 75 at
-every early stage, so that the widyaiswara's queue has designs and reports waiting.
+every early stage, so that the widyaiswara's queue has designs and reports waiting. PKA VII's
+certificates are issued while the demo loads. Each login the demo prints has something to do
+(the README's "Demo logins" table, checked by tests/demo/test_demo.py).
 """
 
 import random
@@ -38,6 +40,8 @@ from curriculum.models import (
     ProgramVersion,
     Subject,
 )
+from documents.batches import certificates_issue
+from documents.models import CertificateBatch
 from participants.accounts import mentor_account_ensure
 from participants.groups import groups_propose
 from participants.models import Enrolment, Mentor, Participant
@@ -52,6 +56,7 @@ from projects.closing import grades_close
 from projects.gradebook import component_scores_record
 from projects.models import ScoreComponent, ScoringRole, State
 from projects.scoring import rubrics_default
+from projects.selectors import queue_of
 
 from .projects import Plan, projects_play, projects_write, seminar_sessions
 
@@ -532,7 +537,8 @@ def latsar_plans(cohort, rng, *, today=None):
 def running_plans(cohort, enrolments, rng, today):
     """The running cohort: each coach's participants at every early stage, several designs
     waiting for the coach's approval and some reports for them to read. The participant whose
-    login the demo prints is implementing their design."""
+    login the demo prints is implementing their design: they can still edit it and upload
+    their evidence and report."""
     actualization = cohort.phases.get(kind=PhaseKind.ACTUALIZATION)
     implementing = (today - timedelta(days=14), today + timedelta(days=14))
     reported = (today - timedelta(days=32), today - timedelta(days=4))
@@ -565,7 +571,7 @@ def running_plans(cohort, enrolments, rng, today):
                 revised=state == State.IMPLEMENTATION and nth == 1,
             )
     login = cohort.enrolments.order_by("participant__name").first()
-    if plans[login.pk].state not in (State.DESIGN_SUBMITTED, State.IMPLEMENTATION):
+    if plans[login.pk].state != State.IMPLEMENTATION:
         swap = next(
             e.pk
             for e in enrolments
@@ -698,6 +704,26 @@ def _participant_login(cohort, status=None):
     return user
 
 
+def certificates_issue_now(cohort, staff):
+    """The cohort's certificates, issued as staff would but here and now (no worker runs while
+    the demo loads): numbered, rendered and signed with the demo key when it exists."""
+    batch = CertificateBatch.objects.create(cohort=cohort, requested_by=staff)
+    certificates_issue(batch_id=batch.pk)
+    return batch
+
+
+def mentor_with_scores_due(program):
+    """The first mentor (by name) of the program's cohorts who has a mentee's score to give:
+    Latsar Angkatan 73's seminars wait for some mentors' scores."""
+    mentors = (
+        Mentor.objects.filter(enrolments__cohort__program=program, user__isnull=False)
+        .select_related("user")
+        .distinct()
+        .order_by("name")
+    )
+    return next(mentor.user for mentor in mentors if queue_of(mentor.user)["scores"])
+
+
 @transaction.atomic
 def demo_data_load(*, today=None):
     """Load the demo. `today` places the running cohort (Angkatan 75) in its second phase."""
@@ -805,11 +831,14 @@ def demo_data_load(*, today=None):
         gradebook_fill(cohort, random.Random(707), staff_jatim)
         grades_close(cohort=cohort, actor=staff_jatim)
 
-    alumnus = _participant_login(
-        Cohort.objects.get(program=latsar, angkatan=72, year=2022), Enrolment.Status.PASSED
-    )
+    # Jawa Timur's PKA has had its certificates since the demo was loaded, so that its
+    # alumni find theirs; Banten's Angkatan 72 is left for staff to issue themselves.
+    pka_cohort = Cohort.objects.get(program=pka, angkatan=7, year=2019)
+    if not pka_cohort.certificate_batches.exists():
+        certificates_issue_now(pka_cohort, staff_jatim)
+    alumnus = _participant_login(pka_cohort, Enrolment.Status.PASSED)
     current = _participant_login(running)
-    mentor = Mentor.objects.filter(enrolments__cohort__program=pka).order_by("name").first().user
+    mentor = mentor_with_scores_due(latsar)
     if not mentor.has_usable_password():
         mentor.set_password(DEMO_PASSWORD)
         mentor.save(update_fields=["password"])
@@ -820,8 +849,8 @@ def demo_data_load(*, today=None):
             (roles.STAFF, staff_jatim.username, "BPSDM Provinsi Jawa Timur"),
             (roles.STAFF, staff_probolinggo.username, "BKD Kabupaten Probolinggo, pendamping PKA"),
             (roles.WIDYAISWARA, wi_siti.username, ""),
-            (roles.PARTICIPANT, current.username, str(running)),
-            (roles.PARTICIPANT, alumnus.username, "Angkatan 72 Tahun 2022, lulus"),
-            (roles.MENTOR, mentor.username, "atasan peserta PKA Angkatan VII 2019"),
+            (roles.PARTICIPANT, current.username, f"{running}, implementasi"),
+            (roles.PARTICIPANT, alumnus.username, "PKA Angkatan VII 2019, lulus, bersertifikat"),
+            (roles.MENTOR, mentor.username, "mentor peserta Latsar; nilai menunggu"),
         ]
     )

@@ -5,17 +5,20 @@ inside it, so a test that changes data (importing a sample file) leaves the demo
 for the next. Keep the tests that need the demo here, so that it is loaded once per run.
 """
 
+import re
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from cohorts.models import Cohort, Institution
 from config import roles
-from demo.loaders import demo_data_load
+from demo.loaders import DEMO_PASSWORD, demo_data_load
+from documents.models import Certificate, CertificateBatch
 from participants.importing import import_apply, import_check
-from participants.models import Enrolment, Participant
+from participants.models import Enrolment, Mentor, Participant
 from participants.nip import nip_parse
 from projects.models import ChangeProject, CriterionScore, Rubric, State
 
@@ -26,8 +29,11 @@ SAMPLES = Path(settings.BASE_DIR) / "docs" / "samples"
 def counts():
     return {
         model.__name__: model.objects.count()
-        for model in (Institution, Cohort, Participant, Enrolment, ChangeProject)
-    }
+        for model in (
+            Institution, Cohort, Participant, Enrolment, ChangeProject, Certificate,
+            CertificateBatch,
+        )
+    }  # fmt: skip
 
 
 def test_demo_data_follows_the_banten_and_probolinggo_cohorts(demo):
@@ -142,8 +148,107 @@ def test_demo_projects_show_every_stage_a_queue_and_graded_cohorts(demo):
     project = ChangeProject.objects.get(
         enrolment__participant__nip=username, enrolment__cohort__angkatan=75
     )
-    assert project.state in (State.DESIGN_SUBMITTED, State.IMPLEMENTATION)
+    assert project.state == State.IMPLEMENTATION
     assert project.title and project.theme and project.milestones.exists()
+
+
+# What each printed login finds to do, as the README's "Demo logins" table says.
+
+
+def login_of(demo, role, note=""):
+    return next(u for r, u, n in demo.logins if r == role and note in n)
+
+
+def signed_in(client, username):
+    response = client.post(reverse("login"), {"username": username, "password": DEMO_PASSWORD})
+    assert response.status_code == 302, username
+    return client.get(response.url, follow=True)
+
+
+def test_the_running_cohort_s_participant_can_still_edit_and_upload(demo, client):
+    landing = signed_in(client, login_of(demo, roles.PARTICIPANT, "Angkatan 75"))
+    assert landing.request["PATH_INFO"] == reverse("participants:my_schedule")
+    project_page = client.get(reverse("projects:my_project"), follow=True)
+    project = project_page.context["project"]
+    page = project_page.content.decode()
+    assert f'href="{reverse("projects:edit", args=[project.pk])}"' in page
+    assert f'action="{reverse("projects:upload", args=[project.pk])}"' in page
+    assert "Ajukan laporan" in page
+
+
+def test_the_widyaiswara_has_a_design_to_approve(demo, client):
+    landing = signed_in(client, login_of(demo, roles.WIDYAISWARA))
+    assert landing.request["PATH_INFO"] == reverse("projects:queue")
+    waiting = landing.context["designs"]
+    assert waiting
+    page = client.get(waiting[0].get_absolute_url()).content.decode()
+    assert "Setujui rancangan" in page
+
+
+def test_the_mentor_has_a_mentee_to_score(demo, client):
+    landing = signed_in(client, login_of(demo, roles.MENTOR))
+    assert landing.request["PATH_INFO"] == reverse("participants:my_mentees")
+    page = landing.content.decode()
+    due = [
+        project
+        for project in ChangeProject.objects.filter(
+            enrolment__mentor__user__username=login_of(demo, roles.MENTOR)
+        )
+        if f'href="{project.get_absolute_url()}"' in page
+        and reverse("projects:sheet", args=[project.pk, "mentor"])
+        in client.get(project.get_absolute_url()).content.decode()
+    ]
+    assert due
+
+
+def test_the_alumnus_downloads_a_certificate_issued_when_the_demo_loaded(demo, client):
+    username = login_of(demo, roles.PARTICIPANT, "bersertifikat")
+    certificate = Certificate.objects.get(
+        enrolment__participant__nip=username, revoked_at__isnull=True
+    )
+    assert certificate.pdf.read().startswith(b"%PDF")
+    # Issued by a batch, as staff would have: its page shows it done.
+    batch = CertificateBatch.objects.get(cohort=certificate.enrolment.cohort)
+    assert batch.status == CertificateBatch.Status.DONE
+    signed_in(client, username)
+    page = client.get(reverse("projects:my_training")).content.decode()
+    assert reverse("documents:certificate_download", args=[certificate.pk]) in page
+    assert (
+        client.get(reverse("documents:certificate_download", args=[certificate.pk])).status_code
+        == 200
+    )
+
+
+def readme_demo_table():
+    """The rows of the README's "Demo logins" table, as text."""
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text()
+    section = readme.split("### Demo logins", 1)[1].split("\n### ", 1)[0]
+    # The table's lines, less its header and the line under it.
+    return [line for line in section.splitlines() if line.startswith("|")][2:]
+
+
+def test_every_login_and_nip_the_readme_names_exists_with_the_demo_password(demo, client):
+    from django.contrib.auth import get_user_model
+
+    rows = readme_demo_table()
+    assert len(rows) >= 8
+    # The user name opens its cell; the running cohort's cell tells where to read it instead.
+    cells = [row.split("|")[2].strip() for row in rows]
+    named = [re.match(r"`([^`]+)`", cell).group(1) for cell in cells if cell.startswith("`")]
+    assert len(named) == len(rows) - 1
+    nips = [name for name in named if re.fullmatch(r"\d{18}", name)]
+    assert len(nips) >= 2
+    for nip in nips:
+        assert (
+            Participant.objects.filter(nip=nip).exists() or Mentor.objects.filter(nip=nip).exists()
+        ), nip
+    for username in named:
+        assert get_user_model().objects.filter(username=username).exists(), username
+    # Each login the demo prints is in the table, except the running cohort's participant,
+    # whose NIP is drawn when the demo is first loaded (the README says so).
+    for role, username, note in demo.logins:
+        if "Angkatan 75" not in note:
+            assert username in named, (role, username)
 
 
 # The sample files in docs/samples/, on the demo data.
