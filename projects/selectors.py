@@ -6,7 +6,18 @@ passing and whether a program's results already stand here, and nowhere else in 
 """
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    When,
+)
+from django.utils import timezone
 
 from participants.models import Enrolment
 
@@ -113,21 +124,37 @@ def queue_of(user):
     }
 
 
+def _upcoming_first(seminars):
+    """Today's and later seminars first, soonest first; then the past ones, latest first, each
+    with `is_past` set. Today's stay with the upcoming ones until the day ends: an examiner
+    opens the list during the seminar."""
+    today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    return seminars.annotate(
+        is_past=ExpressionWrapper(Q(starts_at__lt=today), output_field=BooleanField())
+    ).order_by(
+        "is_past",
+        Case(When(is_past=False, then=F("starts_at"))).asc(),
+        F("starts_at").desc(),
+        "room",
+    )
+
+
 def seminars_of_examiner(user):
     seminars = (
         Seminar.objects.filter(examiners=user)
         .select_related("cohort__program", "cohort__organiser")
         .prefetch_related("enrolments__participant", "enrolments__project", "examiners")
-        .order_by("starts_at")
     )
-    return list(seminars)
+    return list(_upcoming_first(seminars))
 
 
 def seminars_of_cohort(cohort):
     return list(
-        Seminar.objects.filter(cohort=cohort)
-        .prefetch_related("enrolments__participant", "enrolments__project", "examiners")
-        .order_by("starts_at", "room")
+        _upcoming_first(
+            Seminar.objects.filter(cohort=cohort).prefetch_related(
+                "enrolments__participant", "enrolments__project", "examiners"
+            )
+        )
     )
 
 
