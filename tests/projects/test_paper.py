@@ -216,6 +216,19 @@ def test_the_mentor_score_from_the_paper_form_counts_like_the_mentors_own(client
     assert page.count("entered-on-behalf") == 1 + 2  # the sheet, and each criterion's history
     # The mentor's own sheet on the other project says nothing of the kind.
     assert "entered-on-behalf" not in client.get(own.get_absolute_url()).content.decode()
+    history = client.get(reverse("projects:grades_history", args=[cast["cohort"].pk]))
+    assert history.content.decode().count("entered-on-behalf") == 2  # the two criteria
+
+    # The mentor signs in later and changes the score: the sheet is theirs again, no paper.
+    sheet = on_paper.sheets.get(role=ScoringRole.MENTOR)
+    assert sheet.paper.signed_by == MENTOR_NAME
+    first, second = rubrics_of(cast["cohort"].program)[ScoringRole.MENTOR].criteria_list
+    sheet_save(
+        project=on_paper, role=ScoringRole.MENTOR, scorer=sheet.scorer, version=sheet.version,
+        values={first.pk: (Decimal(70), ""), second.pk: (Decimal(90), "")}, reason="Dikoreksi",
+    )  # fmt: skip
+    sheet.refresh_from_db()
+    assert sheet.paper is None and sheet.score == Decimal("80.00")
 
 
 def test_only_staff_of_the_cohorts_agency_enter_paper_forms(client, cast):
