@@ -25,6 +25,7 @@ demo: export SITE_URL ?= http://127.0.0.1:$(PORT)
 demo: install
 	.ci/system-packages runtime
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py signing_key_demo
 	$(BIN)/python manage.py demo_data
 	@echo "Angkatan berjalan di http://127.0.0.1:$(PORT) (Ctrl+C untuk berhenti)."

@@ -1,12 +1,19 @@
 """Development and `make demo`: debug on, an insecure key that never leaves this machine."""
 
 from .base import *  # noqa: F401,F403
-from .base import env
+from .base import STORAGES, env
 
 DEBUG = env.bool("DEBUG", default=True)
-# Static files straight from the apps, no collectstatic needed.
-WHITENOISE_USE_FINDERS = True
+# Static files as production serves them, compressed (gzip) by WhiteNoise, so the demo's pages
+# weigh what they will weigh (docs/decisions.md, "Light pages"): `make demo` runs collectstatic
+# first; after editing a file in static/, run `manage.py collectstatic` (or `make demo`) again.
+# Without hashed names, so no manifest has to be kept up to date while developing.
+WHITENOISE_USE_FINDERS = False
 WHITENOISE_AUTOREFRESH = True
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
 SECRET_KEY = env("SECRET_KEY", default="demo-only-insecure-key-do-not-use-in-production")
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
