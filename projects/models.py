@@ -309,7 +309,7 @@ class ProjectStep(models.Model):
         related_name="+",
     )  # fmt: skip
     paper = models.ForeignKey(
-        PaperForm, null=True, blank=True, on_delete=models.PROTECT, related_name="steps"
+        PaperForm, null=True, blank=True, on_delete=models.RESTRICT, related_name="steps"
     )
 
     class Meta:
@@ -411,7 +411,7 @@ class ScoreSheet(models.Model):
     # The signed paper form of the latest save when staff entered it on the scorer's behalf;
     # empty once the scorer saves it themselves.
     paper = models.ForeignKey(
-        PaperForm, null=True, blank=True, on_delete=models.PROTECT, related_name="sheets"
+        PaperForm, null=True, blank=True, on_delete=models.RESTRICT, related_name="sheets"
     )
 
     class Meta:
