@@ -253,3 +253,15 @@ def test_only_staff_of_the_cohorts_agency_enter_paper_forms(client, cast):
         response = client.post(pages[0], approval_data())
         assert response.status_code == statuses[0]
     assert PaperForm.objects.count() == 1
+
+
+def test_a_scan_goes_only_with_its_project(client, cast):
+    from django.db.models import RestrictedError
+
+    project = submitted(cast["project"], cast["coach"])
+    client.force_login(cast["staff"])
+    client.post(reverse("projects:paper_approval", args=[project.pk]), approval_data())
+    with pytest.raises(RestrictedError):
+        PaperForm.objects.get().delete()  # the step's evidence
+    ChangeProject.objects.filter(pk=project.pk).delete()
+    assert not PaperForm.objects.exists()
