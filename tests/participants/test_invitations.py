@@ -275,3 +275,16 @@ def test_a_corrected_name_follows_to_the_login(cohort_people):
     mentor = mentor_upsert(nip=MENTOR["nip"], name="Ir. Budi Santoso, M.T., IPU")
     mentor.refresh_from_db()
     assert user_label(mentor.user) == "Ir. Budi Santoso, M.T., IPU"
+
+
+def test_a_mistyped_mentor_address_is_refused_with_a_message(client, cohort_people):
+    mentor, cohort = cohort_people["mentor"], cohort_people["cohort"]
+    client.force_login(staff_user())
+    response = client.post(
+        reverse("participants:mentor_contact", args=[cohort.pk, mentor.pk]),
+        {f"m{mentor.pk}-email": "budi@", f"m{mentor.pk}-phone": "0812 0000 1111"},
+        follow=True,
+    )
+    assert "alamat email yang valid" in response.content.decode()
+    mentor.refresh_from_db()
+    assert (mentor.email, mentor.phone) == ("", "0813-1111-2222")
