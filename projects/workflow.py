@@ -195,9 +195,10 @@ def _precondition(project, step, role, user):
         ]
         if missing:
             raise ValidationError(ERROR_INCOMPLETE, params={"missing": ", ".join(missing)})
-    elif step.action == "approve_design":
+    elif step.action in DESIGN_DECISIONS:
         pending = approvals_pending(project)
         # With nobody left to wait for (a mentor removed meanwhile), any approver moves it on.
+        # An approver who has approved has decided: revision is the other approver's call.
         if pending and role not in pending:
             raise ValidationError(ERROR_ALREADY_APPROVED)
     elif step.action == "submit_report":

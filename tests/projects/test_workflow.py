@@ -99,6 +99,8 @@ def test_the_whole_life_with_every_allowed_step(cast):
     step_take(project=project, user=cast["coach"], action="approve_design")
     assert state_of(project) == State.DESIGN_SUBMITTED
     refused("sudah menyetujui", project=project, user=cast["coach"], action="approve_design")
+    refused("sudah menyetujui", project=project, user=cast["coach"], action="request_revision",
+            comment="Berubah pikiran.")  # fmt: skip
     step_take(project=project, user=cast["mentor"], action="approve_design", comment="Setuju.")
     assert state_of(project) == State.IMPLEMENTATION
 
