@@ -10,6 +10,7 @@ from django.forms import (
     inlineformset_factory,
     modelformset_factory,
 )
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from config import roles
@@ -209,7 +210,7 @@ class SheetForm(forms.Form):
         self.participant = participant
         for criterion in criteria:
             self.fields[f"score_{criterion.pk}"] = score_field(
-                f"{criterion.name} ({criterion.weight}%)"
+                f"{criterion.name} ({number_format(criterion.weight)}%)"
             )
             self.fields[f"comment_{criterion.pk}"] = forms.CharField(
                 label=_("Komentar"), required=False, widget=forms.Textarea(attrs={"rows": 2})

@@ -52,7 +52,7 @@ class ScoresRefused(ValidationError):
 def components_check(components):
     total = sum((Decimal(c.weight) for c in components), Decimal(0))
     if components and total != 100:
-        raise ValidationError(ERROR_WEIGHTS, params={"total": total})
+        raise ValidationError(ERROR_WEIGHTS, params={"total": formats.number_format(total)})
 
 
 def bands_check(bands):

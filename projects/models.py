@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, Value, When
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -392,7 +393,7 @@ class Criterion(models.Model):
         verbose_name_plural = _("kriteria")
 
     def __str__(self):
-        return f"{self.name} ({self.weight}%)"
+        return f"{self.name} ({number_format(self.weight)}%)"  # 30,00%
 
 
 class ScoreSheet(models.Model):
@@ -538,7 +539,7 @@ class ScoreComponent(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name} ({self.weight}%)"
+        return f"{self.name} ({number_format(self.weight)}%)"  # 30,00%
 
 
 class ComponentScore(models.Model):

@@ -121,14 +121,14 @@ def rubrics_check(role_weights, criteria):
     weights. Raises the first rule broken."""
     total = sum(role_weights.values(), Decimal(0))
     if total != 100:
-        raise ValidationError(ERROR_ROLE_WEIGHTS, params={"total": total})
+        raise ValidationError(ERROR_ROLE_WEIGHTS, params={"total": formats.number_format(total)})
     for role, weight in role_weights.items():
         weights = criteria.get(role, [])
         subtotal = sum(weights, Decimal(0))
         if (weight > 0 or weights) and subtotal != 100:
             raise ValidationError(
                 ERROR_CRITERIA_WEIGHTS,
-                params={"role": ScoringRole(role).label, "total": subtotal},
+                params={"role": ScoringRole(role).label, "total": formats.number_format(subtotal)},
             )
 
 

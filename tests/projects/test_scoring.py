@@ -129,7 +129,7 @@ def test_rubric_weights_must_add_up_to_100():
             {ScoringRole.COACH: [Decimal(60), Decimal("39.99")]},
         )
     assert error.value.messages == [
-        "Bobot kriteria rubrik Coach harus berjumlah 100% (sekarang 99.99%)."
+        "Bobot kriteria rubrik Coach harus berjumlah 100% (sekarang 99,99%)."
     ]
 
 
