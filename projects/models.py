@@ -5,7 +5,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, Value, When
 from django.urls import reverse
-from django.utils.formats import number_format
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -474,7 +475,9 @@ class Seminar(models.Model):
         verbose_name_plural = _("seminar")
 
     def __str__(self):
-        return f"{self.room} {self.starts_at:%Y-%m-%d %H:%M}"
+        # Jakarta time, written the Indonesian way (08.00), as the pages show it.
+        when = date_format(timezone.localtime(self.starts_at), "SHORT_DATETIME_FORMAT")
+        return f"{self.room} {when}"
 
 
 class GradesEvent(models.Model):
