@@ -124,3 +124,36 @@ def test_a_campus_phase_page_reads_a_fixed_number_of_queries(
     with django_assert_num_queries(12):
         response = client.get(phase_url(classical))
     assert response.content.decode().count("Smart ASN") == 2
+
+
+@pytest.mark.browser
+def test_staff_open_a_phase_from_its_timeline_bar_and_print_the_schedule(page, live_server):
+    from playwright.sync_api import expect
+
+    from ..e2e.test_certificate_path import log_in
+
+    staff = staff_user(username="staf")
+    cohort = CohortFactory(start_date=date(2022, 7, 8))
+    log_in(page, live_server.url, staff.username)
+    page.goto(f"{live_server.url}{reverse('cohorts:cohort_schedule', args=[cohort.pk])}")
+    page.locator(".timeline-bar").filter(has_text="Aktualisasi").get_by_role("link").click()
+    expect(page.get_by_role("heading", name="Aktualisasi")).to_be_visible()
+    expect(page.locator("#phase-place")).to_contain_text("Di tempat kerja masing-masing peserta")
+    expect(page.get_by_role("link", name="Tambah sesi")).to_have_count(0)
+    page.locator("#phase-nav").get_by_role("link", name="Klasikal").click()
+    expect(page.get_by_role("link", name="Tambah sesi").first).to_be_visible()
+
+    # On paper: the timeline and the table, without the menu, the buttons or the calendar.
+    page.go_back()
+    page.go_back()
+    expect(page.get_by_role("button", name="Cetak jadwal")).to_be_visible()
+    page.emulate_media(media="print")
+    expect(page.locator(".navbar")).to_be_hidden()
+    expect(page.get_by_role("button", name="Cetak jadwal")).to_be_hidden()
+    # (Found by their text: a role lookup skips what is not displayed.)
+    expect(page.locator("#schedule").get_by_text("Ubah tanggal")).to_have_count(4)
+    expect(page.locator("#schedule").get_by_text("Ubah tanggal").first).to_be_hidden()
+    expect(page.locator("#cohort-feed")).to_be_hidden()
+    expect(page.locator("#schedule")).to_be_visible()
+    expect(page.locator(".timeline-month").first).to_have_text("Jul 2022")
+    expect(page.locator(".timeline-bar").first).to_be_visible()
