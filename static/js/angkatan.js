@@ -23,6 +23,11 @@
       });
     });
   });
+  // A refused form comes back with its first wrong field focused, so scrolled into view: a
+  // gradebook cell can sit far off a phone's screen.
+  document
+    .querySelector("form input.is-invalid, form select.is-invalid, form textarea.is-invalid")
+    ?.focus();
   // Project editor: "Tambah baris" adds an empty row of its formset in the page. Without
   // JavaScript the same button asks the server for the row (name="add_row").
   document.querySelectorAll("[data-formset-add]").forEach((button) => {

@@ -17,7 +17,11 @@ from .test_certificate_path import log_in
 pytestmark = pytest.mark.browser
 
 
-def test_one_bad_value_among_good_ones_keeps_every_value_and_marks_the_cell(page, live_server):
+@pytest.mark.parametrize("width", [390, 1366])  # a phone, an office laptop
+def test_one_bad_value_among_good_ones_keeps_every_value_and_marks_the_cell(
+    page, live_server, width
+):
+    page.set_viewport_size({"width": width, "height": 900})
     cohort = CohortFactory(start_date=date(2022, 7, 8))
     program = cohort.program
     attitude = ScoreComponent.objects.create(program=program, order=1, code="sikap",
@@ -53,6 +57,8 @@ def test_one_bad_value_among_good_ones_keeps_every_value_and_marks_the_cell(page
         expect(cell[key]).to_have_value(value)
     bad = cell[(second, attitude)]
     expect(bad).to_have_class(re.compile(r"\bis-invalid\b"))
+    expect(bad).to_be_focused()
+    expect(bad).to_be_in_viewport()
     expect(page.locator(".is-invalid")).to_have_count(1)
     expect(page.locator(".invalid-feedback")).to_have_text(
         f"{second.participant.name}, Sikap dan perilaku: nilai harus antara 0 dan 100."
