@@ -314,3 +314,31 @@ def test_each_agency_of_the_demo_has_its_own_staff_login_and_sees_only_its_cohor
             else:
                 assert link not in listed and status == 404, (username, str(cohort))
         client.logout()
+
+
+def test_the_administrator_finds_the_batch_issued_when_the_demo_loaded(demo, client):
+    landing = signed_in(client, login_of(demo, roles.ADMINISTRATOR))
+    assert landing.request["PATH_INFO"] == reverse("documents:documents")
+    batch = CertificateBatch.objects.get(cohort__program__code="pka")
+    assert batch.get_absolute_url() in landing.content.decode()
+
+
+def test_make_demo_serves_on_the_port_it_is_given():
+    import shutil
+    import subprocess
+
+    if not shutil.which("make"):
+        pytest.skip("make is not installed")
+
+    def dry_run(*args):
+        return subprocess.run(
+            ["make", "-n", "demo", *args], cwd=settings.BASE_DIR, capture_output=True,
+            text=True, check=True,
+        ).stdout  # fmt: skip
+
+    assert "start --port 8000" in dry_run()
+    assert "start --port 8123" in dry_run("PORT=8123")
+    assert "http://127.0.0.1:8123" in dry_run("PORT=8123")
+    # honcho hands the port to the web process, which listens on it.
+    procfile = (Path(settings.BASE_DIR) / "Procfile.demo").read_text()
+    assert "runserver 127.0.0.1:$PORT" in procfile
