@@ -63,9 +63,9 @@ def test_a_participant_s_timeline_has_no_links_to_staff_pages(client, cohort):
 @pytest.mark.parametrize(
     ("kind", "place", "on_campus"),
     [
-        ("mooc", "Peserta belajar daring dari tempat masing-masing.", False),
-        ("distance", "Peserta belajar daring dari tempat masing-masing.", False),
-        ("actualization", "Di tempat kerja masing-masing peserta, dibimbing mentornya.", False),
+        ("mooc", "Peserta belajar dari tempat masing-masing.", False),
+        ("distance", "Peserta belajar dari tempat masing-masing.", False),
+        ("actualization", "Tiap peserta di kantornya sendiri, dibimbing mentornya.", False),
         ("classical", "Kampus BPSDMD, Karang Tanjung", True),
     ],
 )
@@ -138,7 +138,7 @@ def test_staff_open_a_phase_from_its_timeline_bar_and_print_the_schedule(page, l
     page.goto(f"{live_server.url}{reverse('cohorts:cohort_schedule', args=[cohort.pk])}")
     page.locator(".timeline-bar").filter(has_text="Aktualisasi").get_by_role("link").click()
     expect(page.get_by_role("heading", name="Aktualisasi")).to_be_visible()
-    expect(page.locator("#phase-place")).to_contain_text("Di tempat kerja masing-masing peserta")
+    expect(page.locator("#phase-place")).to_contain_text("Tiap peserta di kantornya sendiri")
     expect(page.get_by_role("link", name="Tambah sesi")).to_have_count(0)
     page.locator("#phase-nav").get_by_role("link", name="Klasikal").click()
     expect(page.get_by_role("link", name="Tambah sesi").first).to_be_visible()
