@@ -8,7 +8,14 @@ from django.urls import reverse
 from documents.batch_queue import certificate_batch_start
 from documents.models import CertificateBatch
 
-from ..factories import CohortFactory, enrol, project_scored, staff_user, widyaiswara_user
+from ..factories import (
+    CohortFactory,
+    administrator_user,
+    enrol,
+    project_scored,
+    staff_user,
+    widyaiswara_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -46,3 +53,10 @@ def test_a_batch_not_yet_counted_says_what_is_happening(client, status, label):
     page, shown = progress(client, batch)
     assert shown == label
     assert label in page and "0 / 0" not in page
+
+
+def test_the_documents_list_shows_a_dash_for_a_batch_not_yet_counted(client):
+    CertificateBatch.objects.create(cohort=CohortFactory())
+    client.force_login(administrator_user())
+    page = client.get(reverse("documents:documents")).content.decode()
+    assert "0 / 0" not in page and "—" in page
