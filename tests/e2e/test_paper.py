@@ -61,6 +61,11 @@ def test_staff_enter_the_mentors_approval_and_send_a_whatsapp_invitation(
     expect(send).to_be_in_viewport()
     link = page.locator("#whatsapp-links a", has_text="Drs. H. Kepala Kantor, M.Si.")
     expect(link).to_have_attribute("href", PHONE_LINK)
+    # The mentor's own buttons sit within the page's width, without scrolling sideways.
+    button = page.locator("#mentor-accounts").get_by_role("link", name="WhatsApp")
+    expect(button).to_have_attribute("href", PHONE_LINK)
+    box = button.bounding_box()
+    assert box["x"] + box["width"] <= width
 
 
 # The wa.me address of 0812-3456-7890, followed by the message.
