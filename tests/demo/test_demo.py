@@ -244,6 +244,11 @@ def test_every_login_and_nip_the_readme_names_exists_with_the_demo_password(demo
         ), nip
     for username in named:
         assert get_user_model().objects.filter(username=username).exists(), username
+    # Any NIP written out for logging in, anywhere in the README (the grouped
+    # `19860926 201505 1 001` is the import template's example, which is never imported).
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text()
+    for nip in re.findall(r"`(\d{18})`", readme):
+        assert get_user_model().objects.filter(username=nip).exists(), nip
     # Each login the demo prints is in the table, except the running cohort's participant,
     # whose NIP is drawn when the demo is first loaded (the README says so).
     for role, username, note in demo.logins:
