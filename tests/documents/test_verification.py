@@ -74,6 +74,19 @@ def test_a_number_replaced_by_a_reissue_says_so_and_points_to_the_valid_one(clie
     assert "Nomor lama (tidak berlaku)" in current and old_number in current
 
 
+def test_an_old_number_of_a_certificate_revoked_since_says_both(client):
+    certificate = issued(CohortFactory())
+    old_number = certificate.number
+    certificate = reissue(certificate)
+    certificate_revoke(certificate=certificate, actor=staff_user(), reason="Data keliru")
+    lookup = {"nomor": old_number, "kode": certificate.check_code}
+    page = client.get(reverse("verify_lookup"), lookup, follow=True).content.decode()
+    assert f"Nomor {old_number} tidak berlaku lagi." in page
+    assert f"dengan nomor {certificate.number}, yang juga sudah dicabut" in page
+    assert "yang berlaku adalah" not in page
+    assert "Sertifikat ini telah dicabut." in page
+
+
 def test_a_revoked_certificate_looked_up_by_its_number_is_revoked_not_replaced(client):
     certificate = issued(CohortFactory())
     certificate_revoke(certificate=certificate, actor=staff_user(), reason="Data keliru")
