@@ -60,8 +60,8 @@ def table_workbook(header, rows, *, title=(), example_rows=0):
         sheet.append([line])
         sheet.cell(row=index + 1, column=1).font = Font(bold=True, size=13 if index == 0 else 11)
     if title:
-        sheet.append([])
-    header_row = sheet.max_row + 1 if title else 1
+        sheet.append([])  # an empty row between the title block and the header
+    header_row = len(title) + 2 if title else 1
     sheet.append(header)
     for cell in sheet[header_row]:
         cell.font = Font(bold=True)

@@ -59,6 +59,9 @@ def test_the_template_marks_its_example_and_says_what_to_do(client):
     assert header[-1] == "Keterangan" and example[-1] == "CONTOH, tidak diimpor"
     cell = book.active.cell(row=header_at + 2, column=2)
     assert cell.font.italic  # shown as a hint, not as data
+    # The header is bold and stays in view: the panes are frozen just below it.
+    assert book.active.cell(row=header_at + 1, column=1).font.bold
+    assert book.active.freeze_panes == f"A{header_at + 2}"
 
     text = template(client, "csv").content.decode("utf-8-sig")
     lines = list(csv.reader(io.StringIO(text)))
