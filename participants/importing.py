@@ -59,6 +59,7 @@ COLUMNS = [
     ("mentor_name", "Nama Mentor"),
     ("mentor_position", "Jabatan Mentor"),
     ("mentor_email", "Surel Mentor"),
+    ("mentor_phone", "Telepon Mentor"),
 ]
 LABELS = dict(COLUMNS)
 # The template's example row. A row with its NIP is never imported: a clerk who types the
@@ -68,7 +69,7 @@ EXAMPLE_ROW = [
     "19860926 201505 1 001", "Dr. Hary Wahyudi, S.H., M.Si.", "Penata (III/c)",
     "Analis Kebijakan Ahli Muda", "Fungsional", "Dinas Kesehatan Kota Tangerang",
     "hary@example.go.id", "0812 3456 7890", "19700101 199503 1 002",
-    "Ir. Budi Santoso, M.T.", "Kepala Dinas Kesehatan", "budi@example.go.id",
+    "Ir. Budi Santoso, M.T.", "Kepala Dinas Kesehatan", "budi@example.go.id", "0813 1111 2222",
 ]  # fmt: skip
 EXAMPLE_NIP = nip_normalize(EXAMPLE_ROW[0])
 # A last column in the template that says, on the example row, that it is one; the importer
@@ -106,6 +107,11 @@ ALIASES = {
     "jabatan mentor": "mentor_position",
     "surel mentor": "mentor_email",
     "email mentor": "mentor_email",
+    "telepon mentor": "mentor_phone",
+    "no hp mentor": "mentor_phone",
+    "hp mentor": "mentor_phone",
+    "whatsapp mentor": "mentor_phone",
+    "wa mentor": "mentor_phone",
 }
 REQUIRED = ["nip", "name", "rank", "position", "agency"]
 ALREADY_ENROLLED = "enrolled"
@@ -379,6 +385,7 @@ def rows_check(cohort, raw_rows):
                     ok = False
         data["phone"] = _text(raw.get("phone"))
         data["mentor_name"] = _text(raw.get("mentor_name"))
+        data["mentor_phone"] = _text(raw.get("mentor_phone"))
         data["mentor_position"] = _text(raw.get("mentor_position"))
         data["mentor_nip"] = ""
         if _text(raw.get("mentor_nip")) or data["mentor_name"]:
@@ -487,7 +494,7 @@ ERROR_CONCURRENT = gettext_lazy(
 ERROR_TOO_LONG = gettext_lazy("Terlalu panjang: paling banyak %(max)s karakter.")
 MAX_LENGTHS = {
     "name": 200, "position": 200, "phone": 30, "email": 254, "mentor_name": 200,
-    "mentor_position": 200, "mentor_email": 254,
+    "mentor_position": 200, "mentor_email": 254, "mentor_phone": 30,
 }  # fmt: skip
 
 
@@ -565,6 +572,9 @@ def _mentors_upsert(rows):
         mentor = existing.get(nip) or Mentor(nip=nip)
         values = {"name": r["mentor_name"], "position": r["mentor_position"],
                   "email": r["mentor_email"]}  # fmt: skip
+        # For WhatsApp invitations; a file without the number keeps the one already known.
+        if r.get("mentor_phone"):
+            values["phone"] = r["mentor_phone"]
         if mentor.pk is None:
             new.append(Mentor(nip=nip, **values))
         elif any(getattr(mentor, k) != v for k, v in values.items()):
@@ -573,7 +583,7 @@ def _mentors_upsert(rows):
             changed.append(mentor)
     with unique_or_error(ERROR_CONCURRENT):
         Mentor.objects.bulk_create(new)
-    Mentor.objects.bulk_update(changed, ["name", "position", "email"])
+    Mentor.objects.bulk_update(changed, ["name", "position", "email", "phone"])
     mentors = {m.nip: m for m in Mentor.objects.filter(nip__in=data)}
     mentor_accounts_ensure(list(mentors.values()))
     return mentors

@@ -288,3 +288,37 @@ def test_a_mistyped_mentor_address_is_refused_with_a_message(client, cohort_peop
     assert "alamat email yang valid" in response.content.decode()
     mentor.refresh_from_db()
     assert (mentor.email, mentor.phone) == ("", "0813-1111-2222")
+
+
+def test_an_imported_list_brings_the_mentors_whatsapp_number():
+    from participants.importing import import_apply, import_check
+    from participants.models import Mentor
+
+    from .test_import import HEADER, xlsx
+
+    cohort = CohortFactory(start_date=date(2022, 7, 8))
+    AgencyFactory(name="Dinas Kesehatan Kota Tangerang")
+    header = [*HEADER, "NIP Mentor", "Nama Mentor", "No HP Mentor"]
+    row = ["199605122022031142", "Ahmad Suryani, S.H.", "III/a", "Analis", "",
+           "Dinas Kesehatan Kota Tangerang", "", ""]  # fmt: skip
+    staff = staff_user()
+    mentor_cells = ["19700101 199503 1 002", "Ir. Budi Santoso, M.T."]
+    batch = import_check(
+        cohort=cohort, uploaded=xlsx([[*row, *mentor_cells, "0813 1111 2222"]], header=header),
+        uploaded_by=staff,
+    )  # fmt: skip
+    assert batch.errors == []
+    import_apply(batch=batch)
+    mentor = Mentor.objects.get()
+    assert mentor.phone == "0813 1111 2222"
+    assert user_label(mentor.user) == "Ir. Budi Santoso, M.T."
+    # A later list without the number keeps the one already known.
+    second = ["199605122022031143", "Siti Aminah, S.E.", *row[2:]]
+    batch = import_check(
+        cohort=cohort, uploaded=xlsx([[*second, *mentor_cells, ""]], header=header),
+        uploaded_by=staff,
+    )  # fmt: skip
+    assert batch.errors == []
+    import_apply(batch=batch)
+    mentor.refresh_from_db()
+    assert mentor.phone == "0813 1111 2222"
