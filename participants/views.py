@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from cohorts.calendar import calendar_response, phase_location, phases_calendar
 from cohorts.models import Cohort
 from cohorts.scope import cohort_or_404, within_reach
-from cohorts.selectors import cohort_phase_or_404, cohort_schedule
+from cohorts.selectors import campus_phase_or_404, cohort_schedule
 from cohorts.services import phase_days
 from config.audit import export_record
 from config.permissions import (
@@ -382,7 +382,7 @@ def my_mentees(request):
 
 @rule_required(can_manage_cohorts)
 def attendance_edit(request, pk, phase_pk, day):
-    cohort, phase = cohort_phase_or_404(request.user, pk, phase_pk)
+    cohort, phase = campus_phase_or_404(request.user, pk, phase_pk)
     if day not in phase_days(phase):
         raise Http404
     if day > timezone.localdate():

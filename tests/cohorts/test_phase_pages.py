@@ -87,11 +87,10 @@ def test_a_phase_page_says_where_it_is_held_and_offers_sessions_only_on_campus(
         assert f'href="{phase_url(other)}"' in page
 
 
-def test_sessions_are_refused_on_a_phase_off_campus(client, cohort):
+@pytest.mark.parametrize("name", ["cohorts:session_add", "participants:attendance"])
+def test_sessions_and_attendance_are_not_found_on_a_phase_off_campus(client, cohort, name):
     mooc = cohort.phases.get(kind="mooc")
-    response = client.get(
-        reverse("cohorts:session_add", args=[cohort.pk, mooc.pk, mooc.start_date])
-    )
+    response = client.get(reverse(name, args=[cohort.pk, mooc.pk, mooc.start_date]))
     assert response.status_code == 404
 
 
