@@ -263,9 +263,7 @@ class PaperForm(models.Model):
         DESIGN_APPROVAL = "design_approval", _("Persetujuan rancangan")
         MENTOR_SCORE = "mentor_score", _("Nilai mentor")
 
-    project = models.ForeignKey(
-        ChangeProject, on_delete=models.CASCADE, related_name="paper_forms"
-    )
+    project = models.ForeignKey(ChangeProject, on_delete=models.CASCADE, related_name="paper_forms")
     kind = models.CharField(_("jenis formulir"), max_length=20, choices=Kind.choices)
     file = models.FileField(upload_to=paper_form_path, max_length=300)
     original_name = models.CharField(_("nama berkas"), max_length=255)
