@@ -8,7 +8,9 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from cohorts.models import Cohort
+from cohorts.services import phase_days
 from config import roles
+from curriculum.models import PhaseKind
 from demo.loaders import DEMO_PASSWORD, demo_data_load
 from documents.issuing import certificate_ensure
 from documents.models import Certificate
@@ -40,6 +42,8 @@ def pages_per_role(demo):
         logins.setdefault(role, username)
     running = Cohort.objects.get(angkatan=75)
     closed = Cohort.objects.get(angkatan=72, year=2022)
+    classical = closed.phases.get(kind=PhaseKind.CLASSICAL)
+    first_day = phase_days(classical)[0]
     coach_project = (
         ChangeProject.objects.filter(
             enrolment__cohort=running, enrolment__coach__username="widyaiswara"
@@ -61,6 +65,8 @@ def pages_per_role(demo):
                 running.get_absolute_url(),
                 reverse("cohorts:cohort_schedule", args=[running.pk]),
                 reverse("projects:gradebook", args=[closed.pk]),
+                reverse("cohorts:phase_detail", args=[closed.pk, classical.pk]),
+                reverse("participants:attendance", args=[closed.pk, classical.pk, first_day]),
                 reverse("curriculum:program_list"),
             ],
         ),
