@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast lint format install migrate messages clean bench bench-certificates \
+.PHONY: demo test test-fast lint format install migrate messages clean bench bench-certificates light-css \
 	backup restore
 
 $(STAMP): pyproject.toml
@@ -58,6 +58,11 @@ backup: install
 restore: install
 	$(BIN)/python manage.py dbrestore --uncompress
 	$(BIN)/python manage.py mediarestore --uncompress --replace
+
+## The Bootstrap subset of the light pages (static/css/bootstrap-light.css), written again
+## from the classes the templates use; run after adding a Bootstrap class to a template.
+light-css: install
+	$(BIN)/python -m config.light_css
 
 ## Ruff (lint and format) and import-linter (the app layers in pyproject.toml).
 lint: install

@@ -4,7 +4,7 @@ generated again, or the class would do nothing on a participant's or a visitor's
 
 import re
 
-from tools.bootstrap_subset import OUTPUT, subset_css
+from config.light_css import OUTPUT, subset_css
 
 
 def rules(css):
