@@ -272,6 +272,9 @@ STORAGES["dbbackup"] = BACKUP_STORAGE
 # Restored by the connecting role, whatever role owned the objects when they were dumped (a new
 # server may name it differently); pg_restore runs in one transaction, all or nothing.
 DBBACKUP_CONNECTORS = {"default": {"PG_OPTIONS": "--no-owner --no-acl"}}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Restored through SQLite's backup API, not by writing over the file (config/backups.py).
+    DBBACKUP_CONNECTORS["default"]["CONNECTOR"] = "config.backups.SqliteConnector"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
