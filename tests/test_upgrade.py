@@ -478,7 +478,11 @@ def check_verification_page(client, before):
         assert client.get("/verifikasi/", {"nomor": number}).status_code == 200  # asks for more
         response = client.get("/verifikasi/", {"nomor": number, "lahir": "1985-03-14"})
         assert response.status_code == 302
-        assert response["Location"] == "/verifikasi/5f0c1d2e-3a4b-4c5d-8e6f-7a8b9c0d1e2f/"
+        page = client.get(response["Location"]).content.decode()
+        assert response["Location"].startswith("/verifikasi/5f0c1d2e-3a4b-4c5d-8e6f-7a8b9c0d1e2f/")
+        # The replaced number leads to the valid certificate and says it is no longer valid.
+        replaced = number.startswith("001")
+        assert ("Nomor 001/STTP/PKA/III/BPSDM-JATENG/2024 tidak berlaku lagi" in page) == replaced
 
     # A revoked certificate still verifies, as revoked.
     revoked = before["rows"]["certificate"][1]
