@@ -249,3 +249,23 @@ def project_scored(enrolment, score, *, reason="Koreksi nilai"):
         version=sheet.version if sheet else 0,
         reason=reason,
     )
+
+
+def gradebook_world():
+    """A cohort whose program has two entered components (20% each) and the project (60%),
+    with two participants whose projects scored 80."""
+    from projects.models import ScoreComponent
+
+    cohort = CohortFactory(start_date=date(2022, 7, 8))
+    program = cohort.program
+    attitude = ScoreComponent.objects.create(program=program, order=1, code="sikap",
+                                             name="Sikap dan perilaku", weight=20)  # fmt: skip
+    academic = ScoreComponent.objects.create(program=program, order=2, code="akademik",
+                                             name="Akademik", weight=20)  # fmt: skip
+    ScoreComponent.objects.create(program=program, order=3, code="aktualisasi",
+                                  name="Aktualisasi", weight=60, source="project")  # fmt: skip
+    coach = widyaiswara_user()
+    first, second = enrol(cohort, coach=coach), enrol(cohort, coach=coach)
+    for enrolment in (first, second):
+        project_scored(enrolment, Decimal("80"))
+    return cohort, attitude, academic, first, second

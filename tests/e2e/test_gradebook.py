@@ -2,16 +2,14 @@
 with every typed value still in its cell and the bad cell marked, and nothing saved."""
 
 import re
-from datetime import date
-from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from projects.models import ComponentScore, ScoreComponent
+from projects.models import ComponentScore
 
-from ..factories import CohortFactory, enrol, project_scored, staff_user, widyaiswara_user
+from ..factories import gradebook_world, staff_user
 from .test_certificate_path import log_in
 
 pytestmark = pytest.mark.browser
@@ -22,18 +20,7 @@ def test_one_bad_value_among_good_ones_keeps_every_value_and_marks_the_cell(
     page, live_server, width
 ):
     page.set_viewport_size({"width": width, "height": 900})
-    cohort = CohortFactory(start_date=date(2022, 7, 8))
-    program = cohort.program
-    attitude = ScoreComponent.objects.create(program=program, order=1, code="sikap",
-                                             name="Sikap dan perilaku", weight=20)  # fmt: skip
-    academic = ScoreComponent.objects.create(program=program, order=2, code="akademik",
-                                             name="Akademik", weight=20)  # fmt: skip
-    ScoreComponent.objects.create(program=program, order=3, code="aktualisasi",
-                                  name="Aktualisasi", weight=60, source="project")  # fmt: skip
-    coach = widyaiswara_user()
-    first, second = enrol(cohort, coach=coach), enrol(cohort, coach=coach)
-    for enrolment in (first, second):
-        project_scored(enrolment, Decimal("80"))
+    cohort, attitude, academic, first, second = gradebook_world()
     staff = staff_user(username="staf-nilai")
     typed = {
         (first, attitude): "90",

@@ -1,6 +1,5 @@
 """The final score: weighted components, exact decimals, bands, and the staff gradebook."""
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -11,10 +10,14 @@ from documents.batches import certificates_issue
 from documents.models import Certificate, CertificateBatch
 from projects.gradebook import component_scores_record, components_check
 from projects.grading import final_score_of
-from projects.models import ComponentScore, ScoreComponent
+from projects.models import ComponentScore
 from projects.selectors import enrolments_passing
 
-from ..factories import CohortFactory, enrol, project_scored, staff_user, widyaiswara_user
+from ..factories import (
+    enrol,
+    gradebook_world,
+    staff_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -69,19 +72,7 @@ def test_weights_must_add_up_to_100():
 
 @pytest.fixture
 def graded():
-    cohort = CohortFactory(start_date=date(2022, 7, 8))
-    program = cohort.program
-    attitude = ScoreComponent.objects.create(program=program, order=1, code="sikap",
-                                             name="Sikap dan perilaku", weight=20)  # fmt: skip
-    academic = ScoreComponent.objects.create(program=program, order=2, code="akademik",
-                                             name="Akademik", weight=20)  # fmt: skip
-    ScoreComponent.objects.create(program=program, order=3, code="aktualisasi",
-                                  name="Aktualisasi", weight=60, source="project")  # fmt: skip
-    coach = widyaiswara_user()
-    first, second = enrol(cohort, coach=coach), enrol(cohort, coach=coach)
-    for enrolment in (first, second):
-        project_scored(enrolment, Decimal("80"))
-    return cohort, attitude, academic, first, second
+    return gradebook_world()
 
 
 def test_staff_enter_components_and_the_certificate_follows_the_final_score(client, graded):
