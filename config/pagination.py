@@ -1,0 +1,22 @@
+"""Long lists, one page at a time: a list that grows with a cohort (or with a widyaiswara's
+years) shows about fifty rows, so that a page costs what it shows. The links are drawn by
+templates/includes/pagination.html."""
+
+from django.core.paginator import Paginator
+
+PER_PAGE = 50
+
+
+def page_of(request, rows, *, per_page=PER_PAGE, param="page"):
+    """The page of `rows` (an ordered queryset, or a list) that `request` asks for with
+    `?page=`. A number out of range or unreadable gives the nearest page, not an error: a
+    list that shrank since its link was drawn still opens. Two queries for a queryset: the
+    count and the page's rows.
+
+    `page.query` is the rest of the query string (search, filters, tab), for the fragment's
+    links: `{% include "includes/pagination.html" with page=rows query=rows.query %}`."""
+    page = Paginator(rows, per_page).get_page(request.GET.get(param))
+    rest = request.GET.copy()
+    rest.pop(param, None)
+    page.query = rest.urlencode()
+    return page
