@@ -321,6 +321,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_MAX_TASKS_PER_CHILD = 50
+# A worker process that has grown past this (in KiB) after a job is replaced by a fresh one:
+# a report of 10,000 rows (WeasyPrint lays out the whole table) does not leave a 2 GB process
+# behind for the next jobs.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=600_000)
+# A report job (documents.reports) not finished this long after its last sign of life lost its
+# worker (its hard time limit is 16 minutes): a new request starts it again.
+REPORT_JOB_STALL_SECONDS = env.int("REPORT_JOB_STALL_SECONDS", default=20 * 60)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Celery beat: every morning, the reports of the phases that ended.
