@@ -112,3 +112,37 @@ def test_a_new_key_signs_from_its_day_on_and_earlier_certificates_still_validate
     # The certificate signed before the rotation still validates against the old key.
     old = status_of(before, signing_key)
     assert old.intact and old.valid and old.trusted
+
+
+def test_the_key_file_is_read_once_per_process_until_it_changes(signing_key, settings, tmp_path):
+    """The signer is loaded with the first signature and kept: a file replaced behind the
+    process's back (same modification time) is not read again, while a file with a new
+    modification time is."""
+    import os
+
+    first = signed_certificate()
+    assert status_of(first, signing_key).signing_cert.subject.native["common_name"] == (
+        "Kepala BPSDM Uji"
+    )
+
+    # Another key written over the same file, its modification time set back to the old one.
+    path = settings.SIGNING_KEY_FILE
+    other_path = tmp_path / "lain.p12"
+    other_certificate = signing_key_create(other_path, "rahasia", "Kepala BPSDM Lain")
+    other_root = asn1_x509.Certificate.load(other_certificate.public_bytes(Encoding.DER))
+    before = os.stat(path)
+    with open(path, "wb") as handle:
+        handle.write(other_path.read_bytes())
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    Certificate.objects.all().delete()
+    kept = signed_certificate()
+    status = status_of(kept, signing_key)
+    assert status.intact and status.valid and status.trusted  # still the first key
+
+    # The same file with a new modification time: read again, the other key signs.
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000_000))
+    Certificate.objects.all().delete()
+    reread = signed_certificate()
+    status = status_of(reread, other_root)
+    assert status.intact and status.valid and status.trusted
+    assert status.signing_cert.subject.native["common_name"] == "Kepala BPSDM Lain"
