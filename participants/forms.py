@@ -12,6 +12,7 @@ from curriculum.models import EligibilityPolicy, PositionLevel
 
 from .models import Attendance, Enrolment, Rank
 from .nip import nip_normalize, nip_parse
+from .selectors import ACCOUNT_ACTIVE, ACCOUNT_WAITING, UNGROUPED
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
@@ -152,18 +153,85 @@ class GroupProposeForm(forms.Form):
     count = forms.IntegerField(label=_("Jumlah kelompok"), min_value=1, max_value=20, initial=3)
 
 
+class SearchForm(forms.Form):
+    """A long list's search box: a name, or any run of a NIP's digits."""
+
+    q = forms.CharField(label=_("Cari nama atau NIP"), required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs["class"] = f"{css} form-select-sm form-control-sm"
+
+    def filters(self):
+        data = self.cleaned_data if self.is_valid() else {}
+        return {**data, "q": (data.get("q") or "").strip()}
+
+
+class GroupBoardFilterForm(SearchForm):
+    """Which participants the groups board lists: a search, and one group or those in none."""
+
+    group = forms.ChoiceField(label=_("Kelompok"), required=False)
+
+    def __init__(self, *args, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].choices = [
+            ("", _("Semua")),
+            (UNGROUPED, _("Belum berkelompok")),
+            *((str(g.pk), g.name) for g in groups),
+        ]
+
+
+class InvitationFilterForm(SearchForm):
+    """The invitation page's participants: a search, and those with or without an active
+    account."""
+
+    akun = forms.ChoiceField(
+        label=_("Akun"),
+        required=False,
+        choices=[
+            ("", _("Semua")),
+            (ACCOUNT_WAITING, _("Belum aktif")),
+            (ACCOUNT_ACTIVE, _("Aktif")),
+        ],
+    )
+
+
+ERROR_NO_MEMBERS = _("Pilih dulu peserta yang dipindahkan.")
+ERROR_NO_TARGET = _("Pilih kelompok tujuan.")
+
+
 class GroupMovesForm(forms.Form):
-    """The board's selects, `group-<enrolment id>`: a group id, or empty for no group.
-    Cleaned: `assignments`, enrolment id to group id or None (the service checks that both
-    belong to the cohort)."""
+    """The board's one picker: the ticked members (`members`, enrolment ids) and where they
+    go (`target`: a group id, or UNGROUPED to take them out of their group). A
+    `group-<enrolment id>` field moves one member on its own (a script, or a form saved before
+    the board had its picker). Cleaned: `assignments`, enrolment id to group id or None (the
+    service checks that both belong to the cohort)."""
+
+    target = forms.CharField(required=False)
+
+    def chosen(self):
+        """The ticked members, as sent: the board ticks them again when the move is refused.
+        Any number is accepted here: the service moves only the cohort's own enrolments."""
+        return [int(v) for v in self.data.getlist("members") if re.fullmatch(r"[0-9]+", v)]
 
     def clean(self):
         data = super().clean()
-        data["assignments"] = {
+        assignments = {
             int(match[1]): int(value) if re.fullmatch(r"[0-9]+", value) else None
             for key, value in self.data.items()
             if (match := re.fullmatch(r"group-(\d+)", key))
         }
+        if not assignments:
+            members, target = self.chosen(), data.get("target") or ""
+            if not members:
+                self.add_error(None, ERROR_NO_MEMBERS)
+            if not target:
+                self.add_error("target", ERROR_NO_TARGET)
+            group = int(target) if re.fullmatch(r"[0-9]+", target) else None
+            assignments = dict.fromkeys(members, group)
+        data["assignments"] = assignments
         return data
 
 

@@ -10,17 +10,19 @@ from django.views.decorators.http import require_POST
 
 from cohorts.models import Cohort
 from cohorts.scope import cohort_or_404
+from config.pagination import page_of
 from config.permissions import can_manage_cohorts, rule_required
 
 from .accounts import invitations_to_inactive, mentor_account_ensure
-from .forms import MentorContactForm
-from .invitations import (
-    invitation_whatsapp_link,
-    logins_shared_with_participants,
-    mentor_invitation_send,
-)
+from .forms import InvitationFilterForm, MentorContactForm
+from .invitations import invitation_whatsapp_link, mentor_invitation_send
 from .models import Mentor
-from .selectors import cohort_accounts
+from .selectors import (
+    invitation_links_waiting,
+    invitation_mentors,
+    invitation_participants,
+    invitations_waiting_count,
+)
 from .services import mentor_contact_set
 
 
@@ -38,26 +40,46 @@ def cohort_invitations(request, cohort_pk):
             % result,
         )
         return redirect("participants:cohort_invitations", cohort_pk=cohort.pk)
-    accounts = cohort_accounts(cohort)
-    shared = logins_shared_with_participants(accounts["mentors"])
-    for person in [*accounts["participants"], *accounts["mentors"]]:
-        person.whatsapp = invitation_whatsapp_link(person=person, shared=shared)
-        person.shares_login = person.user_id in shared and isinstance(person, Mentor)
-    for mentor in accounts["mentors"]:
+    search = InvitationFilterForm(request.GET or None)
+    filters = search.filters()
+    # Three lists, each one page at a time with its own page parameter: the WhatsApp links
+    # still to send, the participants (searched, filtered by account), and the mentors.
+    links = page_of(request, invitation_links_waiting(cohort), param="tautan")
+    participants = page_of(
+        request,
+        invitation_participants(cohort, query=filters["q"], account=filters.get("akun")),
+    )
+    mentors = page_of(request, invitation_mentors(cohort), param="mentor")
+    # A link carries a set-password token: made for the rows shown only.
+    for person in {id(p): p for p in [*links, *participants, *mentors]}.values():
+        person.whatsapp = invitation_whatsapp_link(person=person, shared=_shared(person))
+    for mentor in mentors:
+        mentor.mentees = [e.participant for e in mentor.cohort_mentees]
         mentor.contact_form = MentorContactForm(
             initial={"email": mentor.email, "phone": mentor.phone}, prefix=f"m{mentor.pk}"
         )
-    people = [*accounts["participants"], *accounts["mentors"]]
     return render(
         request,
         "participants/cohort_invitations.html",
         {
             "cohort": cohort,
-            **accounts,
-            "waiting": sum(1 for p in people if not p.active),
-            "waiting_links": [p for p in people if not p.active and p.whatsapp],
+            "search": search,
+            "participants": participants,
+            "participants_page": participants,
+            "query": participants.query,
+            "mentors": mentors,
+            "mentors_query": mentors.query,
+            "waiting": invitations_waiting_count(cohort),
+            "waiting_links": links,
+            "links_query": links.query,
         },
     )
+
+
+def _shared(person):
+    """invitations._reachable's `shared`, from what the page's query read: a mentor whose
+    login is a participant's is reached only as that participant."""
+    return {person.user_id} if getattr(person, "shares_login", False) else set()
 
 
 def _cohort_mentor(request, cohort_pk, pk):

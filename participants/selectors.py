@@ -1,16 +1,24 @@
-from collections import defaultdict
-
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    When,
+)
 from django.shortcuts import get_object_or_404
 
 from cohorts.models import CohortPhase
 from cohorts.scope import within_reach
 from config.permissions import covers_every_institution
 
-from .invitations import account_active
-from .models import Attendance, Enrolment, Participant
+from .models import Attendance, Enrolment, Mentor, Participant
 from .nip import nip_normalize
 
 
@@ -84,11 +92,7 @@ def roster_filtered(cohort, filters):
     )
     query = (filters.get("q") or "").strip()
     if query:
-        digits = nip_normalize(query)
-        roster = roster.filter(
-            Q(participant__name__icontains=query)
-            | (Q(participant__nip__contains=digits) if digits.isdigit() else Q(pk__in=[]))
-        )
+        roster = roster.filter(name_or_nip(query))
     if filters.get("agency"):
         roster = roster.filter(participant__agency=filters["agency"])
     if filters.get("group"):
@@ -121,63 +125,244 @@ def participant_history(participant):
     )  # fmt: skip
 
 
-def groups_overview(cohort):
-    """Groups with their members, and the participants in none: three queries."""
-    groups = list(cohort.groups.select_related("coach"))
-    members = defaultdict(list)
-    ungrouped = []
-    for enrolment in (
-        Enrolment.objects.filter(cohort=cohort)
-        .exclude(status=Enrolment.Status.WITHDRAWN)
-        .select_related("participant__agency", "project__theme")
-        .order_by("participant__name")
-    ):
-        (members[enrolment.group_id] if enrolment.group_id else ungrouped).append(enrolment)
-    for group in groups:
-        group.members = members.get(group.pk, [])
-        group.agency_count = len({e.participant.agency_id for e in group.members})
-    return {"groups": groups, "ungrouped": ungrouped}
+GROUPED = ~Q(status=Enrolment.Status.WITHDRAWN)
+UNGROUPED = "none"  # the board's filter value for the participants in no group
 
 
-def mentees_of(mentor):
-    return (
+def groups_summary(cohort):
+    """The cohort's groups, each with its `size` and `agency_count` counted in SQL, and how
+    many participants are in none and in all: two queries whatever the cohort's size.
+    Withdrawn participants are in no group (groups.NOT_GROUPED)."""
+    counted = Q(enrolments__status=Enrolment.Status.WITHDRAWN)
+    groups = list(
+        cohort.groups.select_related("coach").annotate(
+            size=Count("enrolments", filter=~counted),
+            agency_count=Count("enrolments__participant__agency", filter=~counted, distinct=True),
+        )
+    )
+    totals = Enrolment.objects.filter(GROUPED, cohort=cohort).aggregate(
+        total=Count("pk"), ungrouped=Count("pk", filter=Q(group__isnull=True))
+    )
+    return {"groups": groups, **totals}
+
+
+def name_or_nip(query, participant="participant__"):
+    """A search by name (any part) or by NIP (any run of its digits, spaces ignored), of the
+    participant that the lookup prefix `participant` names ("" on Participant itself)."""
+    digits = nip_normalize(query)
+    return Q(**{f"{participant}name__icontains": query}) | (
+        Q(**{f"{participant}nip__contains": digits}) if digits.isdigit() else Q(pk__in=[])
+    )
+
+
+def group_board_members(cohort, *, query="", group=None):
+    """The participants the groups board lists, by name, searched and filtered in SQL;
+    `group` a group id, UNGROUPED, or None for everyone."""
+    members = (
+        Enrolment.objects.filter(GROUPED, cohort=cohort)
+        .select_related("participant__agency", "project__theme", "group")
+        .order_by("participant__name", "pk")
+    )
+    if query:
+        members = members.filter(name_or_nip(query))
+    if group == UNGROUPED:
+        members = members.filter(group__isnull=True)
+    elif group:
+        members = members.filter(group_id=group)
+    return members
+
+
+# What a mentor does on a project, as projects.models spells it; participants sits below
+# projects, so it reads them through the enrolment's reverse relations and never imports them.
+DESIGN_SUBMITTED = "design_submitted"
+MENTOR_SCORING_STATES = ("report_submitted", "seminar_scheduled", "examined")
+FINAL = "final"
+MENTOR_ROLE = "mentor"
+
+
+def mentees_of(mentor, *, query=""):
+    """A mentor's mentees, what waits for the mentor first (`waiting`: a design to approve
+    since its last submission, or a score not sent yet while scoring is open), then the
+    projects still running, newest cohort first, then the finished ones. One query for the
+    rows; the aggregates read only this mentor's projects' steps and sheets."""
+    user = mentor.user_id
+    steps = "project__steps"
+    mentees = (
         Enrolment.objects.filter(mentor=mentor)
         .select_related("participant__agency", "cohort__program", "project", "coach")
-        .order_by("-cohort__start_date", "participant__name")
+        .annotate(
+            last_submit=Max(f"{steps}__pk", filter=Q(**{f"{steps}__action": "submit_design"})),
+            my_approval=Max(
+                f"{steps}__pk",
+                filter=Q(**{f"{steps}__action": "approve_design", f"{steps}__actor": user}),
+            ),
+            my_sheet=Count(
+                "project__sheets",
+                filter=Q(
+                    project__sheets__role=MENTOR_ROLE,
+                    project__sheets__scorer=user,
+                    project__sheets__submitted_at__isnull=False,
+                ),
+                distinct=True,
+            ),
+        )
+        .annotate(
+            waiting=Case(
+                When(
+                    Q(project__state=DESIGN_SUBMITTED)
+                    & (Q(my_approval__isnull=True) | Q(my_approval__lt=F("last_submit"))),
+                    then=True,
+                ),
+                When(Q(project__state__in=MENTOR_SCORING_STATES, my_sheet=0), then=True),
+                default=False,
+                output_field=BooleanField(),
+            ),
+            finished=Q(project__state=FINAL),
+        )
+    )
+    if query:
+        mentees = mentees.filter(name_or_nip(query))
+    return mentees.order_by(
+        F("waiting").desc(), "finished", "-cohort__start_date", "participant__name", "pk"
     )
 
 
-def attendance_sheet(phase, day):
-    """The roster with each participant's status on that day: two queries."""
+def attendance_page_statuses(phase, day, enrolments):
+    """Each enrolment of one page of the attendance form with `day_status`, its status on
+    that day (None if not recorded yet): one query for the page."""
     statuses = dict(
-        Attendance.objects.filter(phase=phase, date=day).values_list("enrolment_id", "status")
+        Attendance.objects.filter(
+            phase=phase, date=day, enrolment_id__in=[e.pk for e in enrolments]
+        ).values_list("enrolment_id", "status")
     )
-    roster = list(
-        Enrolment.objects.filter(cohort_id=phase.cohort_id)
+    for enrolment in enrolments:
+        enrolment.day_status = statuses.get(enrolment.pk)
+    return enrolments
+
+
+def attendance_roster(cohort, *, query=""):
+    """The rows of the attendance form, by name, searched in SQL."""
+    roster = (
+        Enrolment.objects.filter(cohort=cohort)
+        .select_related("participant")
+        .order_by("participant__name", "pk")
+    )
+    return roster.filter(name_or_nip(query)) if query else roster
+
+
+def attendance_counts(phase, day):
+    """How many are recorded on that day under each status, and how many are not recorded
+    yet, counted in SQL: two queries whatever the cohort's size."""
+    counts = dict(
+        Attendance.objects.filter(phase=phase, date=day)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    enrolled = Enrolment.objects.filter(cohort_id=phase.cohort_id).count()
+    return {
+        "statuses": [
+            (value, label, counts.get(value, 0)) for value, label in Attendance.Status.choices
+        ],
+        "unrecorded": max(enrolled - sum(counts.values()), 0),
+    }
+
+
+def _in_cohort(cohort, relation="enrolments"):
+    """The people (participants or mentors) of the cohort's enrolments, withdrawn ones aside."""
+    return Q(**{f"{relation}__cohort": cohort}) & ~Q(
+        **{f"{relation}__status": Enrolment.Status.WITHDRAWN}
+    )
+
+
+ACCOUNT_WAITING = "belum"
+ACCOUNT_ACTIVE = "aktif"
+
+
+def invitation_participants(cohort, *, query="", account=""):
+    """The cohort's participants (withdrawn ones aside), each with `active`
+    (invitations.account_active) read in the same query, by name; searched by name or NIP and
+    filtered by ACCOUNT_WAITING or ACCOUNT_ACTIVE in SQL."""
+    people = (
+        Participant.objects.filter(_in_cohort(cohort))
+        .select_related("user")
+        .annotate(active=account_active_of("user_id"))
+        .order_by("name", "pk")
+    )
+    if query:
+        people = people.filter(name_or_nip(query, participant=""))
+    if account == ACCOUNT_WAITING:
+        people = people.filter(active=False)
+    elif account == ACCOUNT_ACTIVE:
+        people = people.filter(active=True)
+    return people
+
+
+def invitation_mentors(cohort):
+    """The mentors of the cohort's participants (withdrawn ones aside), by name, each with
+    `active`, `shares_login` (their login is a participant's: invitations go only through the
+    participant) and `cohort_mentees`, the cohort's participants they mentor (one more query
+    for a page of mentors)."""
+    mentees = (
+        Enrolment.objects.filter(cohort=cohort)
+        .exclude(status=Enrolment.Status.WITHDRAWN)
         .select_related("participant")
         .order_by("participant__name")
     )
-    for enrolment in roster:
-        enrolment.day_status = statuses.get(enrolment.pk)
-    return roster
-
-
-def cohort_accounts(cohort):
-    """The cohort's participants (withdrawn ones aside) and their mentors, each with its
-    login joined and `active` (invitations.account_active): two queries."""
-    enrolments = list(
-        Enrolment.objects.filter(cohort=cohort)
-        .exclude(status=Enrolment.Status.WITHDRAWN)
-        .select_related("participant__user", "mentor__user")
-        .order_by("participant__name")
+    return (
+        Mentor.objects.filter(
+            pk__in=Enrolment.objects.filter(cohort=cohort)
+            .exclude(status=Enrolment.Status.WITHDRAWN)
+            .values("mentor_id")
+        )
+        .select_related("user")
+        .annotate(
+            active=account_active_of("user_id"),
+            shares_login=Exists(Participant.objects.filter(user_id=OuterRef("user_id"))),
+        )
+        .prefetch_related(Prefetch("enrolments", queryset=mentees, to_attr="cohort_mentees"))
+        .order_by("name", "pk")
     )
-    participants = [e.participant for e in enrolments]
-    mentors = {}
-    for enrolment in enrolments:
-        if enrolment.mentor_id:
-            mentor = mentors.setdefault(enrolment.mentor_id, enrolment.mentor)
-            mentor.mentees = [*getattr(mentor, "mentees", []), enrolment.participant]
-    mentors = sorted(mentors.values(), key=lambda m: m.name)
-    for person in [*participants, *mentors]:
-        person.active = account_active(person.user)
-    return {"participants": participants, "mentors": mentors}
+
+
+def invitations_waiting_count(cohort):
+    """How many of the cohort's participants and mentors have not activated their account:
+    two counts in SQL."""
+    return (
+        invitation_participants(cohort, account=ACCOUNT_WAITING).count()
+        + invitation_mentors(cohort).filter(active=False).count()
+    )
+
+
+class Chained:
+    """Two querysets read as one list by Paginator: a count of each, then one slice of
+    either or both for a page."""
+
+    def __init__(self, first, second):
+        self.first, self.second = first, second
+        self._first_count = None
+
+    def count(self):
+        self._first_count = self.first.count()
+        return self._first_count + self.second.count()
+
+    def __getitem__(self, window):
+        if self._first_count is None:
+            self._first_count = self.first.count()
+        split = self._first_count
+        start, stop = window.start or 0, window.stop
+        rows = list(self.first[start : min(stop, split)]) if start < split else []
+        if stop > split:
+            rows += list(self.second[max(start - split, 0) : stop - split])
+        return rows
+
+
+def invitation_links_waiting(cohort):
+    """Who can be sent a WhatsApp invitation now: the participants, then the mentors, who
+    have a login not activated yet and a phone number, and whose login is their own (a
+    mentor sharing a participant's login is reached as that participant)."""
+    reachable = Q(user__isnull=False) & ~Q(phone="")
+    return Chained(
+        invitation_participants(cohort, account=ACCOUNT_WAITING).filter(reachable),
+        invitation_mentors(cohort).filter(reachable, active=False, shares_login=False),
+    )

@@ -16,6 +16,7 @@ from cohorts.scope import cohort_or_404, within_reach
 from cohorts.selectors import campus_phase_or_404, cohort_schedule
 from cohorts.services import phase_days
 from config.audit import export_record
+from config.pagination import page_of
 from config.permissions import (
     can_edit_eligibility,
     can_manage_cohorts,
@@ -35,10 +36,12 @@ from .forms import (
     AttendanceForm,
     EligibilityPolicyForm,
     EnrolForm,
+    GroupBoardFilterForm,
     GroupMovesForm,
     GroupProposeForm,
     ImportUploadForm,
     RosterFilterForm,
+    SearchForm,
     StudyGroupForm,
 )
 from .groups import group_create, group_members_set, groups_propose
@@ -47,10 +50,14 @@ from .invitations import account_active, invitation_send, invitation_whatsapp_li
 from .models import ImportBatch, Participant
 from .nip import nip_format
 from .selectors import (
+    UNGROUPED,
+    attendance_counts,
     attendance_of,
-    attendance_sheet,
+    attendance_page_statuses,
+    attendance_roster,
     enrolment_current,
-    groups_overview,
+    group_board_members,
+    groups_summary,
     mentees_of,
     participant_calendar_phases,
     participant_history,
@@ -328,6 +335,9 @@ GROUP_ACTIONS = {
 
 @rule_required(can_manage_cohorts)
 def groups_board(request, cohort_pk):
+    """The groups with their sizes, and one page of the participants (searched, filtered by
+    group) with a tick box each and one picker that moves the ticked ones: the page costs the
+    same for 40 participants as for 10,000."""
     cohort = cohort_or_404(request.user, cohort_pk, Cohort.objects.select_related("program"))
     sent = next((name for name in GROUP_ACTIONS if name in request.POST), None)
     forms = {
@@ -335,15 +345,31 @@ def groups_board(request, cohort_pk):
         for name, (form_class, _handle) in GROUP_ACTIONS.items()
     }
     if sent and forms[sent].is_valid() and GROUP_ACTIONS[sent][1](request, cohort, forms):
-        return redirect("participants:groups", cohort_pk=cohort.pk)
+        # Back to the same page of the same search, where the move was made.
+        return redirect(request.get_full_path())
+    summary = groups_summary(cohort)
+    search = GroupBoardFilterForm(request.GET or None, groups=summary["groups"])
+    filters = search.filters()
+    page = page_of(
+        request,
+        group_board_members(cohort, query=filters["q"], group=filters.get("group")),
+    )
     return render(
         request,
         "participants/groups_board.html",
         {
             "cohort": cohort,
-            "board": groups_overview(cohort),
+            "summary": summary,
+            "search": search,
+            "page": page,
+            "query": page.query,
             "create_form": forms["create"],
             "propose_form": forms["propose"],
+            "move_form": forms["move"],
+            # A refused move shows the same members ticked and the same group chosen.
+            "chosen": set(forms["move"].chosen()) if sent == "move" else set(),
+            "target": request.POST.get("target", "") if sent == "move" else "",
+            "ungrouped_value": UNGROUPED,
         },
     )
 
@@ -372,23 +398,30 @@ def eligibility_edit(request, code):
 
 @rule_required(is_mentor)
 def my_mentees(request):
-    """A mentor's mentees; the mentor scores them once grading opens."""
+    """A mentor's mentees, what waits for the mentor first, one page at a time; the mentor
+    scores them once grading opens."""
+    search = SearchForm(request.GET or None)
+    page = page_of(request, mentees_of(request.user.mentor, query=search.filters()["q"]))
     return render(
         request,
         "participants/my_mentees.html",
-        {"enrolments": mentees_of(request.user.mentor)},
+        {"enrolments": page, "page": page, "query": page.query, "search": search},
     )
 
 
 @rule_required(can_manage_cohorts)
 def attendance_edit(request, pk, phase_pk, day):
+    """One page of the day's attendance (about 50 rows, searched by name or NIP): a save
+    records the rows shown and leaves the other pages as they are."""
     cohort, phase = campus_phase_or_404(request.user, pk, phase_pk)
     if day not in phase_days(phase):
         raise Http404
     if day > timezone.localdate():
         messages.error(request, ERROR_FUTURE_DAY % {"date": date_format(day, "DATE_FORMAT")})
         return redirect("cohorts:phase_detail", pk=cohort.pk, phase_pk=phase.pk)
-    roster = attendance_sheet(phase, day)
+    search = SearchForm(request.GET or None)
+    page = page_of(request, attendance_roster(cohort, query=search.filters()["q"]))
+    roster = attendance_page_statuses(phase, day, list(page))
     form = AttendanceForm(request.POST or None, roster=roster)
     if request.method == "POST" and form.is_valid():
         try:
@@ -398,13 +431,30 @@ def attendance_edit(request, pk, phase_pk, day):
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            saved = _("Presensi %(date)s disimpan.") % {"date": date_format(day, "DATE_FORMAT")}
+            if not page.has_next():
+                messages.success(request, saved)
+                return redirect("cohorts:phase_detail", pk=cohort.pk, phase_pk=phase.pk)
+            # Straight on to the next page of the same search: a large cohort is taken page
+            # by page.
             messages.success(
                 request,
-                _("Presensi %(date)s disimpan.") % {"date": date_format(day, "DATE_FORMAT")},
+                _("%(saved)s Halaman %(number)s dari %(total)s tersimpan; lanjutkan di sini.")
+                % {"saved": saved, "number": page.number, "total": page.paginator.num_pages},
             )
-            return redirect("cohorts:phase_detail", pk=cohort.pk, phase_pk=phase.pk)
+            following = f"page={page.next_page_number()}"
+            return redirect(f"{request.path}?{'&'.join(filter(None, [page.query, following]))}")
     return render(
         request,
         "participants/attendance_form.html",
-        {"cohort": cohort, "phase": phase, "day": day, "form": form},
+        {
+            "cohort": cohort,
+            "phase": phase,
+            "day": day,
+            "form": form,
+            "search": search,
+            "page": page,
+            "query": page.query,
+            "counts": attendance_counts(phase, day),
+        },
     )
