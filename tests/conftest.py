@@ -1,10 +1,15 @@
 import os
+import shutil
+import socket
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.db import transaction
+from django.test import override_settings
 
 from .workers import CeleryWorker
 
@@ -25,6 +30,71 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def s3_bucket(tmp_path_factory):
+    """With TEST_S3=moto, every file of the run (this process's and its workers') goes to a
+    bucket on a local S3-compatible server, moto's, as production's go to theirs: CI's
+    PostgreSQL pass runs so, proving that nodes share nothing but the services. The bucket is
+    named to the workers through the environment they inherit (tests/workers.py), and to this
+    process by the same settings (config.settings.base.bucket_storage)."""
+    mode = os.environ.get("TEST_S3", "")
+    if not mode:
+        yield None
+        return
+    if mode != "moto":
+        pytest.exit(f"TEST_S3={mode}: only 'moto' is known", returncode=4)
+    import boto3
+
+    from config.settings.base import bucket_storage
+
+    port = free_port()
+    endpoint = f"http://127.0.0.1:{port}"
+    server = shutil.which("moto_server", path=str(Path(sys.executable).parent))
+    log = tmp_path_factory.mktemp("moto") / "moto.log"
+    with open(log, "w") as output:
+        process = subprocess.Popen(
+            [server, "-H", "127.0.0.1", "-p", str(port)], stdout=output, stderr=subprocess.STDOUT
+        )
+    bucket = {
+        "AWS_STORAGE_BUCKET_NAME": "angkatan-test",
+        "AWS_S3_ENDPOINT_URL": endpoint,
+        "AWS_S3_REGION_NAME": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "angkatan-test",
+        "AWS_SECRET_ACCESS_KEY": "angkatan-test",
+    }
+    try:
+        os.environ.update(bucket)
+        client = boto3.client(
+            "s3",
+            endpoint_url=endpoint,
+            region_name="us-east-1",
+            aws_access_key_id="angkatan-test",
+            aws_secret_access_key="angkatan-test",
+        )
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                client.create_bucket(Bucket=bucket["AWS_STORAGE_BUCKET_NAME"])
+                break
+            except Exception:  # not listening yet
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.exit(f"moto_server did not start:\n{log.read_text()}", returncode=4)
+                time.sleep(0.1)
+        with override_settings(STORAGES={**settings.STORAGES, "default": bucket_storage()}):
+            yield bucket
+    finally:
+        for name in bucket:
+            os.environ.pop(name, None)
+        process.kill()
+        process.wait()
 
 
 @pytest.fixture(scope="session")

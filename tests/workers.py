@@ -65,8 +65,9 @@ if os.environ.get(SLOW_RENDER_ENV):
 
 
 def process_environment(site_url=None):
-    """The environment of a process that shares this test run's database, media folder,
-    broker and queue: a worker, or a `manage.py` command the test runs."""
+    """The environment of a process that shares this test run's database, media folder (or
+    bucket, named by the AWS_* variables it inherits), broker and queue: a worker, or a
+    `manage.py` command the test runs."""
     env = os.environ.copy()
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.test",
@@ -92,7 +93,12 @@ class CeleryWorker:
         hold_chunk=None,
         slow_render=False,
         max_tasks_per_child=None,
+        node=None,
     ):
+        """`node`: a folder that stands for a machine of its own. The worker runs in it, with
+        its temporary files, home and caches there and nowhere else; it shares with the
+        others only the database, the broker and the default storage (a bucket, or the media
+        folder of the embedded default)."""
         self.log_path = log_path
         self.hold_marker = Path(log_path).with_suffix(".holding")
         self.render_marker = Path(log_path).with_suffix(".rendering")
@@ -105,6 +111,23 @@ class CeleryWorker:
             env[SLOW_RENDER_ENV] = f"{self.render_marker}:{self.release_marker}"
         if hold_chunk or slow_render:
             hooks = ["--include", "tests.workers"]
+        cwd = settings.BASE_DIR
+        if node:
+            cwd = Path(node)
+            local = {name: cwd / name for name in ("tmp", "home", "cache")}
+            for folder in local.values():
+                folder.mkdir(parents=True, exist_ok=True)
+            env.update(
+                TMPDIR=str(local["tmp"]),
+                HOME=str(local["home"]),
+                XDG_CACHE_HOME=str(local["cache"]),
+                # The code is installed on every node; here it is this checkout's.
+                PYTHONPATH=str(settings.BASE_DIR),
+            )
+            if env.get("AWS_STORAGE_BUCKET_NAME"):
+                # Files go to the bucket: a media folder of the node's own, where a file
+                # written by mistake would be found, not shared.
+                env["MEDIA_ROOT"] = str(cwd / "media")
         self.log = open(log_path, "w")  # noqa: SIM115 - closed in stop()
         celery = shutil.which("celery", path=str(Path(sys.executable).parent))
         self.process = subprocess.Popen(
@@ -122,7 +145,7 @@ class CeleryWorker:
                 *hooks,
                 *([f"--max-tasks-per-child={max_tasks_per_child}"] if max_tasks_per_child else []),
             ],  # fmt: skip
-            cwd=settings.BASE_DIR,
+            cwd=cwd,
             env=env,
             stdout=self.log,
             stderr=subprocess.STDOUT,

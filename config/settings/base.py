@@ -257,6 +257,28 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+
+def bucket_storage():
+    """The default storage in the S3-compatible bucket AWS_STORAGE_BUCKET_NAME names (MinIO, a
+    cloud bucket), or None when none is named. Files are private: downloads go through the
+    permission-checked views. Production and the tests' bucket (CI) use the same options."""
+    if not env("AWS_STORAGE_BUCKET_NAME", default=""):
+        return None
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+            "region_name": env("AWS_S3_REGION_NAME", default=None),
+            "access_key": env("AWS_ACCESS_KEY_ID", default=None),
+            "secret_key": env("AWS_SECRET_ACCESS_KEY", default=None),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+
+
 # Backups (docs/decisions.md, "Backups"): django-dbbackup writes the database (`manage.py
 # dbbackup`: pg_dump's custom format on PostgreSQL, SQLite's backup API) and the media files
 # (`manage.py mediabackup`: a tarball of everything in the default storage, the S3 bucket when

@@ -1,7 +1,7 @@
 """Production: every secret from the environment, no insecure default."""
 
 from .base import *  # noqa: F401,F403
-from .base import BACKUP_STORAGE, env
+from .base import BACKUP_STORAGE, bucket_storage, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -26,23 +26,10 @@ STORAGES = {
     # Backups go to BACKUP_DIR, never among the media files (see base.py, "Backups").
     "dbbackup": BACKUP_STORAGE,
 }
-# Generated documents and uploads in S3-compatible storage (MinIO, a cloud bucket) when a
-# bucket is named; local files under MEDIA_ROOT otherwise. Files are private: downloads go
-# through the permission-checked views.
-if env("AWS_STORAGE_BUCKET_NAME", default=""):
-    STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
-            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
-            "region_name": env("AWS_S3_REGION_NAME", default=None),
-            "access_key": env("AWS_ACCESS_KEY_ID", default=None),
-            "secret_key": env("AWS_SECRET_ACCESS_KEY", default=None),
-            "default_acl": "private",
-            "querystring_auth": True,
-            "file_overwrite": False,
-        },
-    }
+# Generated documents and uploads in S3-compatible storage when a bucket is named (see
+# base.bucket_storage); local files under MEDIA_ROOT otherwise.
+if bucket_storage():
+    STORAGES["default"] = bucket_storage()
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")

@@ -5,7 +5,14 @@ import os
 import tempfile
 
 from .base import *  # noqa: F401,F403
-from .base import CELERY_BROKER_URL, DATABASES, VAR_DIR, env, filesystem_broker_options
+from .base import (
+    CELERY_BROKER_URL,
+    DATABASES,
+    VAR_DIR,
+    bucket_storage,
+    env,
+    filesystem_broker_options,
+)
 
 DEBUG = False
 # Static files straight from the apps, no collectstatic needed.
@@ -43,3 +50,8 @@ STORAGES = {
         "OPTIONS": {"location": BACKUP_DIR},
     },
 }
+# Files in an S3-compatible bucket when one is named, with production's options: CI's
+# PostgreSQL pass runs every test so, on a local moto server that tests/conftest.py starts
+# (TEST_S3=moto) and names to the worker processes through these variables.
+if bucket_storage():
+    STORAGES["default"] = bucket_storage()
