@@ -1,5 +1,6 @@
 """The audit log page for administrators (issue 13): every recorded change, export and login,
-searched by person, object, action and date, 50 to a page, and the filtered log as XLSX or CSV.
+searched by person, object, action and date, 50 to a page, and the filtered log as XLSX or CSV
+(made by a report job, documents.reports).
 
 The entries are written by django-auditlog and config.audit; this module only reads them.
 """
@@ -8,7 +9,6 @@ from datetime import datetime, time, timedelta
 
 from auditlog.models import LogEntry
 from django import forms
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
@@ -16,10 +16,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from config.audit import EXPORT, LOGIN, LOGIN_FAILED, LOGOUT, PASSWORD_RESET, export_record
+from config.audit import EXPORT, LOGIN, LOGIN_FAILED, LOGOUT, PASSWORD_RESET
+from config.pagination import page_of
 from config.permissions import can_view_audit_log, rule_required
 from config.users import user_label
-from participants.tables import export_title, table_response
+
+from .report_tables import table_write
 
 PAGE_SIZE = 50
 
@@ -176,9 +178,8 @@ def entry_row(entry):
 @rule_required(can_view_audit_log)
 def audit_log(request):
     form = AuditFilterForm(request.GET or None)
-    page = Paginator(audit_entries(form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    # The count and the page's rows: two queries, the filters in their WHERE.
+    page = page_of(request, audit_entries(form.filters()), per_page=PAGE_SIZE)
     return render(
         request,
         "documents/audit_log.html",
@@ -186,22 +187,41 @@ def audit_log(request):
             "form": form,
             "page": page,
             "rows": [entry_row(entry) for entry in page],
-            "query": query.urlencode(),
+            "query": page.query,
         },
     )
 
 
-@rule_required(can_view_audit_log)
-def audit_log_export(request, kind):
-    """The filtered log, every page of it, as XLSX or CSV; the export is itself recorded."""
-    form = AuditFilterForm(request.GET or None)
-    header = ["Waktu (WIB)", "Oleh", "Tindakan", "Objek", "Perubahan", "Alamat IP"]
-    rows = []
-    for entry in audit_entries(form.filters()).iterator(chunk_size=2000):
-        row = entry_row(entry)
-        at = timezone.localtime(row["timestamp"])
-        rows.append(
-            [
+AUDIT_HEADER = ["Waktu (WIB)", "Oleh", "Tindakan", "Objek", "Perubahan", "Alamat IP"]
+# Entries read from the database at a time while the export is written.
+EXPORT_CHUNK_SIZE = 2000
+
+
+def audit_filters_clean(params):
+    """The filters of an export request (the page's query string), validated by the page's
+    form: what a job stores and runs with."""
+    form = AuditFilterForm(params or None)
+    filters = form.filters()
+    return {
+        key: value.isoformat() if hasattr(value, "isoformat") else value
+        for key, value in filters.items()
+        if value
+    }
+
+
+def audit_log_write(kind, filters, handle, progress=None):
+    """The filtered log, every page of it, written as XLSX or CSV into `handle` a chunk of
+    entries at a time. `filters` as audit_filters_clean returns them. Returns the rows
+    written."""
+    filters = AuditFilterForm(filters or None).filters()
+    entries = audit_entries(filters)
+    total = entries.count()
+
+    def rows():
+        for done, entry in enumerate(entries.iterator(chunk_size=EXPORT_CHUNK_SIZE), start=1):
+            row = entry_row(entry)
+            at = timezone.localtime(row["timestamp"])
+            yield [
                 date_format(at, "Y-m-d H:i:s"),
                 row["actor"],
                 row["action"],
@@ -209,13 +229,9 @@ def audit_log_export(request, kind):
                 row["changes"],
                 row["remote_addr"],
             ]
-        )
-    response = table_response(
-        f"log-audit-{timezone.localdate():%Y%m%d}",
-        kind,
-        header,
-        rows,
-        title=export_title(_("Log audit Angkatan")),
-    )
-    export_record(request, None, f"Log audit ({kind.upper()}, {len(rows)} baris)")
-    return response
+            if progress and (done % EXPORT_CHUNK_SIZE == 0 or done == total):
+                progress(done, total)
+
+    title = [_("Log audit Angkatan"), _("Dibuat %(when)s WIB") % {
+        "when": date_format(timezone.localtime(), "DATETIME_FORMAT")}]  # fmt: skip
+    return table_write(kind, handle, AUDIT_HEADER, rows(), title=title)

@@ -255,3 +255,85 @@ class PhaseReport(models.Model):
 
     def __str__(self):
         return f"{self.phase} ({self.created_at:%Y-%m-%d})"
+
+
+def report_job_upload_to(job, filename):
+    scope = job.cohort_id if job.cohort_id else "log-audit"
+    return f"laporan/{scope}/tugas-{job.pk}/{filename}"
+
+
+class ReportJob(models.Model):
+    """One report or export made by a Celery job (documents.reports): the final report as PDF
+    or XLSX, a phase report, the roster, the audit log. Staff watch its progress, then download
+    its file. A job done for the same inputs (`fingerprint`) is handed out again instead of
+    rendering the same file twice."""
+
+    class Kind(models.TextChoices):
+        FINAL_PDF = "final_pdf", _("Laporan akhir (PDF)")
+        FINAL_XLSX = "final_xlsx", _("Laporan nilai akhir (XLSX)")
+        PHASE_PDF = "phase_pdf", _("Laporan tahap (PDF)")
+        ROSTER_XLSX = "roster_xlsx", _("Daftar peserta (XLSX)")
+        ROSTER_CSV = "roster_csv", _("Daftar peserta (CSV)")
+        AUDIT_XLSX = "audit_xlsx", _("Log audit (XLSX)")
+        AUDIT_CSV = "audit_csv", _("Log audit (CSV)")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Menunggu")
+        RUNNING = "running", _("Berjalan")
+        DONE = "done", _("Selesai")
+        FAILED = "failed", _("Gagal")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # Scoping: a cohort's reports are its staff's (cohorts.scope); the audit log's, with no
+    # cohort, are the administrators'.
+    cohort = models.ForeignKey(
+        "cohorts.Cohort", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    phase = models.ForeignKey(
+        "cohorts.CohortPhase", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # What the report was asked with (the roster's or the audit log's filters).
+    params = models.JSONField(default=dict, blank=True)
+    # A digest of the inputs (documents.reports.report_fingerprint): the same digest, the
+    # same file.
+    fingerprint = models.CharField(max_length=64, db_index=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    file = models.FileField(upload_to=report_job_upload_to, blank=True, max_length=300)
+    # The phase report this job made (the phase page lists it).
+    phase_report = models.ForeignKey(
+        PhaseReport, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # Set when the job starts and at every step: one that stops moving lost its worker.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("tugas laporan")
+        verbose_name_plural = _("tugas laporan")
+        indexes = [models.Index(fields=["kind", "fingerprint"], name="report_job_reuse")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("documents:report_job", args=[self.pk])
+
+    @property
+    def is_finished(self):
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self):
+        if self.status == self.Status.DONE:
+            return 100
+        return min(99, round(100 * self.done / self.total)) if self.total else 0

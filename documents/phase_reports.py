@@ -1,8 +1,8 @@
 """Phase reports: each participant's state in one phase of a cohort, as a PDF.
 
 Classical phases report attendance; actualization reports milestone progress; the seminar
-reports the project scores; other phases the project's stage. Made on demand by staff, and by
-the scheduler the day after a phase ends.
+reports the project scores; other phases the project's stage. Made on demand by staff (a report
+job, documents.reports), and by the scheduler's job the day after a phase ends.
 """
 
 from collections import Counter
@@ -90,9 +90,13 @@ def phase_report_summary(kind, rows, days):
     return summary
 
 
-def phase_report_pdf(phase):
+def phase_report_pdf(phase, progress=None):
+    """The phase's report as PDF bytes. `progress(done, total)` is told once its rows are
+    read (a phase report is one table of the cohort's participants: seconds, not minutes)."""
     kind, rows = phase_report_rows(phase)
     days = len(phase_days(phase))
+    if progress:
+        progress(len(rows), len(rows))
     return report_pdf(
         "documents/phase_report_pdf.html",
         {

@@ -3,10 +3,13 @@
 import secrets
 from dataclasses import dataclass
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
-from .models import Certificate, CertificateBatch, CertificateEvent, PhaseReport
+from cohorts.scope import cohorts_within_reach
+from config.permissions import can_manage_cohorts, can_view_audit_log
+
+from .models import Certificate, CertificateBatch, CertificateEvent, PhaseReport, ReportJob
 
 CERTIFICATE_RELATED = (
     "enrolment__participant",
@@ -26,6 +29,39 @@ def batch_progress_label(batch):
     if batch.is_finished:
         return _("belum ada sertifikat yang dibuat")
     return _("menghitung peserta yang lulus…")
+
+
+def report_jobs_within_reach(user):
+    """The report jobs a user may open: staff those of the cohorts they work on
+    (cohorts.scope), administrators of the audit log those of the log too. Another agency's
+    job is simply not found. No query of its own (the scope is a subquery)."""
+    allowed = Q(pk__in=[])
+    if can_manage_cohorts(user):
+        allowed |= Q(cohort__in=cohorts_within_reach(user).values("pk"))
+    if can_view_audit_log(user):
+        allowed |= Q(cohort__isnull=True, kind__in=AUDIT_JOB_KINDS)
+    return ReportJob.objects.select_related(
+        "cohort__program", "cohort__organiser", "phase", "requested_by"
+    ).filter(allowed)
+
+
+AUDIT_JOB_KINDS = [ReportJob.Kind.AUDIT_XLSX, ReportJob.Kind.AUDIT_CSV]
+
+
+def report_job_progress_label(job):
+    """How far a report job is, in words: "1.200 / 10.000 baris", then what it does once the
+    rows are read, instead of "0 / 0"."""
+    if job.status == ReportJob.Status.QUEUED:
+        return _("menunggu pekerja…")
+    if job.status == ReportJob.Status.DONE:
+        return _("%(total)s baris") % {"total": job.total}
+    if job.status == ReportJob.Status.FAILED:
+        return _("gagal")
+    if not job.total:
+        return _("membaca data…")
+    if job.done < job.total:
+        return _("%(done)s / %(total)s baris") % {"done": job.done, "total": job.total}
+    return _("menyusun berkas…")
 
 
 def batch_certificates(batch):

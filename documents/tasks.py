@@ -14,6 +14,7 @@ from .batches import (
 )
 from .broker_check import broker_check_record
 from .phase_reports import phase_reports_due
+from .reports import report_job_run
 
 MAX_RETRIES = 3
 # Both steps of a certificate batch: acknowledged once done, retried a bounded number of times.
@@ -80,6 +81,17 @@ certificates_issue_job = _job("certificates_issue_job", certificates_issue_run, 
 certificates_chunk_job = _job("certificates_chunk_job", certificates_chunk_run, BATCH_JOB)
 # Daily: the report of every phase that has just ended (see the beat schedule).
 phase_reports_due_job = _job("phase_reports_due_job", phase_reports_due, REPORTS_JOB)
+
+
+# A report: not retried by itself (a report that fails on its data fails again); the job row
+# says FAILED with the reason, and staff try again from its page. A worker lost mid-report
+# leaves its message unacknowledged, so another worker takes it.
+REPORT_JOB = {"acks_late": True, "soft_time_limit": 15 * 60, "time_limit": 16 * 60}
+
+
+@shared_task(name=f"{__name__}.report_job_task", **REPORT_JOB)
+def report_job_task(job_id):
+    report_job_run(job_id=job_id)
 
 
 @shared_task(acks_late=True, soft_time_limit=60, time_limit=90)

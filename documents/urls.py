@@ -59,7 +59,16 @@ urlpatterns = [
         views.final_report_xlsx,
         name="final_report_xlsx",
     ),
+    path(
+        "angkatan/<int:cohort_pk>/peserta-unduh.<str:kind>",
+        views.roster_report,
+        name="roster_report",
+    ),
+    path("laporan/tugas/<int:pk>/", views.report_job, name="report_job"),
+    path("laporan/tugas/<int:pk>/status/", views.report_job_status, name="report_job_status"),
+    path("laporan/tugas/<int:pk>/unduh/", views.report_job_download, name="report_job_download"),
+    path("laporan/tugas/<int:pk>/ulang/", views.report_job_retry_view, name="report_job_retry"),
     path("dokumen/", views.documents, name="documents"),
     path("log-audit/", audit.audit_log, name="audit_log"),
-    path("log-audit.<str:kind>", audit.audit_log_export, name="audit_log_export"),
+    path("log-audit.<str:kind>", views.audit_log_export, name="audit_log_export"),
 ]

@@ -8,20 +8,21 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from cohorts.models import Cohort, CohortPhase
+from cohorts.models import CohortPhase
 from cohorts.scope import cohort_or_404, institution_or_404, within_reach
 from config.audit import export_record
 from config.permissions import (
     can_download_certificate,
     can_issue_certificates,
     can_manage_cohorts,
+    can_view_audit_log,
     can_view_documents,
     deny_unless,
     object_checked_in_view,
@@ -29,19 +30,24 @@ from config.permissions import (
     rule_required,
 )
 from curriculum.models import Program
-from participants.tables import export_title, table_response
 
 from . import selectors
+from .audit import audit_filters_clean
 from .batch_queue import certificate_batch_start
 from .batches import batches_stalled_fail
-from .final_report import final_report_pdf, final_report_table
 from .forms import InstitutionCertificateForm, NumberingForm, ReasonForm, VerifyLookupForm
 from .issuing import certificate_reissue, certificate_revoke
 from .look import certificate_look_save
-from .models import Certificate, CertificateBatch, PhaseReport
+from .models import Certificate, CertificateBatch, PhaseReport, ReportJob
 from .numbering import number_of, number_pattern_for, numbering_of, numbering_save
 from .pdf import image_data_uri
-from .phase_reports import phase_report_make
+from .reports import (
+    UNDER_WAY,
+    report_job_request,
+    report_job_retry,
+    report_jobs_stalled_fail,
+)
+from .roster import roster_filters_clean
 
 
 def verify_rate(group, request):
@@ -295,11 +301,14 @@ def institution_certificate(request, pk):
 @rule_required(can_manage_cohorts)
 def phase_report_request(request, pk, phase_pk):
     phase = get_object_or_404(
-        within_reach(CohortPhase.objects.all(), request.user), pk=phase_pk, cohort_id=pk
+        within_reach(CohortPhase.objects.select_related("cohort"), request.user),
+        pk=phase_pk,
+        cohort_id=pk,
     )
-    report = phase_report_make(phase=phase, requested_by=request.user)
-    messages.success(request, _("Laporan tahap dibuat."))
-    return redirect("documents:phase_report", pk=report.pk)
+    job, _new = report_job_request(
+        kind=ReportJob.Kind.PHASE_PDF, cohort=phase.cohort, phase=phase, requested_by=request.user
+    )
+    return redirect(job)
 
 
 @rule_required(can_manage_cohorts)
@@ -314,38 +323,120 @@ def phase_report_download(request, pk):
     return _attachment(report.pdf)
 
 
+def _cohort_report(request, cohort_pk, kind):
+    cohort = cohort_or_404(request.user, cohort_pk)
+    job, _new = report_job_request(kind=kind, cohort=cohort, requested_by=request.user)
+    return redirect(job)
+
+
 @rule_required(can_manage_cohorts)
 def final_report(request, cohort_pk):
-    """The cohort's final report as a PDF: every participant's components, final score,
-    predicate and outcome, with summary figures and the head's signature block."""
-    cohort = cohort_or_404(
-        request.user, cohort_pk, Cohort.objects.select_related("program", "organiser")
-    )
-    name = f"laporan-akhir-{cohort.program.code}-{cohort.angkatan}-{cohort.year}"
-    response = HttpResponse(
-        final_report_pdf(cohort),
-        content_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'},
-    )
-    export_record(request, cohort, "Laporan akhir (PDF)")
-    return response
+    """The cohort's final report as a PDF (every participant's components, final score,
+    predicate and outcome, with summary figures and the head's signature block), made by a
+    job: this address leads to the job's page, which offers the file once it is made. The
+    same file is offered again until the grades change."""
+    return _cohort_report(request, cohort_pk, ReportJob.Kind.FINAL_PDF)
 
 
 @rule_required(can_manage_cohorts)
 def final_report_xlsx(request, cohort_pk):
-    """The final report as a spreadsheet (the gradebook's XLSX button)."""
-    cohort = cohort_or_404(
-        request.user,
-        cohort_pk,
-        Cohort.objects.select_related("program", "organiser", "co_organiser"),
+    """The final report as a spreadsheet (the gradebook's XLSX button), made by a job."""
+    return _cohort_report(request, cohort_pk, ReportJob.Kind.FINAL_XLSX)
+
+
+ROSTER_KINDS = {"xlsx": ReportJob.Kind.ROSTER_XLSX, "csv": ReportJob.Kind.ROSTER_CSV}
+
+
+@rule_required(can_manage_cohorts)
+def roster_report(request, cohort_pk, kind):
+    """The cohort's roster as XLSX or CSV, with the roster page's search and filters, made by
+    a job (participants.views.roster_export still answers at once at its old address)."""
+    if kind not in ROSTER_KINDS:
+        raise Http404
+    cohort = cohort_or_404(request.user, cohort_pk)
+    job, _new = report_job_request(
+        kind=ROSTER_KINDS[kind],
+        cohort=cohort,
+        params=roster_filters_clean(cohort, request.GET),
+        requested_by=request.user,
     )
-    header, rows = final_report_table(cohort)
-    title = export_title(_("Laporan nilai akhir"), cohort)
-    response = table_response(
-        f"nilai-{cohort.program.code}-{cohort.angkatan}", "xlsx", header, rows, title=title
+    return redirect(job)
+
+
+AUDIT_KINDS = {"xlsx": ReportJob.Kind.AUDIT_XLSX, "csv": ReportJob.Kind.AUDIT_CSV}
+
+
+@rule_required(can_view_audit_log)
+def audit_log_export(request, kind):
+    """The filtered log, every page of it, as XLSX or CSV, made by a job; the download is
+    recorded in the log itself."""
+    if kind not in AUDIT_KINDS:
+        raise Http404
+    job, _new = report_job_request(
+        kind=AUDIT_KINDS[kind], params=audit_filters_clean(request.GET), requested_by=request.user
     )
-    export_record(request, cohort, "Laporan akhir (XLSX)")
-    return response
+    return redirect(job)
+
+
+def can_request_reports(user):
+    """Staff ask for their cohorts' reports; administrators for the audit log's too. Which
+    job a user may open is then decided by selectors.report_jobs_within_reach."""
+    return can_manage_cohorts(user) or can_view_audit_log(user)
+
+
+def _report_job_or_404(request, pk):
+    jobs = selectors.report_jobs_within_reach(request.user)
+    job = get_object_or_404(jobs, pk=pk)
+    # A job whose worker died says so, instead of running for ever.
+    if job.status in UNDER_WAY and report_jobs_stalled_fail(ReportJob.objects.filter(pk=pk)):
+        job.refresh_from_db()
+    return job
+
+
+@rule_required(can_request_reports)
+def report_job(request, pk):
+    """A report job's page: its progress while it runs, then its file, or why it failed with
+    a button to try again."""
+    job = _report_job_or_404(request, pk)
+    context = {"job": job, "count_label": selectors.report_job_progress_label(job)}
+    return render(request, "documents/report_job.html", context)
+
+
+@rule_required(can_request_reports)
+def report_job_status(request, pk):
+    """What the job page polls (static/js/batch.js, the certificate batch's script)."""
+    job = _report_job_or_404(request, pk)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "status_label": job.get_status_display(),
+            "done": job.done,
+            "total": job.total,
+            "count_label": selectors.report_job_progress_label(job),
+            "percent": job.percent,
+            "finished": job.is_finished,
+            "error": job.error,
+        }
+    )
+
+
+@rule_required(can_request_reports)
+def report_job_download(request, pk):
+    """A done job's file, read through the storage (a bucket in production)."""
+    job = _report_job_or_404(request, pk)
+    if job.status != ReportJob.Status.DONE or not job.file:
+        raise Http404(_("Berkas ini belum dibuat."))
+    export_record(request, job.cohort, str(job.get_kind_display()))
+    return _attachment(job.file)
+
+
+@require_POST
+@rule_required(can_request_reports)
+def report_job_retry_view(request, pk):
+    job = _report_job_or_404(request, pk)
+    if report_job_retry(job=job):
+        messages.success(request, _("Laporan dibuat ulang."))
+    return redirect(job)
 
 
 @rule_required(can_view_documents)
