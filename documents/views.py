@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +18,7 @@ from django_ratelimit.decorators import ratelimit
 from cohorts.models import CohortPhase
 from cohorts.scope import cohort_or_404, institution_or_404, within_reach
 from config.audit import export_record
+from config.downloads import stored_file_response
 from config.permissions import (
     can_download_certificate,
     can_issue_certificates,
@@ -59,9 +60,7 @@ def too_many(request):
 
 
 def _attachment(field):
-    return FileResponse(
-        field.open("rb"), as_attachment=True, filename=field.name.rsplit("/", 1)[-1]
-    )
+    return stored_file_response(field, field.name.rsplit("/", 1)[-1])
 
 
 @public("anyone holding a certificate's QR code may check it")
@@ -191,7 +190,7 @@ def certificate_download(request, pk):
         raise Http404(_("Berkas sertifikat belum dibuat."))
     filename = f"STTP-{certificate.enrolment.participant.nip}.pdf"
     export_record(request, certificate, f"Sertifikat {certificate.number} (PDF)")
-    return FileResponse(certificate.pdf.open("rb"), as_attachment=True, filename=filename)
+    return stored_file_response(certificate.pdf, filename)
 
 
 @rule_required(can_issue_certificates)

@@ -3,11 +3,12 @@ form (projects.paper), and the scans' download."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from cohorts.scope import refuse, within_reach
+from config.downloads import stored_file_response
 from config.permissions import can_manage_cohorts, object_checked_in_view, rule_required
 
 from . import forms as f
@@ -135,9 +136,8 @@ def paper_scan(request, pk):
     )
     if not project_roles(request.user, project):
         refuse(request.user, can_manage_cohorts)
+    name = f"formulir-{paper.kind}-{project.enrolment.participant.nip}.{paper.extension}"
     try:
-        handle = paper.file.open("rb")
+        return stored_file_response(paper.file, name)
     except FileNotFoundError as missing:
         raise Http404 from missing
-    name = f"formulir-{paper.kind}-{project.enrolment.participant.nip}.{paper.extension}"
-    return FileResponse(handle, as_attachment=True, filename=name)

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from cohorts.models import Cohort
 from cohorts.scope import cohort_or_404, refuse, within_reach, works_for_organiser
 from cohorts.selectors import cohort_with_phases, cohorts_of_widyaiswara
+from config.downloads import stored_file_response
 from config.permissions import (
     can_edit_programs,
     can_manage_cohorts,
@@ -317,12 +318,11 @@ def document(request, pk):
     document = get_object_or_404(ProjectDocument, pk=pk)
     project = _project(document.project_id)
     _allowed_or_refused(request.user, project_roles(request.user, project))
+    name = f"{document.kind}-v{document.version}-{project.enrolment.participant.nip}"
     try:
-        handle = document.file.open("rb")
+        return stored_file_response(document.file, f"{name}.{document.extension}")
     except FileNotFoundError as missing:
         raise Http404 from missing
-    name = f"{document.kind}-v{document.version}-{project.enrolment.participant.nip}"
-    return FileResponse(handle, as_attachment=True, filename=f"{name}.{document.extension}")
 
 
 @rule_required(supervises)
