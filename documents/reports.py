@@ -317,6 +317,13 @@ def phase_report_record(job):
     return report
 
 
-def report_content(job):
-    """The job's file, opened through the storage API (a bucket in production)."""
-    return job.file.open("rb")
+def report_export_label(job):
+    """What the audit log says was downloaded: the names the downloads had before they were
+    jobs, so that the log reads the same."""
+    if job.kind == Kind.PHASE_PDF:
+        return f"Laporan tahap {job.phase.name} (PDF)"
+    if job.kind in (Kind.ROSTER_XLSX, Kind.ROSTER_CSV, Kind.AUDIT_XLSX, Kind.AUDIT_CSV):
+        what = "Daftar peserta" if job.cohort_id else "Log audit"
+        kind = job.kind.rsplit("_", 1)[1].upper()
+        return f"{what} ({kind}, {job.total} baris)"
+    return "Laporan akhir (PDF)" if job.kind == Kind.FINAL_PDF else "Laporan akhir (XLSX)"

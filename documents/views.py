@@ -44,6 +44,7 @@ from .numbering import number_of, number_pattern_for, numbering_of, numbering_sa
 from .pdf import image_data_uri
 from .reports import (
     UNDER_WAY,
+    report_export_label,
     report_job_request,
     report_job_retry,
     report_jobs_stalled_fail,
@@ -425,7 +426,7 @@ def report_job_download(request, pk):
     job = _report_job_or_404(request, pk)
     if job.status != ReportJob.Status.DONE or not job.file:
         raise Http404(_("Berkas ini belum dibuat."))
-    export_record(request, job.cohort, str(job.get_kind_display()))
+    export_record(request, job.cohort, report_export_label(job))
     return _attachment(job.file)
 
 
