@@ -42,16 +42,19 @@ def cohort_invitations(request, cohort_pk):
         return redirect("participants:cohort_invitations", cohort_pk=cohort.pk)
     search = InvitationFilterForm(request.GET or None)
     filters = search.filters()
-    # Three lists, each one page at a time with its own page parameter: the WhatsApp links
-    # still to send, the participants (searched, filtered by account), and the mentors.
-    links = page_of(request, invitation_links_waiting(cohort), param="tautan")
+    # Four lists, each one page at a time with its own page parameter: the WhatsApp links
+    # still to send to participants and to mentors, the participants (searched, filtered by
+    # account), and the mentors.
+    waiting = invitation_links_waiting(cohort)
+    links = page_of(request, waiting["participants"], param="tautan")
+    mentor_links = page_of(request, waiting["mentors"], param="tautan_mentor")
     participants = page_of(
         request,
         invitation_participants(cohort, query=filters["q"], account=filters.get("akun")),
     )
     mentors = page_of(request, invitation_mentors(cohort), param="mentor")
     # A link carries a set-password token: made for the rows shown only.
-    for person in {id(p): p for p in [*links, *participants, *mentors]}.values():
+    for person in [*links, *mentor_links, *participants, *mentors]:
         person.whatsapp = invitation_whatsapp_link(person=person, shared=_shared(person))
     for mentor in mentors:
         mentor.mentees = [e.participant for e in mentor.cohort_mentees]
@@ -71,7 +74,7 @@ def cohort_invitations(request, cohort_pk):
             "mentors_query": mentors.query,
             "waiting": invitations_waiting_count(cohort),
             "waiting_links": links,
-            "links_query": links.query,
+            "mentor_links": mentor_links,
         },
     )
 

@@ -334,35 +334,16 @@ def invitations_waiting_count(cohort):
     )
 
 
-class Chained:
-    """Two querysets read as one list by Paginator: a count of each, then one slice of
-    either or both for a page."""
-
-    def __init__(self, first, second):
-        self.first, self.second = first, second
-        self._first_count = None
-
-    def count(self):
-        self._first_count = self.first.count()
-        return self._first_count + self.second.count()
-
-    def __getitem__(self, window):
-        if self._first_count is None:
-            self._first_count = self.first.count()
-        split = self._first_count
-        start, stop = window.start or 0, window.stop
-        rows = list(self.first[start : min(stop, split)]) if start < split else []
-        if stop > split:
-            rows += list(self.second[max(start - split, 0) : stop - split])
-        return rows
+REACHABLE = Q(user__isnull=False) & ~Q(phone="")
 
 
 def invitation_links_waiting(cohort):
-    """Who can be sent a WhatsApp invitation now: the participants, then the mentors, who
-    have a login not activated yet and a phone number, and whose login is their own (a
-    mentor sharing a participant's login is reached as that participant)."""
-    reachable = Q(user__isnull=False) & ~Q(phone="")
-    return Chained(
-        invitation_participants(cohort, account=ACCOUNT_WAITING).filter(reachable),
-        invitation_mentors(cohort).filter(reachable, active=False, shares_login=False),
-    )
+    """Who can be sent a WhatsApp invitation now, participants and mentors apart: those with
+    a login not activated yet and a phone number, and whose login is their own (a mentor
+    sharing a participant's login is reached as that participant)."""
+    return {
+        "participants": invitation_participants(cohort, account=ACCOUNT_WAITING).filter(REACHABLE),
+        "mentors": invitation_mentors(cohort)
+        .filter(REACHABLE, active=False, shares_login=False)
+        .prefetch_related(None),  # a link needs no list of mentees
+    }
