@@ -194,10 +194,17 @@ def import_preview(request, cohort_pk, pk):
             % {"count": result["enrolled"]},
         )
         return redirect(batch.cohort)
+    # Up to 5,000 rows (importing.MAX_ROWS): the rows, or the problems, one page at a time.
     return render(
         request,
         "participants/import_preview.html",
-        {"batch": batch, "cohort": batch.cohort, "columns": [label for _k, label in COLUMNS]},
+        {
+            "batch": batch,
+            "cohort": batch.cohort,
+            "columns": [label for _k, label in COLUMNS],
+            "rows": page_of(request, batch.rows or []),
+            "errors": page_of(request, batch.errors or []),
+        },
     )
 
 
