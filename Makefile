@@ -41,12 +41,29 @@ test-fast: install
 	.ci/system-packages test
 	$(BIN)/pytest -m "not browser and not worker"
 
-## Speed, measured (not asserted): certificates for cohorts of 40 and 200, job vs floor.
+## Speed, measured (not asserted): each bench script present (bench/<name>.py) writes its
+## results to var/bench/<name>.json, then bench/summary.py prints them as one table with the
+## goals, the date and the machine. Each script has BENCH_TIMEOUT seconds at most; one that
+## fails or overruns is reported and the others still run. DATABASE_URL, when set, names the
+## database the scripts measure on.
+BENCH_SCRIPTS := certificates pages imports logins
+BENCH_TIMEOUT ?= 1800
+bench: install
+	.ci/system-packages runtime
+	mkdir -p var/bench && touch var/bench/.run-started
+	@status=0; for name in $(BENCH_SCRIPTS); do \
+		test -f bench/$$name.py || continue; \
+		echo "== bench/$$name.py"; \
+		timeout --kill-after=30 $(BENCH_TIMEOUT) $(BIN)/python bench/$$name.py \
+			|| { echo "bench/$$name.py failed or overran ($$?)"; status=1; }; \
+	done; \
+	$(BIN)/python bench/summary.py || status=1; \
+	exit $$status
+
+## The certificates part alone: the job against the floor, 1 against 2 workers, ReportLab.
 bench-certificates: install
 	.ci/system-packages runtime
-	$(BIN)/python bench/certificates.py
-
-bench: bench-certificates
+	timeout --kill-after=30 $(BENCH_TIMEOUT) $(BIN)/python bench/certificates.py
 
 ## The database and the media files, compressed, into BACKUP_DIR (var/backups); keeps the
 ## last 10 of each.
