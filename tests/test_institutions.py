@@ -14,8 +14,9 @@ from cohorts.models import Cohort, NonWorkingDay
 from cohorts.services import non_working_day_add, session_add
 from config import roles
 from documents.batches import certificates_issue
-from documents.models import Certificate, CertificateBatch, PhaseReport
+from documents.models import Certificate, CertificateBatch, PhaseReport, ReportJob
 from documents.phase_reports import phase_report_make
+from documents.reports import report_job_request, report_job_run
 from participants.accounts import mentor_account_ensure
 from participants.models import Enrolment, ImportBatch
 from participants.services import mentor_upsert, participant_account_ensure
@@ -87,7 +88,11 @@ def agencies(settings, tmp_path):
     # The home agency's people: a participant and a coach of its own cohort.
     home_coach = widyaiswara_user(username="coach-rumah")
     home_participant = enrol(own, coach=home_coach).participant
+    # A report made by a job (run here, as the worker runs it), its file stored.
+    job, _new = report_job_request(kind=ReportJob.Kind.FINAL_XLSX, cohort=cohort, requested_by=None)
+    report_job_run(job_id=job.pk)
     return {
+        "job": job,
         "own": own,
         "cohort": cohort,
         "organiser": organiser,
@@ -170,8 +175,14 @@ def object_urls(w):
         ("documents:institution_certificate", "get", [inst], "organiser", 200),
         ("documents:phase_report_request", "post", [c, p], "cohort", 302),
         ("documents:phase_report", "get", [w["report"].pk], "cohort", 200),
-        ("documents:final_report", "get", [c], "cohort", 200),
-        ("documents:final_report_xlsx", "get", [c], "cohort", 200),
+        # A report is asked for, then made by a job: the answer leads to the job's page.
+        ("documents:final_report", "get", [c], "cohort", 302),
+        ("documents:final_report_xlsx", "get", [c], "cohort", 302),
+        ("documents:roster_report", "get", [c, "csv"], "cohort", 302),
+        ("documents:report_job", "get", [w["job"].pk], "cohort", 200),
+        ("documents:report_job_status", "get", [w["job"].pk], "cohort", 200),
+        ("documents:report_job_download", "get", [w["job"].pk], "cohort", 200),
+        ("documents:report_job_retry", "post", [w["job"].pk], "cohort", 302),
         # Pages of participants and scorers: staff fail their rule before any object is read.
         ("projects:edit", "get", [project], "participant", None),
         ("projects:upload", "post", [project], "participant", None),
@@ -206,7 +217,7 @@ def state(w):
         CertificateBatch.objects.filter(cohort=cohort).count(),
         sorted(certificates.values_list("number", "status")),
         w["phase"].sessions.count(), NonWorkingDay.objects.filter(pk=w["day"].pk).count(),
-        PhaseReport.objects.count(),
+        PhaseReport.objects.count(), ReportJob.objects.count(),
     )  # fmt: skip
 
 
@@ -231,12 +242,12 @@ def test_every_url_role_and_institution_gets_what_it_should_and_no_more(client, 
     assert wrong == []
     unexpected_200 = [r for r in results if r[4] == 200 and r[1] not in MAY[r[2]]]
     assert unexpected_200 == []
-    # 7 people × 50 URLs, and the statuses the refused got.
+    # 7 people × every URL of the table, and the statuses the refused got.
     assert len(results) == 7 * len(object_urls(w))
     refused = Counter(r[4] for r in results if r[1] not in MAY[r[2]])
-    # The home agency's staff get 404 on the 47 cohort and agency pages; the co-organiser's
+    # The home agency's staff get 404 on the 52 cohort and agency pages; the co-organiser's
     # on the organiser's own 4 (its non-working days, numbering and certificate look).
-    assert refused[404] == 47 + 4 and refused[200] == 0
+    assert refused[404] == 52 + 4 and refused[200] == 0
 
 
 def test_every_url_with_an_object_is_in_the_table(agencies):
