@@ -7,15 +7,19 @@ from django.core.paginator import Paginator
 PER_PAGE = 50
 
 
-def page_of(request, rows, *, per_page=PER_PAGE, param="page"):
+def page_of(request, rows, *, per_page=PER_PAGE, param="page", count=None):
     """The page of `rows` (an ordered queryset, or a list) that `request` asks for with
     `?page=`. A number out of range or unreadable gives the nearest page, not an error: a
     list that shrank since its link was drawn still opens. Two queries for a queryset: the
-    count and the page's rows.
+    count and the page's rows, or only the rows when the caller knows the `count` already
+    (from an aggregate it needs anyway).
 
     `page.query` is the rest of the query string (search, filters, tab), for the fragment's
     links: `{% include "includes/pagination.html" with page=rows query=rows.query %}`."""
-    page = Paginator(rows, per_page).get_page(request.GET.get(param))
+    paginator = Paginator(rows, per_page)
+    if count is not None:
+        paginator.count = count  # a cached property: Paginator then runs no COUNT query
+    page = paginator.get_page(request.GET.get(param))
     rest = request.GET.copy()
     rest.pop(param, None)
     page.query = rest.urlencode()

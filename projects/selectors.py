@@ -5,23 +5,40 @@ This is the public face of projects for the layer above: documents reads final s
 passing and whether a program's results already stand here, and nowhere else in projects.
 """
 
+from dataclasses import dataclass
+from decimal import Decimal
+
 from django.db import transaction
 from django.db.models import (
+    BigIntegerField,
     BooleanField,
     Case,
+    Count,
     Exists,
     ExpressionWrapper,
     F,
+    IntegerField,
     OuterRef,
     Q,
     Subquery,
+    Value,
     When,
 )
+from django.db.models.functions import Cast, Round
 from django.utils import timezone
 
 from participants.models import Enrolment
+from participants.selectors import roster_filtered
 
-from .grading import Band, default_bands, final_score_of
+from .grading import (
+    LOWEST_PREDICATE,
+    TWO_PLACES,
+    WEIGHTS_INCOMPLETE,
+    Band,
+    FinalScore,
+    default_bands,
+    final_score_of,
+)
 from .models import (
     SCORING_STATES,
     ChangeProject,
@@ -56,14 +73,6 @@ PROJECT_RELATED = (
 )
 
 
-def _sheet_by(user, role):
-    return Exists(
-        ScoreSheet.objects.filter(
-            project=OuterRef("pk"), role=role, scorer=user, submitted_at__isnull=False
-        )
-    )
-
-
 def _approved_by(user):
     last_submit = (
         ProjectStep.objects.filter(project=OuterRef(OuterRef("pk")), action="submit_design")
@@ -80,48 +89,84 @@ def _approved_by(user):
     )
 
 
-def queue_of(user):
-    """What waits for a widyaiswara or mentor: designs to approve, reports to read, scores
-    due, their seminars, and every project they supervise. Four queries."""
-    supervised = list(
-        ChangeProject.objects.filter(Q(enrolment__coach=user) | Q(enrolment__mentor__user=user))
+# A supervisor's project is done once it is final, or once its participant is out of the
+# training (withdrawn, deferred, or their outcome recorded when the grades closed): nothing
+# waits on it any more, and the queue shows it only under "Selesai".
+IN_TRAINING = (Enrolment.Status.REGISTERED, Enrolment.Status.ACTIVE)
+FINISHED = Q(state=S.FINAL) | ~Q(enrolment__status__in=IN_TRAINING)
+SUPERVISOR_ROLES = (ScoringRole.COACH, ScoringRole.MENTOR)
+
+
+def projects_of(user):
+    """Every project the user coaches, mentors or examines, each with `my_role` (coach
+    before mentor before examiner), `my_sheet` (their score sheet in that role is
+    submitted) and `approved` (they approved the design since it was last submitted); the
+    participant, agency, cohort, program, coach, mentor and theme joined. One query, in SQL
+    whatever the number: filters and pages apply to it."""
+    examined = Seminar.enrolments.through.objects.filter(seminar__examiners=user).values(
+        "enrolment_id"
+    )
+    coaches = Q(enrolment__coach=user)
+    mentors = Q(enrolment__mentor__user=user)
+    return (
+        ChangeProject.objects.filter(coaches | mentors | Q(enrolment_id__in=examined))
         .select_related(*PROJECT_RELATED)
         .annotate(
-            approved=_approved_by(user),
-            coach_sheet=_sheet_by(user, ScoringRole.COACH),
-            mentor_sheet=_sheet_by(user, ScoringRole.MENTOR),
+            my_role=Case(
+                When(coaches, then=Value(ScoringRole.COACH)),
+                When(mentors, then=Value(ScoringRole.MENTOR)),
+                default=Value(ScoringRole.EXAMINER),
+            )
         )
-        .order_by("-enrolment__cohort__start_date", "enrolment__participant__name")
+        .annotate(
+            my_sheet=Exists(
+                ScoreSheet.objects.filter(
+                    project=OuterRef("pk"),
+                    role=OuterRef("my_role"),
+                    scorer=user,
+                    submitted_at__isnull=False,
+                )
+            ),
+            approved=_approved_by(user),
+        )
+        .order_by("-enrolment__cohort__start_date", "enrolment__participant__name", "pk")
     )
-    examined = list(
-        ChangeProject.objects.filter(enrolment__seminars__examiners=user)
-        .select_related(*PROJECT_RELATED)
-        .annotate(examiner_sheet=_sheet_by(user, ScoringRole.EXAMINER))
-        .distinct()
-        .order_by("enrolment__participant__name")
-    )
-    designs, reports, scores = [], [], []
-    for project in supervised:
-        role = ScoringRole.COACH if project.enrolment.coach_id == user.pk else ScoringRole.MENTOR
-        project.my_role = role
-        has_sheet = project.coach_sheet if role == ScoringRole.COACH else project.mentor_sheet
-        if project.state == S.DESIGN_SUBMITTED and not project.approved:
-            designs.append(project)
-        elif project.state == S.REPORT_SUBMITTED and not has_sheet:
-            reports.append(project)
-        elif project.state in SCORING_STATES[role] and not has_sheet:
-            scores.append(project)
-    for project in examined:
-        project.my_role = ScoringRole.EXAMINER
-        if project.state in SCORING_STATES[ScoringRole.EXAMINER] and not project.examiner_sheet:
-            scores.append(project)
+
+
+def _scores_due():
+    """A score sheet this role still owes while its stage lasts; the report stage of the
+    coach and mentor counts as a report to read instead."""
+    due = Q()
+    for role, states in SCORING_STATES.items():
+        states = [s for s in states if role == ScoringRole.EXAMINER or s != S.REPORT_SUBMITTED]
+        due |= Q(my_role=role, state__in=states)
+    return due & Q(my_sheet=False)
+
+
+def _queue_lists():
+    """Each list of the queue as a condition over projects_of."""
+    supervising = Q(my_role__in=SUPERVISOR_ROLES)
     return {
-        "designs": designs,
-        "reports": reports,
-        "scores": scores,
-        "seminars": seminars_of_examiner(user),
-        "supervised": supervised,
+        "designs": supervising & Q(state=S.DESIGN_SUBMITTED, approved=False),
+        "reports": supervising & Q(state=S.REPORT_SUBMITTED, my_sheet=False),
+        "scores": _scores_due(),
+        "supervised": supervising & ~FINISHED,
+        "finished": supervising & FINISHED,
     }
+
+
+def queue_of(user, projects=None):
+    """What waits for a widyaiswara or mentor, as querysets that filter and page in SQL:
+    `designs` to approve, `reports` to read and score, `scores` due as coach, mentor or
+    examiner; and the projects they supervise, `supervised` (in progress) and `finished`.
+    `projects`: projects_of(user) narrowed (a search), by default all of them."""
+    projects = projects_of(user) if projects is None else projects
+    return {name: projects.filter(q) for name, q in _queue_lists().items()}
+
+
+def queue_counts(projects):
+    """How many projects each list of queue_of holds, in one query."""
+    return projects.aggregate(**{name: Count("pk", filter=q) for name, q in _queue_lists().items()})
 
 
 def _upcoming_first(seminars):
@@ -146,6 +191,14 @@ def seminars_of_examiner(user):
         .prefetch_related("enrolments__participant", "enrolments__project", "examiners")
     )
     return list(_upcoming_first(seminars))
+
+
+def seminars_next_of(user, *, limit=5):
+    """The examiner's nearest seminars for the queue (today's and later first, then the
+    latest past ones), each with its `participant_count`: one query, however many seminars
+    the years have gathered. The examiner's seminar page lists them all."""
+    seminars = Seminar.objects.filter(examiners=user).select_related("cohort__program")
+    return list(_upcoming_first(seminars.annotate(participant_count=Count("enrolments")))[:limit])
 
 
 def seminars_of_cohort(cohort):
@@ -278,6 +331,223 @@ def gradebook_rows(cohort):
         ]
         rows.append({"enrolment": e, "entered": e.entered, "values": values, "final": e.final})
     return components, rows
+
+
+# Final scores in SQL -----------------------------------------------------------------------
+# The same rule as grading.final_score_of, written as SQL so that a page can count who is
+# passing among 10,000 participants, or filter on the result, without reading them all. It
+# reckons in whole hundredths, as integers, so that every database gives exactly the
+# Decimal rule's result: SQLite keeps decimals as floats, where 81.285 may round down.
+
+
+@dataclass(frozen=True)
+class Grading:
+    """A program's final-score rules, read once (its components and its predicate bands,
+    two queries) for any number of enrolments."""
+
+    components: tuple
+    bands: tuple
+
+    @property
+    def entered(self):
+        return [c for c in self.components if c.source == "entered"]
+
+    @property
+    def weights_complete(self):
+        return sum((Decimal(c.weight) for c in self.components), Decimal(0)) == 100
+
+
+def grading_of(program):
+    return Grading(tuple(components_of(program)), tuple(bands_of(program)))
+
+
+def _hundredths(score):
+    """A score of at most two places as a whole number of hundredths (85.33 as 8533); the
+    rounding only undoes a float's 8532.999... on SQLite."""
+    return Cast(Round(score * Value(100)), BigIntegerField())
+
+
+def _component_column(component):
+    return f"component_{component.pk}"
+
+
+def enrolments_with_finals(enrolments, grading):
+    """`enrolments` (a queryset) annotated in SQL with each entered component's score
+    (`component_<id>`), the project's score (`project_score`), the final score in hundredths
+    (`final_cents`, null while a part is missing) and the index of its predicate band among
+    `grading.bands` (`band`; len(bands) for the default lowest band). final_of turns a loaded
+    row into its FinalScore."""
+    columns = {
+        _component_column(c): Subquery(
+            ComponentScore.objects.filter(enrolment=OuterRef("pk"), component=c.pk).values("score")[
+                :1
+            ]
+        )
+        for c in grading.entered
+    }
+    enrolments = enrolments.annotate(**columns, project_score=F("project__final_score"))
+    if not grading.components:
+        final = _hundredths(F("project_score"))
+    elif not grading.weights_complete:
+        final = Value(None, output_field=BigIntegerField())
+    else:
+        # sum(weight * score) / 100 in hundredths is the sum of the products of hundredths
+        # over 10,000; adding 5,000 before the integer division rounds half up (never
+        # negative). A missing part makes the sum null, as it leaves the final score open.
+        parts = [
+            Value(int(Decimal(c.weight) * 100))
+            * _hundredths(F("project_score") if c.source == "project" else F(_component_column(c)))
+            for c in grading.components
+        ]
+        total = parts[0]
+        for part in parts[1:]:
+            total = total + part
+        final = ExpressionWrapper(
+            (total + Value(5000)) / Value(10000), output_field=BigIntegerField()
+        )
+    enrolments = enrolments.annotate(final_cents=final)
+    # The first band (highest first) whose floor the score is strictly above, as _band.
+    whens = [
+        When(final_cents__gt=int(band.floor * 100), then=Value(index))
+        if band.floor is not None
+        else When(final_cents__isnull=False, then=Value(index))
+        for index, band in enumerate(grading.bands)
+    ]
+    return enrolments.annotate(
+        band=Case(
+            When(final_cents__isnull=True, then=Value(None)),
+            *whens,
+            default=Value(len(grading.bands)),
+            output_field=IntegerField(),
+        )
+    )
+
+
+def _band_at(grading, index):
+    if index < len(grading.bands):
+        return grading.bands[index]
+    return Band(None, LOWEST_PREDICATE, False)
+
+
+def _passing_bands(grading):
+    return [i for i in range(len(grading.bands) + 1) if _band_at(grading, i).passes]
+
+
+def final_of(enrolment, grading):
+    """The FinalScore of an enrolment loaded through enrolments_with_finals, from its
+    annotations: the same as final_score_of, with no further query. Sets `entered` (component
+    id to score) on it too, for the gradebook."""
+    enrolment.entered = {
+        c.pk: value
+        for c in grading.entered
+        if (value := getattr(enrolment, _component_column(c))) is not None
+    }
+    if enrolment.final_cents is None:
+        if not grading.components:
+            missing = ()
+        elif not grading.weights_complete:
+            missing = (str(WEIGHTS_INCOMPLETE),)
+        else:
+            missing = tuple(
+                c.name
+                for c in grading.components
+                if (
+                    enrolment.project_score
+                    if c.source == "project"
+                    else enrolment.entered.get(c.pk)
+                )
+                is None
+            )
+        return FinalScore(None, missing, grading.bands)
+    score = (Decimal(enrolment.final_cents) / 100).quantize(TWO_PLACES)
+    return FinalScore(score, (), grading.bands)
+
+
+def finals_attach(enrolments, grading):
+    """Each enrolment (loaded through enrolments_with_finals) with its `final` and `entered`
+    set, as cohort_finals gives them; a list."""
+    enrolments = list(enrolments)
+    for enrolment in enrolments:
+        enrolment.final = final_of(enrolment, grading)
+    return enrolments
+
+
+def passing_q(grading):
+    """Passing, as `passes` says, over enrolments_with_finals: a passing predicate and not
+    withdrawn, failed or deferred."""
+    return Q(band__in=_passing_bands(grading)) & ~Q(status__in=NOT_CERTIFIED)
+
+
+def finals_summary(enrolments, grading):
+    """Counts over `enrolments` (a queryset) in one query: `enrolled`, `scored` (a final
+    score), `passing`, `statuses` (status to count) and `predicates` ((predicate, count),
+    highest band first), whatever their number."""
+    annotated = enrolments_with_finals(enrolments, grading)
+    bands = range(len(grading.bands) + 1)
+    counts = annotated.aggregate(
+        enrolled=Count("pk"),
+        scored=Count("pk", filter=Q(final_cents__isnull=False)),
+        passing=Count("pk", filter=passing_q(grading)),
+        **{f"band_{i}": Count("pk", filter=Q(band=i)) for i in bands},
+        **{f"status_{s}": Count("pk", filter=Q(status=s)) for s in Enrolment.Status.values},
+    )
+    return {
+        "enrolled": counts["enrolled"],
+        "scored": counts["scored"],
+        "passing": counts["passing"],
+        "statuses": {s: counts[f"status_{s}"] for s in Enrolment.Status.values},
+        "predicates": [
+            (_band_at(grading, i).name, counts[f"band_{i}"])
+            for i in bands
+            if i < len(grading.bands) or counts[f"band_{i}"]
+        ],
+    }
+
+
+def gradebook_page_rows(enrolments, grading):
+    """gradebook_rows for some enrolments only (a page of them, already loaded through
+    enrolments_with_finals with participant and project joined)."""
+    rows = []
+    for e in finals_attach(enrolments, grading):
+        project = getattr(e, "project", None)
+        values = [
+            (project.final_score if project else None)
+            if c.source == "project"
+            else e.entered.get(c.pk)
+            for c in grading.components
+        ]
+        rows.append({"enrolment": e, "entered": e.entered, "values": values, "final": e.final})
+    return rows
+
+
+GRADEBOOK_RELATED = ("participant", "project")
+
+
+def gradebook_filtered(cohort, grading, filters):
+    """The cohort's gradebook rows (enrolments_with_finals) with the roster's search, filters
+    and order, and `result`: "open" (a part still missing), "passing" or "failing" (scored,
+    not passing). A queryset: a page of it is what the gradebook loads."""
+    rows = enrolments_with_finals(
+        roster_filtered(cohort, filters).select_related(None).select_related(*GRADEBOOK_RELATED),
+        grading,
+    )
+    rows = rows.order_by(*rows.query.order_by, "pk")  # equal names keep their page
+    result = filters.get("result")
+    if result == "open":
+        rows = rows.filter(final_cents__isnull=True)
+    elif result == "passing":
+        rows = rows.filter(passing_q(grading))
+    elif result == "failing":
+        rows = rows.filter(Q(final_cents__isnull=False) & ~passing_q(grading))
+    return rows
+
+
+def gradebook_of(cohort, grading, enrolment_ids):
+    """These enrolments of the cohort as gradebook rows (enrolments_with_finals), in the
+    gradebook's order: the rows a page sent back."""
+    rows = Enrolment.objects.filter(cohort=cohort, pk__in=enrolment_ids)
+    rows = rows.select_related(*GRADEBOOK_RELATED).order_by("participant__name", "pk")
+    return enrolments_with_finals(rows, grading)
 
 
 def enrolment_final_score(enrolment):

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
@@ -12,6 +13,7 @@ from cohorts.models import Cohort
 from cohorts.scope import cohort_or_404, refuse, within_reach, works_for_organiser
 from cohorts.selectors import cohort_with_phases, cohorts_of_widyaiswara
 from config.downloads import stored_file_response
+from config.pagination import page_of
 from config.permissions import (
     can_edit_programs,
     can_manage_cohorts,
@@ -30,6 +32,7 @@ from participants.selectors import participant_training, roster_filtered
 from . import forms as f
 from .closing import enrolment_status_set, grades_close, grades_reopen
 from .documents import ERROR_TOO_LARGE, SizeLimitedUpload, document_upload, max_upload_bytes
+from .filters import SHOW_FINISHED, GradebookFilterForm, QueueFilterForm, gradebook_sent
 from .gradebook import component_scores_record
 from .models import (
     Actor,
@@ -51,15 +54,22 @@ from .scoring import (
 )
 from .selectors import (
     PROJECT_RELATED,
-    cohort_finals,
     component_history,
     criterion_history,
     enrolment_final_score,
-    gradebook_rows,
-    passing_count,
+    enrolments_with_finals,
+    finals_attach,
+    finals_summary,
+    gradebook_filtered,
+    gradebook_of,
+    gradebook_page_rows,
+    grading_of,
     project_sheets_submitted,
+    projects_of,
+    queue_counts,
     queue_of,
     score_sheet_of,
+    seminars_next_of,
     seminars_of_cohort,
     seminars_of_examiner,
 )
@@ -93,12 +103,18 @@ def _project(pk):
 
 @rule_required(can_manage_cohorts)
 def cohort_detail(request, pk):
-    """The cohort's page: its phases, the roster with each final score, how many are passing
-    and the latest certificate batch. It lives here because it shows final scores."""
+    """The cohort's page: its phases, one page of the roster with each final score, the
+    cohort's figures (enrolled, scored, passing, by status and predicate, counted in SQL) and
+    the latest certificate batch. It lives here because it shows final scores."""
     # Another agency's cohort is not found, as one that does not exist.
     cohort = cohort_or_404(request.user, pk, cohort_with_phases())
     filter_form = RosterFilterForm(request.GET or None, cohort=cohort)
-    everyone = cohort_finals(cohort)
+    grading = grading_of(cohort.program)
+    summary = finals_summary(Enrolment.objects.filter(cohort=cohort), grading)
+    roster = roster_filtered(cohort, filter_form.filters())
+    roster = enrolments_with_finals(_stable(roster), grading)
+    page = page_of(request, roster)
+    page.object_list = finals_attach(page.object_list, grading)
     phases = list(cohort.phases.all())
     return render(
         request,
@@ -107,15 +123,26 @@ def cohort_detail(request, pk):
             "cohort": cohort,
             "phases": phases,
             "total_jp": sum(p.jp for p in phases),
-            "roster": list(roster_filtered(cohort, filter_form.filters())),
+            "roster": page,
             "filter_form": filter_form,
-            "enrolled": len(everyone),
-            "finals": {e.pk: e.final for e in everyone},
-            "passing": passing_count(everyone),
+            "summary": summary,
+            "enrolled": summary["enrolled"],
+            "passing": summary["passing"],
+            "statuses": [
+                (label, summary["statuses"][value])
+                for value, label in Enrolment.Status.choices
+                if summary["statuses"][value]
+            ],
             "latest_batch": cohort.certificate_batches.first(),
             "works_for_organiser": works_for_organiser(request.user, cohort),
         },
     )
+
+
+def _stable(enrolments):
+    """The same order with the primary key last, so that rows of equal names keep their
+    page from one request to the next."""
+    return enrolments.order_by(*enrolments.query.order_by, "pk")
 
 
 @rule_required(is_participant)
@@ -132,12 +159,53 @@ def my_training(request):
     )
 
 
+# The queue's lists, each paged on its own (a widyaiswara's years gather thousands of
+# projects): the context name, the page parameter and the list's anchor.
+QUEUE_PAGES = (
+    ("designs", "hal_rancangan", "queue-designs"),
+    ("reports", "hal_laporan", "queue-reports"),
+    ("scores", "hal_nilai", "queue-scores"),
+)
+
+
 @rule_required(supervises)
 def queue(request):
-    """What waits for a widyaiswara or a mentor."""
-    context = queue_of(request.user)
-    context["cohorts"] = cohorts_of_widyaiswara(request.user)
+    """What waits for a widyaiswara or a mentor now, and the projects they supervise that
+    are in progress; the finished ones under the "Selesai" tab (?tampil=selesai). Every
+    list is searched, filtered and paged in SQL."""
+    filter_form = QueueFilterForm(request.GET or None)
+    projects = filter_form.apply(projects_of(request.user))
+    lists, counts = queue_of(request.user, projects), queue_counts(projects)
+    finished = filter_form.finished
+    context = {"filter_form": filter_form, "counts": counts, "show_finished": finished}
+    if not finished:
+        for name, param, anchor in QUEUE_PAGES:
+            context[name] = page_of(request, lists[name], param=param, count=counts[name])
+            context[name].anchor = anchor
+    shown = "finished" if finished else "supervised"
+    context["projects"] = context[shown] = page_of(request, lists[shown], count=counts[shown])
+    # The widyaiswara's latest cohorts, for their schedules; older ones are in the history.
+    context["cohorts"] = list(cohorts_of_widyaiswara(request.user)[:COHORT_LINKS])
+    context["seminars"] = seminars_next_of(request.user)
+    context["tabs"] = _queue_tabs(filter_form, counts)
     return render(request, "projects/queue.html", context)
+
+
+COHORT_LINKS = 12
+
+
+def _queue_tabs(filter_form, counts):
+    """The two tabs, keeping the search and the stage: (label, count, query string, current)."""
+    kept = {k: v for k, v in filter_form.filters().items() if v and k != "tampil"}
+    return [
+        (_("Sedang berjalan"), counts["supervised"], urlencode(kept), not filter_form.finished),
+        (
+            _("Selesai"),
+            counts["finished"],
+            urlencode({**kept, "tampil": SHOW_FINISHED}),
+            filter_form.finished,
+        ),
+    ]
 
 
 @rule_required(object_checked_in_view)
@@ -374,11 +442,21 @@ def _sheet_saved(request, project, role, form):
 
 @rule_required(can_manage_cohorts)
 def gradebook(request, cohort_pk):
+    """One page of the cohort's gradebook, searched and filtered in SQL. Saving reads and
+    writes only the rows the page showed (the cells it sent); a refused save comes back with
+    those rows as typed."""
     cohort = cohort_or_404(request.user, cohort_pk, Cohort.objects.select_related("program"))
     if request.GET.get("format") == "xlsx":
         # The spreadsheet is the final report's (documents); this address still answers.
         return redirect(reverse("documents:final_report_xlsx", args=[cohort.pk]))
-    components, rows = gradebook_rows(cohort)
+    filter_form = GradebookFilterForm(request.GET or None, cohort=cohort)
+    grading = grading_of(cohort.program)
+    page = page_of(request, gradebook_filtered(cohort, grading, filter_form.filters()))
+    # A save: the rows whose cells the page sent, whatever the list holds by now.
+    sent = gradebook_sent(request.POST) if request.method == "POST" else None
+    rows = page.object_list if sent is None else gradebook_of(cohort, grading, sent)
+    rows = gradebook_page_rows(rows, grading)
+    components = list(grading.components)
     form = f.GradebookForm(request.POST or None, rows=rows, components=components)
     if request.method == "POST" and form.is_valid():
         try:
@@ -393,8 +471,10 @@ def gradebook(request, cohort_pk):
             form.refuse(error)  # nothing was saved; the page comes back as it was typed
         else:
             messages.success(request, _("%(count)s nilai disimpan.") % {"count": changed})
-            return redirect("projects:gradebook", cohort_pk=cohort.pk)
+            # Back to the same page of the same search.
+            return redirect(request.get_full_path())
     context = {"cohort": cohort, "components": components, "rows": form.grid(rows), "form": form}
+    context.update(page=page, filter_form=filter_form)
     context.update(closed=cohort.grades_closed_at is not None, reopen_form=f.ReasonForm())
     return render(request, "projects/gradebook.html", context)
 

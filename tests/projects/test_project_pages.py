@@ -559,9 +559,10 @@ def test_the_queue_costs_the_same_for_any_number_of_projects(
 
 
 # session, user, permissions (2), role names; the cohort with its program; the components;
-# the predicate bands; the entered scores; the roster (participant, agency, project, group
-# and certificate joined).
-GRADEBOOK_QUERIES = PER_REQUEST + 5
+# the predicate bands; the count of the rows that match the search (for the page links);
+# one page of rows (participant and project joined, the entered scores and the final score
+# computed in the same query); the groups of the group filter.
+GRADEBOOK_QUERIES = PER_REQUEST + 6
 
 
 @pytest.mark.parametrize("size", [3, 30])

@@ -1,0 +1,88 @@
+"""The search and filters of the projects app's long lists (the gradebook, the widyaiswara's
+queue). Each runs in SQL on a queryset, so that a page shows one page of rows whatever the
+list's length."""
+
+import re
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from participants.forms import RosterFilterForm
+from participants.nip import nip_normalize
+
+from .models import State
+
+# A gradebook cell as the page sends it (projects.forms.GradebookForm):
+# score-<enrolment>-<component>.
+SCORE_FIELD = re.compile(r"score-(\d+)-(\d+)")
+
+# The queue's tabs: what waits now (the default), and the finished work.
+SHOW_FINISHED = "selesai"
+
+RESULTS = [
+    ("", _("Semua")),
+    ("open", _("Belum lengkap")),
+    ("passing", _("Lulus")),
+    ("failing", _("Tidak lulus")),
+]
+
+
+def _small(form):
+    for field in form.fields.values():
+        css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+        field.widget.attrs["class"] = f"{css} form-select-sm form-control-sm"
+
+
+def name_or_nip(query, prefix=""):
+    """A search by name (any part) or by NIP (digits, typed with or without spaces)."""
+    query = (query or "").strip()
+    if not query:
+        return Q()
+    digits = nip_normalize(query)
+    by_nip = Q(**{f"{prefix}nip__contains": digits}) if digits.isdigit() else Q(pk__in=[])
+    return Q(**{f"{prefix}name__icontains": query}) | by_nip
+
+
+def gradebook_sent(data):
+    """The enrolment ids whose cells a gradebook page sent back (its visible rows)."""
+    return {int(match[1]) for key in data if (match := SCORE_FIELD.fullmatch(key))}
+
+
+class GradebookFilterForm(RosterFilterForm):
+    """The roster's search and filters but the agency (a list the gradebook does without,
+    one query less), and the result so far: scores still missing, passing or not."""
+
+    result = forms.ChoiceField(label=_("Hasil"), choices=RESULTS, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["agency"]
+        _small(self)
+
+
+class QueueFilterForm(forms.Form):
+    q = forms.CharField(label=_("Cari nama atau NIP"), required=False)
+    state = forms.ChoiceField(
+        label=_("Tahap"), choices=[("", _("Semua")), *State.choices], required=False
+    )
+    tampil = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _small(self)
+
+    def filters(self):
+        return self.cleaned_data if self.is_valid() else {}
+
+    def apply(self, projects):
+        """The projects (projects_of) that match the search and the stage."""
+        filters = self.filters()
+        projects = projects.filter(name_or_nip(filters.get("q"), "enrolment__participant__"))
+        if filters.get("state"):
+            projects = projects.filter(state=filters["state"])
+        return projects
+
+    @property
+    def finished(self):
+        return self.filters().get("tampil") == SHOW_FINISHED
