@@ -13,14 +13,15 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils import timezone
 
 from config import roles
 from config.audit import EXPORT, LOGIN, LOGIN_FAILED
 from config.users import user_label
 from documents.batches import certificates_issue
-from documents.models import Certificate, CertificateBatch, NumberingPattern
+from documents.models import Certificate, CertificateBatch, NumberingPattern, ReportJob
+from documents.reports import report_job_run
 from participants.models import Enrolment, StudyGroup
 
 from .factories import (
@@ -398,6 +399,16 @@ def test_a_roster_export_is_recorded(client, passing, since):
     assert entry.changes_text == "Daftar peserta (XLSX, 2 baris)"
 
 
+def log_export(client, kind, search):
+    """The filtered log as a file: asked for, made by its job (run here as the worker runs
+    it; tests/documents/test_report_jobs.py runs a real worker), downloaded."""
+    response = client.get(reverse("documents:audit_log_export", args=[kind]), search)
+    job = ReportJob.objects.get(pk=resolve(response["Location"]).kwargs["pk"])
+    report_job_run(job_id=job.pk)
+    download = client.get(reverse("documents:report_job_download", args=[job.pk]))
+    return b"".join(download.streaming_content)
+
+
 def test_administrators_search_and_export_the_log_and_staff_are_refused(client, passing):
     enrolment, staff = passing["enrolments"][0], passing["staff"]
     client.force_login(staff)
@@ -436,8 +447,7 @@ def test_administrators_search_and_export_the_log_and_staff_are_refused(client, 
     exports = client.get(page, {"action": "export"}).context["rows"]
     assert [row["changes"] for row in exports] == ["Daftar peserta (CSV, 2 baris)"]
 
-    response = client.get(reverse("documents:audit_log_export", args=["xlsx"]), search)
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(log_export(client, "xlsx", search))).active
     values = list(sheet.values)
     assert values[0][0] == "Log audit Angkatan"  # the title block, then an empty row
     header_at = values.index(("Waktu (WIB)", "Oleh", "Tindakan", "Objek", "Perubahan", "Alamat IP"))
@@ -450,8 +460,8 @@ def test_administrators_search_and_export_the_log_and_staff_are_refused(client, 
             ADDRESS,
         )
     ]
-    response = client.get(reverse("documents:audit_log_export", args=["csv"]), {"q": "zzz"})
-    assert list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")))) == [
+    data = log_export(client, "csv", {"q": "zzz"})
+    assert list(csv.reader(io.StringIO(data.decode("utf-8-sig")))) == [
         ["Waktu (WIB)", "Oleh", "Tindakan", "Objek", "Perubahan", "Alamat IP"]
     ]
     # The exports of the log are in the log.

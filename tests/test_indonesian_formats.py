@@ -14,7 +14,7 @@ from django.utils import translation
 
 from projects.scoring import rubrics_check
 
-from .documents.test_final_report import scored_cohort
+from .documents.test_final_report import made, scored_cohort
 from .factories import staff_user
 
 pytestmark = pytest.mark.django_db
@@ -35,8 +35,8 @@ def test_times_and_decimals_in_templates():
 def test_the_final_report_sheet_names_weights_the_indonesian_way(client):
     cohort = scored_cohort(1)
     client.force_login(staff_user())
-    response = client.get(reverse("documents:final_report_xlsx", args=[cohort.pk]))
-    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.values)
+    data = made(client, reverse("documents:final_report_xlsx", args=[cohort.pk]))
+    rows = list(openpyxl.load_workbook(io.BytesIO(data)).active.values)
     header = next(row for row in rows if row[0] == "NIP")
     assert "Sikap (bobot 40,00%)" in header and "Proyek (bobot 60,00%)" in header
 
