@@ -75,7 +75,7 @@ def component_scores_record(*, cohort, values, recorded_by, loaded=None, reason=
     A value someone else changed since is refused, not overwritten; changing or clearing a
     saved value needs a `reason`. All or nothing: one refused cell saves none of them, and
     ScoresRefused names every refused cell. Every change is kept in the score's history.
-    Bulk queries whatever the cohort size."""
+    Bulk queries over the enrolments in `values` only, whatever the cohort size."""
     grades_open_check(cohort)
     loaded = loaded or {}
     reason = (reason or "").strip()
@@ -88,11 +88,12 @@ def component_scores_record(*, cohort, values, recorded_by, loaded=None, reason=
         .select_related("participant")
         .order_by("pk")  # the order the certificate job locks them in
     }
+    # Only the rows sent (a page of the gradebook), not the whole cohort's.
     existing = {
         (s.enrolment_id, s.component_id): s
-        for s in ComponentScore.objects.filter(enrolment__cohort=cohort)
+        for s in ComponentScore.objects.filter(enrolment_id__in=list(enrolments))
     }
-    certified = enrolments_certified(cohort)
+    certified = enrolments_certified(cohort, only=enrolments)
     create, update, delete, conflicts = [], [], [], []
     errors, cells = {}, {}  # one message per kind of refusal; what is wrong in each cell
     for (enrolment_id, component_id), value in values.items():

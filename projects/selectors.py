@@ -600,16 +600,14 @@ def finals_locked(cohort, enrolment_ids):
     return {e.pk: e for e in cohort_finals(cohort, only=enrolment_ids)}
 
 
-def enrolments_certified(cohort):
-    """The cohort's enrolments holding a valid certificate, by id, each with its certificate
-    joined: their scores are frozen, since a certificate states the score it was issued
-    with."""
-    return {
-        e.pk: e
-        for e in Enrolment.objects.filter(
-            cohort=cohort, certificate__status=CERTIFICATE_VALID
-        ).select_related("participant", "certificate")
-    }
+def enrolments_certified(cohort, only=None):
+    """The cohort's enrolments holding a valid certificate (or those of them whose ids are
+    in `only`), by id, each with its certificate joined: their scores are frozen, since a
+    certificate states the score it was issued with."""
+    enrolments = Enrolment.objects.filter(cohort=cohort, certificate__status=CERTIFICATE_VALID)
+    if only is not None:
+        enrolments = enrolments.filter(pk__in=list(only))
+    return {e.pk: e for e in enrolments.select_related("participant", "certificate")}
 
 
 def project_sheets_submitted(project):
