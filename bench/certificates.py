@@ -149,6 +149,7 @@ def floor_seconds(cohort):
         for page in source.pages:
             with pikepdf.new() as single:
                 single.pages.append(page)
+                single.remove_unreferenced_resources()  # as the job's files
                 out = io.BytesIO()
                 single.save(out)
                 singles.append(out.getvalue())
@@ -380,7 +381,6 @@ def main():
         floor_small = statistics.median(floor for _, floor in small_runs)
 
         print("ReportLab peer…", flush=True)
-        job_seconds(big)  # the certificates the peer draws
         peer, peer_size = reportlab_peer_seconds(big)
 
         print("Through the broker, 1 and 2 workers interleaved…", flush=True)
