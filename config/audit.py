@@ -114,10 +114,13 @@ def audit_bulk_record(pairs, *, actor=FROM_REQUEST, remote_addr=FROM_REQUEST, ad
     cid = get_cid()
     entries = []
     for old, new in pairs:
+        # Only the model's own columns: a creation's diff would otherwise also read every
+        # reverse relation of every row, and name it only to be dropped below.
         diff = model_instance_diff(
-            old, new, use_json_for_changes=settings.AUDITLOG_STORE_JSON_CHANGES
-        )
-        # A creation's diff also names reverse relations and empty fields ("None" → "None").
+            old, new, fields_to_check=columns,
+            use_json_for_changes=settings.AUDITLOG_STORE_JSON_CHANGES,
+        )  # fmt: skip
+        # A creation's diff also names empty fields ("None" → "None").
         diff = {
             name: change
             for name, change in (diff or {}).items()

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from cohorts.models import Cohort, Institution
 from config.audit import audit_bulk_record
 from config.db import unique_or_error
-from config.roles import PARTICIPANT
+from config.roles import MENTOR, PARTICIPANT
 from config.spreadsheets import (
     MAX_CELLS,
     MAX_COLUMNS,
@@ -33,9 +33,10 @@ from config.spreadsheets import (
 from curriculum.models import PositionLevel
 
 from .accounts import (
+    UPDATE_BATCH,
     accounts_bulk_ensure,
     invitations_queue,
-    mentor_accounts_ensure,
+    logins_bulk_create,
     nips_taken_by_others,
 )
 from .eligibility import CohortContext, refusals_for
@@ -438,7 +439,7 @@ def _eligibility_check(cohort, cleaned, result):
             result.rows.append(data)
             continue
         data["action"] = "update" if person else "new"
-        probe = Participant(
+        probe = _Probe(
             pk=person.pk if person else None,
             nip=data["nip"],
             position_level=data["position_level"],
@@ -454,6 +455,25 @@ def _eligibility_check(cohort, cleaned, result):
             result.rows.append(data)
             added += 1
             added_per_agency[data["agency"]] = added_per_agency.get(data["agency"], 0) + 1
+
+
+@dataclass
+class _Probe:
+    """A row as refusals_for reads a participant: what the rules look at, without building a
+    Participant for each of thousands of rows (twice: at the preview and at the import)."""
+
+    pk: int | None
+    nip: str
+    position_level: str
+    agency: Institution
+
+    @property
+    def agency_id(self):
+        return self.agency.pk
+
+    @property
+    def birth_date(self):
+        return nip_parse(self.nip).birth_date
 
 
 def import_check(*, cohort, uploaded, uploaded_by):
@@ -525,7 +545,7 @@ def _import_apply_locked(*, batch_id):
     rows = batch.rows
 
     mentors = _mentors_upsert(rows)
-    people = _participants_upsert(rows)
+    people, accounts = _participants_upsert(rows)
     enrolled = set(cohort.enrolments.values_list("participant_id", flat=True))
     new_enrolments = [
         Enrolment(cohort=cohort, participant=people[r["nip"]], mentor=mentors.get(r["mentor_nip"]))
@@ -536,13 +556,16 @@ def _import_apply_locked(*, batch_id):
         Enrolment.objects.bulk_create(new_enrolments)
     # A "create" entry for each (bulk_create sends no signal), by the request's user.
     audit_bulk_record([(None, e) for e in new_enrolments])
-    created = Enrolment.objects.filter(
-        cohort=cohort, participant__in=[e.participant for e in new_enrolments]
-    )
-    enrolments_follow_up(enrolments=created)
-    accounts = accounts_bulk_ensure([people[r["nip"]] for r in rows], role_name=PARTICIPANT)
+    if not _keys_returned(new_enrolments):
+        new_enrolments = list(
+            Enrolment.objects.filter(
+                cohort=cohort, participant__in=[e.participant for e in new_enrolments]
+            )
+        )
+    enrolments_follow_up(enrolments=new_enrolments)
+    invited = set(accounts)
     invitations_queue(
-        participant_ids=[p.pk for p in people.values() if p.pk in set(accounts) and p.email]
+        participant_ids=[p.pk for p in people.values() if p.pk in invited and p.email]
     )
     batch.status = ImportBatch.Status.IMPORTED
     batch.summary = {**batch.summary, "enrolled_now": len(new_enrolments)}
@@ -564,28 +587,43 @@ def rows_recheck(cohort, rows):
     return result.errors
 
 
+def _keys_returned(created):
+    """Whether bulk_create gave the new rows their keys (PostgreSQL and SQLite 3.35 do);
+    otherwise they are read back."""
+    return all(item.pk is not None for item in created)
+
+
 def _mentors_upsert(rows):
     data = {r["mentor_nip"]: r for r in rows if r["mentor_nip"]}
     existing = {m.nip: m for m in Mentor.objects.filter(nip__in=data)}
     changed, new = [], []
     for nip, r in data.items():
-        mentor = existing.get(nip) or Mentor(nip=nip)
+        mentor = existing.get(nip)
         values = {"name": r["mentor_name"], "position": r["mentor_position"],
                   "email": r["mentor_email"]}  # fmt: skip
         # For WhatsApp invitations; a file without the number keeps the one already known.
         if r.get("mentor_phone"):
             values["phone"] = r["mentor_phone"]
-        if mentor.pk is None:
+        if mentor is None:
             new.append(Mentor(nip=nip, **values))
         elif any(getattr(mentor, k) != v for k, v in values.items()):
             for k, v in values.items():
                 setattr(mentor, k, v)
             changed.append(mentor)
+    # The new mentors' logins first, so that each is inserted with its own (no update).
+    created = logins_bulk_create(new, role_name=MENTOR) if new else set()
     with unique_or_error(ERROR_CONCURRENT):
         Mentor.objects.bulk_create(new)
-    Mentor.objects.bulk_update(changed, ["name", "position", "email", "phone"])
-    mentors = {m.nip: m for m in Mentor.objects.filter(nip__in=data)}
-    mentor_accounts_ensure(list(mentors.values()))
+    Mentor.objects.bulk_update(
+        changed, ["name", "position", "email", "phone"], batch_size=UPDATE_BATCH
+    )
+    if not _keys_returned(new):
+        new = list(Mentor.objects.filter(nip__in=[m.nip for m in new]))
+    mentors = {**existing, **{m.nip: m for m in new}}
+    created_ids = accounts_bulk_ensure(list(existing.values()), role_name=MENTOR)
+    created_ids += [m.pk for m in new if m.nip in created]
+    invite = set(created_ids)
+    invitations_queue(mentor_ids=[m.pk for m in mentors.values() if m.pk in invite and m.email])
     return mentors
 
 
@@ -593,6 +631,8 @@ FIELDS = ["name", "rank", "position", "position_level", "email", "phone"]
 
 
 def _participants_upsert(rows):
+    """The file's participants, created or brought up to date, each with a login: {NIP:
+    participant}, and the ids of those whose login was created here."""
     existing = {p.nip: p for p in Participant.objects.filter(nip__in=[r["nip"] for r in rows])}
     changed, new = [], []
     for r in rows:
@@ -607,7 +647,13 @@ def _participants_upsert(rows):
                 setattr(person, k, v)
             person.agency_id = r["agency"]
             changed.append(person)
+    # The new participants' logins first, so that each is inserted with its own (no update).
+    created = logins_bulk_create(new, role_name=PARTICIPANT) if new else set()
     with unique_or_error(ERROR_CONCURRENT):
         Participant.objects.bulk_create(new)
-    Participant.objects.bulk_update(changed, [*FIELDS, "agency"])
-    return {p.nip: p for p in Participant.objects.filter(nip__in=[r["nip"] for r in rows])}
+    Participant.objects.bulk_update(changed, [*FIELDS, "agency"], batch_size=UPDATE_BATCH)
+    if not _keys_returned(new):
+        new = list(Participant.objects.filter(nip__in=[p.nip for p in new]))
+    people = {**existing, **{p.nip: p for p in new}}
+    accounts = accounts_bulk_ensure(list(existing.values()), role_name=PARTICIPANT)
+    return people, accounts + [p.pk for p in new if p.nip in created]

@@ -14,6 +14,7 @@ def _pangkat(label):
 
 
 _BY_NAME = {_pangkat(label): code for code, label in Rank.choices}
+_CODES = frozenset(Rank.values)  # read once: Rank.values builds its list on every call
 
 
 def rank_parse(value):
@@ -25,5 +26,5 @@ def rank_parse(value):
     if match:
         roman = _ROMAN.get(match.group(1), match.group(1).upper())
         code = f"{roman}/{match.group(2).lower()}"
-        return code if code in Rank.values else None
+        return code if code in _CODES else None
     return _BY_NAME.get(text.lower().strip(" ()"))
