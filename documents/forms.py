@@ -105,3 +105,40 @@ class VerifyLookupForm(forms.Form):
         if not data.get("kode") and not data.get("lahir") and not self.errors:
             raise forms.ValidationError(ERROR_PROOF_MISSING)
         return data
+
+
+class _ListFilterForm(forms.Form):
+    """A long list's search and filters; what is not valid is left out, not an error."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs["class"] = f"{css} form-select-sm form-control-sm"
+
+    def filters(self):
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return self.cleaned_data
+
+
+class CertificateSearchForm(_ListFilterForm):
+    q = forms.CharField(label=_("Cari nama, NIP, atau nomor"), required=False, max_length=200)
+
+
+class DocumentsFilterForm(_ListFilterForm):
+    q = forms.CharField(
+        label=_("Cari program, kode, atau penyelenggara"), required=False, max_length=200
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[
+            ("", _("Semua")),
+            ("queued", _("Menunggu")),
+            ("running", _("Berjalan")),
+            ("done", _("Selesai")),
+            ("failed", _("Gagal")),
+        ],
+        required=False,
+    )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from cohorts.scope import cohorts_within_reach
 from config.permissions import can_manage_cohorts, can_view_audit_log
+from participants.selectors import name_or_nip
 
 from .models import Certificate, CertificateBatch, CertificateEvent, PhaseReport, ReportJob
 
@@ -64,22 +65,57 @@ def report_job_progress_label(job):
     return _("menyusun berkas…")
 
 
-def batch_certificates(batch):
+def batch_certificates(batch, query=""):
+    """The certificates of the batch's cohort in number order, with their holder; `query`
+    finds them by the holder's name or NIP, or the certificate's number (in SQL)."""
+    certificates = Certificate.objects.filter(enrolment__cohort=batch.cohort).select_related(
+        "enrolment__participant"
+    )
+    if query := (query or "").strip():
+        certificates = certificates.filter(
+            name_or_nip(query, "enrolment__participant__") | Q(number__icontains=query)
+        )
+    return certificates.order_by("seq", "pk")
+
+
+def _cohort_search(query, cohort):
+    """Documents found by their cohort: its program's name or code, or its organiser."""
     return (
-        Certificate.objects.filter(enrolment__cohort=batch.cohort)
-        .select_related("enrolment__participant")
-        .order_by("seq")
+        Q(**{f"{cohort}__program__name__icontains": query})
+        | Q(**{f"{cohort}__program__code__icontains": query})
+        | Q(**{f"{cohort}__organiser__name__icontains": query})
     )
 
 
-def batches_recent():
-    return CertificateBatch.objects.select_related(
+def batches_recent(query="", status=""):
+    """Certificate batches, newest first, found by their cohort and status."""
+    batches = CertificateBatch.objects.select_related(
         "cohort__program", "cohort__organiser", "requested_by"
     )
+    if query := (query or "").strip():
+        batches = batches.filter(_cohort_search(query, "cohort"))
+    if status:
+        batches = batches.filter(status=status)
+    return batches.order_by("-created_at", "-pk")
 
 
-def phase_reports_recent():
-    return PhaseReport.objects.select_related("phase__cohort__program", "requested_by")
+def phase_reports_recent(query=""):
+    """Phase reports, newest first, found by their cohort."""
+    reports = PhaseReport.objects.select_related("phase__cohort__program", "requested_by")
+    if query := (query or "").strip():
+        reports = reports.filter(_cohort_search(query, "phase__cohort"))
+    return reports.order_by("-created_at", "-pk")
+
+
+def report_jobs_recent(query="", status=""):
+    """Report jobs (final reports, rosters, the audit log's exports), newest first, found by
+    their cohort and status."""
+    jobs = ReportJob.objects.select_related("cohort__program", "phase", "requested_by")
+    if query := (query or "").strip():
+        jobs = jobs.filter(_cohort_search(query, "cohort"))
+    if status:
+        jobs = jobs.filter(status=status)
+    return jobs.order_by("-created_at", "-pk")
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from cohorts.models import CohortPhase
 from cohorts.scope import cohort_or_404, institution_or_404, within_reach
 from config.audit import export_record
 from config.downloads import stored_file_response
+from config.pagination import page_of
 from config.permissions import (
     can_download_certificate,
     can_issue_certificates,
@@ -36,7 +37,14 @@ from . import selectors
 from .audit import audit_filters_clean
 from .batch_queue import certificate_batch_start
 from .batches import batches_stalled_fail
-from .forms import InstitutionCertificateForm, NumberingForm, ReasonForm, VerifyLookupForm
+from .forms import (
+    CertificateSearchForm,
+    DocumentsFilterForm,
+    InstitutionCertificateForm,
+    NumberingForm,
+    ReasonForm,
+    VerifyLookupForm,
+)
 from .issuing import certificate_reissue, certificate_revoke
 from .look import certificate_look_save
 from .models import Certificate, CertificateBatch, PhaseReport, ReportJob
@@ -134,9 +142,15 @@ def batch_detail(request, pk):
     )
     if batches_stalled_fail(batch.cohort):
         batch.refresh_from_db()
-    certificates = selectors.batch_certificates(batch) if batch.is_finished else []
+    # A cohort's certificates, about fifty to a page, found by name, NIP or number.
+    form = CertificateSearchForm(request.GET or None)
+    certificates = None
+    if batch.is_finished:
+        query = form.filters().get("q", "")
+        certificates = page_of(request, selectors.batch_certificates(batch, query))
     context = {
         "batch": batch,
+        "form": form,
         "certificates": certificates,
         "count_label": selectors.batch_progress_label(batch),
     }
@@ -441,11 +455,20 @@ def report_job_retry_view(request, pk):
 
 @rule_required(can_view_documents)
 def documents(request):
+    """Every document made: certificate batches, report jobs and phase reports, each list
+    about fifty to a page (its own page parameter), searched and filtered in SQL."""
+    form = DocumentsFilterForm(request.GET or None)
+    filters = form.filters()
+    query, status = filters.get("q", ""), filters.get("status", "")
     return render(
         request,
         "documents/documents.html",
         {
-            "batches": selectors.batches_recent()[:100],
-            "reports": selectors.phase_reports_recent()[:100],
+            "form": form,
+            "batches": page_of(
+                request, selectors.batches_recent(query, status), param="penerbitan"
+            ),
+            "jobs": page_of(request, selectors.report_jobs_recent(query, status), param="tugas"),
+            "reports": page_of(request, selectors.phase_reports_recent(query), param="laporan"),
         },
     )

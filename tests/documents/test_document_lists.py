@@ -1,0 +1,117 @@
+"""The documents app's long lists cost what they show (issue 15): about fifty rows a page,
+search and filters in SQL, the same queries at 40 rows as at 400."""
+
+import pytest
+from django.urls import reverse
+
+from documents.models import (
+    Certificate,
+    CertificateBatch,
+    CertificateSeries,
+    PhaseReport,
+    ReportJob,
+)
+from participants.models import Enrolment, Participant
+
+from ..factories import CohortFactory, ParticipantFactory, administrator_user, staff_user
+
+pytestmark = pytest.mark.django_db
+
+
+def certified_cohort(size):
+    """A cohort whose `size` participants hold a certificate each (rows made in bulk: the
+    lists are measured here, not issuing), and its finished batch."""
+    cohort = CohortFactory()
+    agency = ParticipantFactory().agency
+    participants = Participant.objects.bulk_create(
+        ParticipantFactory.build(agency=agency, nip=f"198001012005011{n:03d}",
+                                 name=f"Peserta {n:04d}")
+        for n in range(size)
+    )  # fmt: skip
+    enrolments = Enrolment.objects.bulk_create(
+        Enrolment(cohort=cohort, participant=p, status=Enrolment.Status.PASSED)
+        for p in participants
+    )
+    series = CertificateSeries.objects.create(key=f"uji-{cohort.pk}")
+    Certificate.objects.bulk_create(
+        Certificate(enrolment=e, series=series, seq=n + 1, number=f"UJI/{cohort.pk}/{n + 1:05d}",
+                    issued_on=cohort.end_date, final_score="85.00", predicate="Memuaskan")
+        for n, e in enumerate(enrolments)
+    )  # fmt: skip
+    batch = CertificateBatch.objects.create(
+        cohort=cohort, status=CertificateBatch.Status.DONE, total=size, rendered=size
+    )
+    return cohort, batch
+
+
+@pytest.mark.parametrize("size", [40, 400])
+def test_the_batch_page_lists_its_certificates_a_page_at_a_time(
+    client, django_assert_num_queries, size
+):
+    cohort, batch = certified_cohort(size)
+    client.force_login(staff_user())
+    url = reverse("documents:batch_detail", args=[batch.pk])
+    # session, user, permissions (2); the batch; failing stalled batches (2); the
+    # certificates' count; the user's role names (the menu); the page's rows (holders
+    # joined).
+    with django_assert_num_queries(10):
+        response = client.get(url)
+    page = response.content.decode()
+    shown = page.count('class="nip"')
+    assert shown == min(size, 50)
+    assert f"({size})" in page
+    if size > 50:
+        assert 'aria-label="Halaman sertifikat"' in page
+        assert "?page=2#sertifikat" in page
+    # Found by number, name or NIP, in SQL.
+    found = client.get(url, {"q": f"UJI/{cohort.pk}/00007"}).content.decode()
+    assert found.count('class="nip"') == 1 and "Peserta 0006" in found
+    assert client.get(url, {"q": "Peserta 0003"}).content.decode().count('class="nip"') == 1
+    assert client.get(url, {"q": "2005011 012"}).content.decode().count('class="nip"') == 1
+
+
+def documents_world(size):
+    """`size` certificate batches, report jobs and phase reports."""
+    cohort = CohortFactory()
+    phase = cohort.phases.first()
+    staff = staff_user()
+    CertificateBatch.objects.bulk_create(
+        CertificateBatch(cohort=cohort, requested_by=staff) for _ in range(size)
+    )
+    ReportJob.objects.bulk_create(
+        ReportJob(kind=ReportJob.Kind.FINAL_PDF, cohort=cohort, requested_by=staff,
+                  fingerprint=str(n))
+        for n in range(size)
+    )  # fmt: skip
+    PhaseReport.objects.bulk_create(
+        PhaseReport(phase=phase, requested_by=staff, pdf=f"laporan/{n}.pdf") for n in range(size)
+    )
+    return cohort
+
+
+@pytest.mark.parametrize("size", [40, 400])
+def test_the_documents_page_shows_a_page_of_each_list(client, django_assert_num_queries, size):
+    cohort = documents_world(size)
+    client.force_login(administrator_user())
+    url = reverse("documents:documents")
+    # session, user, permissions (2); for each of the three lists its count and its page's
+    # rows (cohort, program, organiser, phase and requester joined); the user's role names
+    # (the menu).
+    with django_assert_num_queries(11):
+        response = client.get(url)
+    page = response.content.decode()
+    for table in ("batches", "jobs", "reports"):
+        body = page.split(f'id="{table}"', 1)[1].split("</tbody>", 1)[0]
+        assert body.count("<tr>") == min(size, 50) + 1  # the header row too
+    assert page.count(f"({size})") == 3
+    if size > 50:
+        # Each list turns its own pages, keeping the others' where they are.
+        assert "?penerbitan=2#penerbitan" in page and "?tugas=2#tugas" in page
+        second = client.get(url, {"tugas": 2, "laporan": 3}).content.decode()
+        assert "tugas=3" in second and "laporan=3" in second
+    # Search and the status filter run in SQL.
+    other = client.get(url, {"q": "tidak-ada-program-ini"}).content.decode()
+    assert other.count("(0)") == 3
+    done = client.get(url, {"status": "done"}).content.decode()
+    assert done.count("(0)") == 2 and f"({size})" in done  # phase reports have no status
+    assert client.get(url, {"q": cohort.program.code}).content.decode().count(f"({size})") == 3
