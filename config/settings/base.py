@@ -112,6 +112,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Passwords (config/passwords.py): Argon2id at OWASP's minimum cost first; the hashers after
+# it (Django's default list; its own Argon2 hasher is ours) only read older hashes, PBKDF2
+# until now, which Django stores again with Argon2id at the user's next login.
+PASSWORD_HASHERS = [
+    "config.passwords.Argon2idPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
