@@ -23,7 +23,9 @@ the phase report within 1.2 times the bare table.
 Runs on the embedded SQLite by default (a private file in the temporary folder, never the
 shared test database), on DATABASE_URL's server when given (databases <name>_bench_pages and
 <name>_bench_pages_large, dropped at the end). Writes var/bench/pages.json (bench/summary.py's
-format). Environment: BENCH_ROUNDS (3), BENCH_PAGE_TIMEOUT seconds (60), BENCH_LARGE (10000).
+format). Environment: BENCH_ROUNDS (3), BENCH_PAGE_TIMEOUT seconds (60), BENCH_PAGES_BUDGET
+seconds for the whole run (1500), BENCH_LARGE (10000), BENCH_QUEUE_COHORTS (200),
+BENCH_REPORT_SIZE (200).
 """
 
 import contextlib
@@ -56,6 +58,11 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", 3))
 TIMEOUT = float(os.environ.get("BENCH_PAGE_TIMEOUT", 60))
 LARGE = int(os.environ.get("BENCH_LARGE", 10_000))
 QUEUE_COHORTS = int(os.environ.get("BENCH_QUEUE_COHORTS", 200))
+REPORT_SIZE = int(os.environ.get("BENCH_REPORT_SIZE", 200))
+# The whole run stays within make bench's limit per script (BENCH_TIMEOUT, 1800 s): past
+# this budget, what is left is recorded as not measured rather than cut off without results.
+BUDGET = float(os.environ.get("BENCH_PAGES_BUDGET", 1500))
+DEADLINE = time.monotonic() + BUDGET
 PAGE_GOAL, HTML_LIMIT_KB, REPORT_GOAL = 1.5, 200, 1.2
 
 
@@ -185,7 +192,7 @@ PAGES = [
 SIZES = {
     "widyaiswara queue": "1 cohort of 40 vs 200 cohorts of 50",
     "mentor list": "40 mentees vs 10,000",
-    "documents list": "1 batch, 4 reports vs 201 batches, 804 reports",
+    "documents list": "batches, phase reports, report jobs: 1, 4, 4 vs 202, 808, 808",
     "audit log": "200 entries vs 50,000",
 }
 
@@ -204,15 +211,25 @@ class Page:
         self.label = label
         self.times = {"small": [], "large": []}
         self.kb, self.queries, self.failed = {}, {}, {}
+        # From the counted request: the time spent in SQL, and the slowest statement (what
+        # to look at when a page misses its goal).
+        self.sql_s, self.slowest, self.first_s = {}, {}, {}
 
     def ask(self, databases, world, client, url, *, count=False):
         """One request; its time, or None when it failed (then `failed[world]` says why)."""
+        if time.monotonic() + TIMEOUT > DEADLINE:
+            self.failed[world] = f"not measured: the run's {BUDGET:.0f} s were spent"
+            return None
         databases.use(world)
         try:
             if count:
                 with CaptureQueriesContext(connection) as queries:
                     response, seconds = within(TIMEOUT, lambda: client.get(url))
                 self.queries[world] = len(queries)
+                spent = [(float(q["time"]), q["sql"]) for q in queries.captured_queries]
+                self.sql_s[world] = sum(t for t, _ in spent)
+                self.slowest[world] = max(spent, default=(0.0, ""))
+                self.first_s[world] = seconds
             else:
                 response, seconds = within(TIMEOUT, lambda: client.get(url))
         except TimedOut:
@@ -261,6 +278,8 @@ def pages_measure(databases, worlds, frame):
                     if seconds is not None:
                         page.times[world].append(seconds)
         print(f"  {label}: {page_line(page)}", flush=True)
+        if "large" in page.sql_s:
+            print(f"    {sql_note(page, 'large')}", flush=True)
     return results
 
 
@@ -278,6 +297,18 @@ def page_line(page):
     return "; ".join(parts)
 
 
+def sql_note(page, world):
+    """Where the counted request's time went: SQL against the rest, and the slowest query."""
+    if world not in page.sql_s:
+        return ""
+    seconds, sql = page.slowest[world]
+    sql = re.sub(r"\s+", " ", sql)
+    return (
+        f"{world}: SQL {page.sql_s[world]:.2f} of {page.first_s[world]:.2f} s, slowest "
+        f"{seconds:.2f} s: {sql[:160]}"
+    )
+
+
 def page_row(page, db):
     small, large = page.median("small"), page.median("large")
     note = (
@@ -288,6 +319,8 @@ def page_row(page, db):
     )
     if page.failed:
         note += "; FAILED: " + ", ".join(f"{w} {why}" for w, why in page.failed.items())
+    if "large" in page.sql_s:
+        note += "; counted request at " + sql_note(page, "large")
     # A side that timed out counts with the limit, a lower bound of its time.
     ours = (
         large
@@ -413,10 +446,16 @@ def report_measure(databases, world, db):
 
     times = {"ours": [], "peer": []}
     failed = ""
+    if time.monotonic() + 4 * TIMEOUT > DEADLINE:
+        return {**row, "ours_s": 0.0, "peer_s": 0.0, "ratio": 0.0, "met": False,
+                "note": f"not measured: the run's {BUDGET:.0f} s were spent"}  # fmt: skip
     try:
         within(TIMEOUT * 2, floor)  # warm-up: fonts and the first layout
         within(TIMEOUT * 2, lambda: render(phase))
         for _ in range(ROUNDS):
+            if time.monotonic() + 4 * TIMEOUT > DEADLINE:
+                failed = f"stopped after {len(times['ours'])} rounds: the run's time was spent"
+                break
             times["ours"].append(within(TIMEOUT * 2, lambda: render(phase))[1])
             times["peer"].append(within(TIMEOUT * 2, floor)[1])
     except TimedOut:
@@ -425,17 +464,20 @@ def report_measure(databases, world, db):
     except Exception as error:  # noqa: BLE001 - a broken renderer is a result, not a crash
         connection_reset()
         failed = f"error {type(error).__name__}: {error}"[:200]
-    if failed or not times["ours"]:
+    rounds = min(len(times["ours"]), len(times["peer"]))
+    if not rounds:
         return {**row, "ours_s": 0.0, "peer_s": 0.0, "ratio": 0.0, "met": False,
                 "note": f"not measured: {how} {failed}"}  # fmt: skip
-    ours, peer = statistics.median(times["ours"]), statistics.median(times["peer"])
+    ours = statistics.median(times["ours"][:rounds])
+    peer = statistics.median(times["peer"][:rounds])
+    note = f"{how}, queries and template included; median of {rounds} interleaved rounds"
     return {
         **row,
         "ours_s": round(ours, 4),
         "peer_s": round(peer, 4),
         "ratio": round(ours / peer, 3),
         "met": ours / peer <= REPORT_GOAL,
-        "note": f"{how}, queries and template included; median of {ROUNDS} interleaved rounds",
+        "note": note + (f"; {failed}" if failed else ""),
     }
 
 
@@ -519,6 +561,7 @@ def main():
             frame,
             size=LARGE,
             queue_cohorts=QUEUE_COHORTS,
+            report_size=REPORT_SIZE,
             progress=lambda line: print(line, flush=True),
         )
         print(f"Worlds built in {time.perf_counter() - started:.0f} s; timing the pages")
