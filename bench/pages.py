@@ -23,9 +23,10 @@ the phase report within 1.2 times the bare table.
 Runs on the embedded SQLite by default (a private file in the temporary folder, never the
 shared test database), on DATABASE_URL's server when given (databases <name>_bench_pages and
 <name>_bench_pages_large, dropped at the end). Writes var/bench/pages.json (bench/summary.py's
-format). Environment: BENCH_ROUNDS (3), BENCH_PAGE_TIMEOUT seconds (60), BENCH_PAGES_BUDGET
+format). Environment: BENCH_ROUNDS (5), BENCH_PAGE_TIMEOUT seconds (60), BENCH_PAGES_BUDGET
 seconds for the whole run (1500), BENCH_LARGE (10000), BENCH_QUEUE_COHORTS (200),
-BENCH_REPORT_SIZE (200).
+BENCH_REPORT_SIZE (200), BENCH_PROFILE (page labels to profile once at 10,000, e.g.
+"roster,gradebook"), BENCH_ONLY (the measures to take, e.g. "roster,phase report").
 """
 
 import contextlib
@@ -54,11 +55,15 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", 3))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", 5))
 TIMEOUT = float(os.environ.get("BENCH_PAGE_TIMEOUT", 60))
 LARGE = int(os.environ.get("BENCH_LARGE", 10_000))
 QUEUE_COHORTS = int(os.environ.get("BENCH_QUEUE_COHORTS", 200))
 REPORT_SIZE = int(os.environ.get("BENCH_REPORT_SIZE", 200))
+# Only these measures (page labels and "phase report", comma-separated), when given.
+ONLY = {label.strip() for label in os.environ.get("BENCH_ONLY", "").split(",") if label.strip()}
+# Pages (their labels, comma-separated) whose large request is profiled once more, printed.
+PROFILE = {label.strip() for label in os.environ.get("BENCH_PROFILE", "").split(",")}
 # The whole run stays within make bench's limit per script (BENCH_TIMEOUT, 1800 s): past
 # this budget, what is left is recorded as not measured rather than cut off without results.
 BUDGET = float(os.environ.get("BENCH_PAGES_BUDGET", 1500))
@@ -261,6 +266,8 @@ def pages_measure(databases, worlds, frame):
             clients[world, role] = client
     results = []
     for label, role, url_of in PAGES:
+        if ONLY and label not in ONLY:
+            continue
         page = Page(label)
         results.append(page)
         try:
@@ -278,9 +285,31 @@ def pages_measure(databases, worlds, frame):
                     if seconds is not None:
                         page.times[world].append(seconds)
         print(f"  {label}: {page_line(page)}", flush=True)
+        if label in PROFILE and "large" not in page.failed:
+            profile(databases, clients["large", role], urls["large"])
         if "large" in page.sql_s:
             print(f"    {sql_note(page, 'large')}", flush=True)
     return results
+
+
+def profile(databases, client, url):
+    """One more request under cProfile: the functions that took the time."""
+    import cProfile
+    import io
+    import pstats
+
+    databases.use("large")
+    profiler = cProfile.Profile()
+    try:
+        profiler.enable()
+        within(TIMEOUT * 4, lambda: client.get(url))
+    except TimedOut:
+        connection_reset()
+    finally:
+        profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(30)
+    print(out.getvalue())
 
 
 def page_line(page):
@@ -515,6 +544,8 @@ def table_print(pages, report):
             f"{fmt(page.queries.get('large'), 'd'):>6}  {verdict}"
         )
     print()
+    if report is None:  # not asked for (BENCH_ONLY)
+        return
     if report["ours_s"]:
         print(
             f"{report['measure']}: {report['ours_s']:.3f} s against the bare table's "
@@ -566,10 +597,14 @@ def main():
         )
         print(f"Worlds built in {time.perf_counter() - started:.0f} s; timing the pages")
         pages = pages_measure(databases, worlds, frame)
-        print("Timing the phase report")
-        report = report_measure(databases, worlds["large"], db)
+        rows = [page_row(page, db) for page in pages]
+        report = None
+        if not ONLY or "phase report" in ONLY:
+            print("Timing the phase report")
+            report = report_measure(databases, worlds["large"], db)
+            rows.append(report)
         table_print(pages, report)
-        path = results_save([page_row(page, db) for page in pages] + [report])
+        path = results_save(rows)
         print(
             f"\nWritten to {path.relative_to(ROOT)} ({time.perf_counter() - started:.0f} s in all)"
         )
