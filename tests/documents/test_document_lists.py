@@ -2,8 +2,11 @@
 search and filters in SQL, the same queries at 40 rows as at 400."""
 
 import pytest
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
+from config.audit import EXPORT
 from documents.models import (
     Certificate,
     CertificateBatch,
@@ -115,3 +118,28 @@ def test_the_documents_page_shows_a_page_of_each_list(client, django_assert_num_
     done = client.get(url, {"status": "done"}).content.decode()
     assert done.count("(0)") == 2 and f"({size})" in done  # phase reports have no status
     assert client.get(url, {"q": cohort.program.code}).content.decode().count(f"({size})") == 3
+
+
+@pytest.mark.parametrize("size", [40, 400])
+def test_the_audit_log_counts_and_filters_in_sql(client, django_assert_num_queries, size):
+    staff = staff_user()
+    content_type = ContentType.objects.get_for_model(staff)
+    LogEntry.objects.bulk_create(
+        LogEntry(content_type=content_type, object_pk=str(staff.pk), object_repr=str(staff),
+                 action=LogEntry.Action.ACCESS, changes_text=f"Ekspor {n}",
+                 additional_data={"event": EXPORT}, actor=staff)
+        for n in range(size)
+    )  # fmt: skip
+    client.force_login(administrator_user())
+    # session, user, permissions (2), role names for the menu; the count of matching entries
+    # (COUNT in SQL, the filters in its WHERE) and one page of them with their actors and
+    # content types.
+    with django_assert_num_queries(7) as queries:
+        response = client.get(reverse("documents:audit_log"), {"action": "export"})
+    counted = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
+    assert len(counted) == 1 and "auditlog_logentry" in counted[0]
+    assert len(response.context["rows"]) == min(size, 50)
+    page = response.content.decode()
+    assert f"{size} catatan" in page
+    if size > 50:
+        assert "action=export&amp;page=2" in page

@@ -2,6 +2,7 @@
 fingerprint's single query, progress in chunks, a stalled job, and the files the service
 writes (called directly, as the worker does)."""
 
+import csv
 import io
 from datetime import timedelta
 from decimal import Decimal
@@ -19,6 +20,7 @@ from documents.reports import (
     report_job_request,
     report_job_run,
 )
+from participants.models import Enrolment
 from projects.gradebook import component_scores_record
 from projects.models import ScoreComponent
 
@@ -153,3 +155,31 @@ def test_a_job_that_lost_its_worker_is_failed_and_can_be_retried(client, setting
     report_job_run(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == Status.DONE
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_the_roster_is_a_job_with_the_roster_pages_filters(client, kind):
+    cohort = scored_cohort(3)
+    withdrawn = cohort.enrolments.order_by("pk").first()
+    Enrolment.objects.filter(pk=withdrawn.pk).update(status=Enrolment.Status.WITHDRAWN)
+    client.force_login(staff_user())
+    url = reverse("documents:roster_report", args=[cohort.pk, kind])
+    response = client.get(url, {"status": "withdrawn", "nope": "x"})
+    job = ReportJob.objects.get()
+    assert response["Location"] == job.get_absolute_url()
+    assert job.params == {"status": "withdrawn"}
+    report_job_run(job_id=job.pk)
+    download = client.get(reverse("documents:report_job_download", args=[job.pk]))
+    data = b"".join(download.streaming_content)
+    if kind == "xlsx":
+        rows = [r for r in openpyxl.load_workbook(io.BytesIO(data)).active.values if r[0]]
+    else:
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    header_at = next(i for i, row in enumerate(rows) if row[0] == "NIP")
+    assert [row[1] for row in rows[header_at + 1 :]] == [withdrawn.participant.name]
+    # The old address still answers at once.
+    old = client.get(reverse("participants:roster_export", args=[cohort.pk, kind]))
+    assert old.status_code == 200
+    assert (
+        client.get(reverse("documents:roster_report", args=[cohort.pk, "pdf"])).status_code == 404
+    )
