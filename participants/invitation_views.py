@@ -25,6 +25,10 @@ from .selectors import (
 )
 from .services import mentor_contact_set
 
+# Each WhatsApp link carries its whole message (about 600 characters): half a page of them
+# keeps the page well under 200 KB with the two lists of people below.
+LINKS_PER_PAGE = 25
+
 
 @rule_required(can_manage_cohorts)
 def cohort_invitations(request, cohort_pk):
@@ -46,8 +50,10 @@ def cohort_invitations(request, cohort_pk):
     # still to send to participants and to mentors, the participants (searched, filtered by
     # account), and the mentors.
     waiting = invitation_links_waiting(cohort)
-    links = page_of(request, waiting["participants"], param="tautan")
-    mentor_links = page_of(request, waiting["mentors"], param="tautan_mentor")
+    links = page_of(request, waiting["participants"], param="tautan", per_page=LINKS_PER_PAGE)
+    mentor_links = page_of(
+        request, waiting["mentors"], param="tautan_mentor", per_page=LINKS_PER_PAGE
+    )
     participants = page_of(
         request,
         invitation_participants(cohort, query=filters["q"], account=filters.get("akun")),

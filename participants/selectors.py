@@ -268,11 +268,10 @@ def attendance_counts(phase, day):
     }
 
 
-def _in_cohort(cohort, relation="enrolments"):
-    """The people (participants or mentors) of the cohort's enrolments, withdrawn ones aside."""
-    return Q(**{f"{relation}__cohort": cohort}) & ~Q(
-        **{f"{relation}__status": Enrolment.Status.WITHDRAWN}
-    )
+def _cohort_enrolments(cohort):
+    """The cohort's enrolments, withdrawn ones aside: whose accounts the invitations page
+    shows (accounts.invitations_to_inactive invites the same people)."""
+    return Enrolment.objects.filter(cohort=cohort).exclude(status=Enrolment.Status.WITHDRAWN)
 
 
 ACCOUNT_WAITING = "belum"
@@ -284,7 +283,8 @@ def invitation_participants(cohort, *, query="", account=""):
     (invitations.account_active) read in the same query, by name; searched by name or NIP and
     filtered by ACCOUNT_WAITING or ACCOUNT_ACTIVE in SQL."""
     people = (
-        Participant.objects.filter(_in_cohort(cohort))
+        # A subquery rather than a join: one semi-join however many enrolments a person has.
+        Participant.objects.filter(pk__in=_cohort_enrolments(cohort).values("participant_id"))
         .select_related("user")
         .annotate(active=account_active_of("user_id"))
         .order_by("name", "pk")
@@ -303,18 +303,9 @@ def invitation_mentors(cohort):
     `active`, `shares_login` (their login is a participant's: invitations go only through the
     participant) and `cohort_mentees`, the cohort's participants they mentor (one more query
     for a page of mentors)."""
-    mentees = (
-        Enrolment.objects.filter(cohort=cohort)
-        .exclude(status=Enrolment.Status.WITHDRAWN)
-        .select_related("participant")
-        .order_by("participant__name")
-    )
+    mentees = _cohort_enrolments(cohort).select_related("participant").order_by("participant__name")
     return (
-        Mentor.objects.filter(
-            pk__in=Enrolment.objects.filter(cohort=cohort)
-            .exclude(status=Enrolment.Status.WITHDRAWN)
-            .values("mentor_id")
-        )
+        Mentor.objects.filter(pk__in=_cohort_enrolments(cohort).values("mentor_id"))
         .select_related("user")
         .annotate(
             active=account_active_of("user_id"),
@@ -326,12 +317,17 @@ def invitation_mentors(cohort):
 
 
 def invitations_waiting_count(cohort):
-    """How many of the cohort's participants and mentors have not activated their account:
-    two counts in SQL."""
-    return (
-        invitation_participants(cohort, account=ACCOUNT_WAITING).count()
-        + invitation_mentors(cohort).filter(active=False).count()
+    """How many of the cohort's participants and mentors have not activated their account,
+    counted in SQL in one query (a mentor of several participants counted once)."""
+    waiting = _cohort_enrolments(cohort).aggregate(
+        participants=Count("pk", filter=~account_active_of("participant__user_id")),
+        mentors=Count(
+            "mentor_id",
+            filter=Q(mentor__isnull=False) & ~account_active_of("mentor__user_id"),
+            distinct=True,
+        ),
     )
+    return waiting["participants"] + waiting["mentors"]
 
 
 REACHABLE = Q(user__isnull=False) & ~Q(phone="")
