@@ -219,6 +219,7 @@ class Page:
         # From the counted request: the time spent in SQL, and the slowest statement (what
         # to look at when a page misses its goal).
         self.sql_s, self.slowest, self.first_s = {}, {}, {}
+        self.shape = {}
 
     def ask(self, databases, world, client, url, *, count=False):
         """One request; its time, or None when it failed (then `failed[world]` says why)."""
@@ -250,6 +251,12 @@ class Page:
             return None
         if count:
             self.kb[world] = len(response.content) / 1024
+            # What the page is made of: table rows, choices in selects, links.
+            html = response.content
+            self.shape[world] = {
+                name: html.count(tag)
+                for name, tag in (("rows", b"<tr"), ("options", b"<option"), ("links", b"<a "))
+            }
         return seconds
 
     def median(self, world):
@@ -308,7 +315,13 @@ def profile(databases, client, url):
     finally:
         profiler.disable()
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(30)
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("cumulative").print_stats(
+        r"angkatan|/(cohorts|config|curriculum|"
+        r"participants|projects|documents)/",
+        25,
+    )
+    stats.sort_stats("tottime").print_stats(15)
     print(out.getvalue())
 
 
@@ -332,9 +345,10 @@ def sql_note(page, world):
         return ""
     seconds, sql = page.slowest[world]
     sql = re.sub(r"\s+", " ", sql)
+    shape = ", ".join(f"{n} {name}" for name, n in page.shape.get(world, {}).items())
     return (
-        f"{world}: SQL {page.sql_s[world]:.2f} of {page.first_s[world]:.2f} s, slowest "
-        f"{seconds:.2f} s: {sql[:160]}"
+        f"{world}: HTML of {shape}; SQL {page.sql_s[world]:.2f} of {page.first_s[world]:.2f} s, "
+        f"slowest {seconds:.2f} s: {sql[:160]}"
     )
 
 
