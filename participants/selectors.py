@@ -265,6 +265,7 @@ def attendance_counts(phase, day):
             (value, label, counts.get(value, 0)) for value, label in Attendance.Status.choices
         ],
         "unrecorded": max(enrolled - sum(counts.values()), 0),
+        "enrolled": enrolled,
     }
 
 

@@ -427,7 +427,14 @@ def attendance_edit(request, pk, phase_pk, day):
         messages.error(request, ERROR_FUTURE_DAY % {"date": date_format(day, "DATE_FORMAT")})
         return redirect("cohorts:phase_detail", pk=cohort.pk, phase_pk=phase.pk)
     search = SearchForm(request.GET or None)
-    page = page_of(request, attendance_roster(cohort, query=search.filters()["q"]))
+    query = search.filters()["q"]
+    counts = attendance_counts(phase, day)
+    # Without a search the list is the whole cohort, already counted with the statuses.
+    page = page_of(
+        request,
+        attendance_roster(cohort, query=query),
+        count=None if query else counts["enrolled"],
+    )
     roster = attendance_page_statuses(phase, day, list(page))
     form = AttendanceForm(request.POST or None, roster=roster)
     if request.method == "POST" and form.is_valid():
@@ -462,6 +469,6 @@ def attendance_edit(request, pk, phase_pk, day):
             "search": search,
             "page": page,
             "query": page.query,
-            "counts": attendance_counts(phase, day),
+            "counts": counts,
         },
     )

@@ -16,9 +16,10 @@ from .crowd import crowd
 pytestmark = pytest.mark.django_db
 
 # session, user, permissions (2), role names; the phase with its cohort, and the organiser's
-# days off (the phase's days); the page's count and its 50 rows; the statuses of those 50 on
-# that day; the counts per status for the day and the enrolled count.
-FORM_QUERIES = 12
+# days off (the phase's days); the counts per status for the day and the enrolled count
+# (which is also the page list's count when nothing is searched); the page's 50 rows; the
+# statuses of those 50 on that day.
+FORM_QUERIES = 11
 
 
 @pytest.fixture
