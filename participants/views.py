@@ -357,9 +357,12 @@ def groups_board(request, cohort_pk):
     summary = groups_summary(cohort)
     search = GroupBoardFilterForm(request.GET or None, groups=summary["groups"])
     filters = search.filters()
+    everyone = not filters["q"] and not filters.get("group")
     page = page_of(
         request,
         group_board_members(cohort, query=filters["q"], group=filters.get("group")),
+        # Unsearched, the list is everyone in a group or none: counted with the summary.
+        count=summary["total"] if everyone else None,
     )
     return render(
         request,

@@ -13,9 +13,10 @@ pytestmark = pytest.mark.django_db
 
 # session, user, the user's and the groups' permissions (2), role names; the cohort with its
 # program; the groups with their sizes and agency counts (one aggregate query); the total and
-# the ungrouped count (one aggregate); the page's count and its 50 members (participant,
-# agency, project, theme and group in one join); the coaches for the create form's select.
-BOARD_QUERIES = 11
+# the ungrouped count (one aggregate; the total is also the list's count, nothing being
+# searched); the page's 50 members (participant, agency, project, theme and group in one
+# join); the coaches for the create form's select.
+BOARD_QUERIES = 10
 
 
 @pytest.fixture
