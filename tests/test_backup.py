@@ -42,13 +42,20 @@ def database_rows():
     return rows
 
 
-def media_files(root):
-    """Every file under root, by its path there, with its bytes."""
-    return {
-        path.relative_to(root).as_posix(): path.read_bytes()
-        for path in Path(root).rglob("*")
-        if path.is_file()
-    }
+def media_files(folder=""):
+    """Every file in the default storage (the media folder, or the bucket), by its name there,
+    with its bytes."""
+    try:
+        folders, files = default_storage.listdir(folder)
+    except FileNotFoundError:  # a media folder not made yet
+        return {}
+    found = {}
+    for name in files:
+        with default_storage.open(f"{folder}{name}", "rb") as stored:
+            found[f"{folder}{name}"] = stored.read()
+    for name in folders:
+        found |= media_files(f"{folder}{name}/")
+    return found
 
 
 def backups_made(before):
@@ -60,8 +67,14 @@ def backups_made(before):
 
 @pytest.fixture
 def issued_cohort(settings, tmp_path):
-    """A cohort whose three passing participants have their certificates, PDFs in media."""
+    """A cohort whose three passing participants have their certificates, PDFs in media: a
+    media folder of this test's own, or in the tests' bucket (TEST_S3) a folder of its own, so
+    that the backup holds this test's files only."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    default = settings.STORAGES["default"]
+    if default["BACKEND"].endswith("S3Storage"):
+        options = {**default["OPTIONS"], "location": f"backup-test-{tmp_path.name}"}
+        settings.STORAGES = {**settings.STORAGES, "default": {**default, "OPTIONS": options}}
     cohort = CohortFactory()
     coach = widyaiswara_user()
     for score in ["91.50", "75.00", "70.01", None]:
@@ -78,9 +91,8 @@ def issued_cohort(settings, tmp_path):
 # makes the role groups again, so the tests after this one find the database as usual.
 @pytest.mark.django_db(transaction=True)
 def test_a_restore_brings_back_every_row_and_every_file(issued_cohort):
-    media_root = settings.MEDIA_ROOT
     rows_before = database_rows()
-    files_before = media_files(media_root)
+    files_before = media_files()
     assert {c.pdf.name for c in Certificate.objects.all()} <= set(files_before)
     assert {name for (name,) in Group.objects.values_list("name")} >= set(ROLE_PERMISSIONS)
 
@@ -104,9 +116,11 @@ def test_a_restore_brings_back_every_row_and_every_file(issued_cohort):
     Group.objects.create(name="Grup setelah cadangan")
     Group.objects.get(name=next(iter(ROLE_PERMISSIONS))).permissions.clear()
     default_storage.delete(lost_pdf)
-    (Path(media_root) / overwritten.pdf.name).write_bytes(b"%PDF-1.7 rusak")
+    default_storage.delete(overwritten.pdf.name)
+    damaged = default_storage.save(overwritten.pdf.name, ContentFile(b"%PDF-1.7 rusak"))
+    assert damaged == overwritten.pdf.name
     assert database_rows() != rows_before
-    assert media_files(media_root) != files_before
+    assert media_files() != files_before
 
     call_command(
         "dbrestore", "--noinput", "--uncompress", "--input-filename", database_backup, verbosity=0
@@ -122,7 +136,7 @@ def test_a_restore_brings_back_every_row_and_every_file(issued_cohort):
     )
 
     assert database_rows() == rows_before
-    assert media_files(media_root) == files_before
+    assert media_files() == files_before
     # The restored database takes new rows: its sequences came back with its tables.
     Group.objects.create(name="Grup setelah pemulihan")
     restored = Certificate.objects.get(number=lost.number)

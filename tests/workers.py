@@ -64,15 +64,28 @@ if os.environ.get(SLOW_RENDER_ENV):
     task_prerun.connect(_render_slow)
 
 
-def process_environment(site_url=None):
+BUCKET_VARIABLES = (
+    "AWS_STORAGE_BUCKET_NAME",
+    "AWS_S3_ENDPOINT_URL",
+    "AWS_S3_REGION_NAME",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+)
+
+
+def process_environment(site_url=None, media_root=None):
     """The environment of a process that shares this test run's database, media folder (or
     bucket, named by the AWS_* variables it inherits), broker and queue: a worker, or a
-    `manage.py` command the test runs."""
+    `manage.py` command the test runs. With `media_root`, its files go to that folder, even
+    when the run's files are in a bucket."""
     env = os.environ.copy()
+    if media_root:
+        for name in BUCKET_VARIABLES:
+            env.pop(name, None)
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.test",
         ANGKATAN_USE_TEST_DATABASE="1",
-        MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        MEDIA_ROOT=str(media_root or settings.MEDIA_ROOT),
         CELERY_QUEUE=settings.CELERY_TASK_DEFAULT_QUEUE,
         SITE_URL=site_url or settings.SITE_URL,
         PYTHONUNBUFFERED="1",
@@ -94,6 +107,7 @@ class CeleryWorker:
         slow_render=False,
         max_tasks_per_child=None,
         node=None,
+        media_root=None,
     ):
         """`node`: a folder that stands for a machine of its own. The worker runs in it, with
         its temporary files, home and caches there and nowhere else; it shares with the
@@ -103,7 +117,7 @@ class CeleryWorker:
         self.hold_marker = Path(log_path).with_suffix(".holding")
         self.render_marker = Path(log_path).with_suffix(".rendering")
         self.release_marker = Path(log_path).with_suffix(".release")
-        env = process_environment(site_url)
+        env = process_environment(site_url, media_root)
         hooks = []
         if hold_chunk:
             env[HOLD_CHUNK_ENV] = f"{hold_chunk}:{self.hold_marker}"

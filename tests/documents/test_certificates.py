@@ -161,9 +161,15 @@ def test_a_job_that_keeps_failing_ends_failed_with_its_reason(
     from config.celery_app import app
     from documents.tasks import MAX_RETRIES, certificates_issue_job
 
+    # Storage that refuses every file: a file where the media folder should be, or in the
+    # tests' bucket (TEST_S3) a bucket that does not exist.
     blocked = tmp_path / "media"
     blocked.write_text("a file where the media folder should be")
     settings.MEDIA_ROOT = str(blocked)
+    default = settings.STORAGES["default"]
+    if default["BACKEND"].endswith("S3Storage"):
+        options = {**default["OPTIONS"], "bucket_name": "no-such-bucket"}
+        settings.STORAGES = {**settings.STORAGES, "default": {**default, "OPTIONS": options}}
     batch = CertificateBatch.objects.create(cohort=cohort_with_scores)
     # The chunk jobs the first job queues run here too, with their retries.
     monkeypatch.setitem(app.conf, "task_always_eager", True)

@@ -8,6 +8,7 @@ from datetime import date
 import pikepdf
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
@@ -63,6 +64,14 @@ def media(settings, tmp_path):
     """Each test stores its uploads in its own folder, so stored names are predictable."""
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
+
+
+def stored_in(folder):
+    """The names of the files in a folder of the default storage."""
+    try:
+        return default_storage.listdir(folder)[1]
+    except FileNotFoundError:  # a media folder never made
+        return []
 
 
 @pytest.fixture
@@ -152,7 +161,8 @@ def test_other_files_are_refused_whatever_their_name(client, world, media, name,
         "(isinya diperiksa, bukan namanya)." in page
     )
     assert not ProjectDocument.objects.exists()
-    assert not any(path.is_file() for path in media.rglob("*"))
+    # Nothing stored, in the media folder or the tests' bucket (TEST_S3).
+    assert stored_in(f"proyek/{world['project'].pk}") == []
 
 
 def test_an_oversized_file_is_refused_with_the_limit(client, world, settings, media):
@@ -163,7 +173,8 @@ def test_an_oversized_file_is_refused_with_the_limit(client, world, settings, me
     # Reading stops at the limit: the file is never written anywhere in full.
     assert "Berkas “laporan-lengkap.pdf” melebihi batas 1 MB; tidak disimpan." in page
     assert not ProjectDocument.objects.exists()
-    assert not any(path.is_file() for path in media.rglob("*"))
+    # Nothing stored, in the media folder or the tests' bucket (TEST_S3).
+    assert stored_in(f"proyek/{world['project'].pk}") == []
 
 
 def test_an_upload_without_its_form_token_is_refused(world, media):
@@ -241,7 +252,8 @@ def test_the_participant_cannot_upload_once_the_report_is_submitted(client, worl
     assert "Proyek pada tahap “Laporan diajukan” tidak dapat diubah oleh peserta." in page
     assert 'id="upload-form"' not in page
     assert not ProjectDocument.objects.exists()
-    assert not any(path.is_file() for path in media.rglob("*"))
+    # Nothing stored, in the media folder or the tests' bucket (TEST_S3).
+    assert stored_in(f"proyek/{world['project'].pk}") == []
 
     # The service says the same to any other caller.
     with pytest.raises(ValidationError) as error:
@@ -362,7 +374,8 @@ def test_a_pdf_that_runs_javascript_or_a_program_is_refused(client, world, media
     page = upload(client, world["project"], "laporan.pdf", content)
     assert f"Berkas “laporan.pdf” {message}" in page
     assert not ProjectDocument.objects.exists()
-    assert not any(path.is_file() for path in media.rglob("*"))
+    # Nothing stored, in the media folder or the tests' bucket (TEST_S3).
+    assert stored_in(f"proyek/{world['project'].pk}") == []
 
 
 def test_a_javascript_action_on_a_link_of_a_page_is_found_too(world):
@@ -407,7 +420,8 @@ def test_an_office_file_carrying_macros_is_refused(client, world, media, name, c
         "unggah lagi." in page
     )
     assert not ProjectDocument.objects.exists()
-    assert not any(path.is_file() for path in media.rglob("*"))
+    # Nothing stored, in the media folder or the tests' bucket (TEST_S3).
+    assert stored_in(f"proyek/{world['project'].pk}") == []
 
 
 def test_a_real_pdf_and_docx_without_scripts_still_upload_intact(client, world):
