@@ -3,12 +3,12 @@
 
 import os
 import tempfile
+from pathlib import Path
 
 from .base import *  # noqa: F401,F403
 from .base import (
     CELERY_BROKER_URL,
     DATABASES,
-    VAR_DIR,
     bucket_storage,
     env,
     filesystem_broker_options,
@@ -24,7 +24,10 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 _db = DATABASES["default"]
 if _db["ENGINE"] == "django.db.backends.sqlite3":
-    _db["TEST"] = {"NAME": str(VAR_DIR / "test-angkatan.sqlite3")}
+    # Beside the database DATABASE_URL names, "test-" before its name: var/test-angkatan.sqlite3
+    # by default, a test database of its own for a private copy (sqlite:////tmp/x.sqlite3).
+    _name = Path(_db["NAME"])
+    _db["TEST"] = {"NAME": str(_name.with_name(f"test-{_name.name}"))}
 else:
     _db["TEST"] = {"NAME": f"test_{_db['NAME']}"}
     _db["CONN_MAX_AGE"] = 0
