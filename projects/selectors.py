@@ -17,6 +17,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     IntegerField,
     OuterRef,
     Q,
@@ -377,15 +378,21 @@ def enrolments_with_finals(enrolments, grading):
     (`final_cents`, null while a part is missing) and the index of its predicate band among
     `grading.bands` (`band`; len(bands) for the default lowest band). final_of turns a loaded
     row into its FinalScore."""
-    columns = {
-        _component_column(c): Subquery(
-            ComponentScore.objects.filter(enrolment=OuterRef("pk"), component=c.pk).values("score")[
-                :1
-            ]
+    # One LEFT JOIN per entered component (a score is unique per enrolment and component),
+    # not a subquery per row: PostgreSQL copies an annotation's subquery into every
+    # expression that uses it, and the figures use final_cents a dozen times.
+    joins = {
+        f"{_component_column(c)}_row": FilteredRelation(
+            "component_scores", condition=Q(component_scores__component=c.pk)
         )
         for c in grading.entered
     }
-    enrolments = enrolments.annotate(**columns, project_score=F("project__final_score"))
+    columns = {
+        _component_column(c): F(f"{_component_column(c)}_row__score") for c in grading.entered
+    }
+    enrolments = enrolments.annotate(**joins).annotate(
+        **columns, project_score=F("project__final_score")
+    )
     if not grading.components:
         final = _hundredths(F("project_score"))
     elif not grading.weights_complete:
@@ -479,27 +486,38 @@ def passing_q(grading):
 
 
 def finals_summary(enrolments, grading):
-    """Counts over `enrolments` (a queryset) in one query: `enrolled`, `scored` (a final
-    score), `passing`, `statuses` (status to count) and `predicates` ((predicate, count),
-    highest band first), whatever their number."""
-    annotated = enrolments_with_finals(enrolments, grading)
-    bands = range(len(grading.bands) + 1)
-    counts = annotated.aggregate(
-        enrolled=Count("pk"),
-        scored=Count("pk", filter=Q(final_cents__isnull=False)),
-        passing=Count("pk", filter=passing_q(grading)),
-        **{f"band_{i}": Count("pk", filter=Q(band=i)) for i in bands},
-        **{f"status_{s}": Count("pk", filter=Q(status=s)) for s in Enrolment.Status.values},
+    """Counts over `enrolments` (a queryset) in one query whatever their number: `enrolled`,
+    `scored` (a final score), `passing`, `statuses` (status to count) and `predicates`
+    ((predicate, count), highest band first). The database counts them by predicate band
+    and status (a few dozen groups at most); the figures are sums of those groups, so that
+    each row's final score is reckoned once."""
+    groups = (
+        enrolments_with_finals(enrolments.order_by(), grading)
+        .values("band", "status")
+        .annotate(count=Count("pk"))
+        .order_by()
     )
+    passing_bands = set(_passing_bands(grading))
+    bands = range(len(grading.bands) + 1)
+    statuses = dict.fromkeys(Enrolment.Status.values, 0)
+    by_band = dict.fromkeys(bands, 0)
+    passing = 0
+    for group in groups:
+        statuses[group["status"]] += group["count"]
+        if group["band"] is not None:
+            by_band[group["band"]] += group["count"]
+        # passes(): a passing predicate, and not withdrawn, failed or deferred
+        if group["band"] in passing_bands and group["status"] not in NOT_CERTIFIED:
+            passing += group["count"]
     return {
-        "enrolled": counts["enrolled"],
-        "scored": counts["scored"],
-        "passing": counts["passing"],
-        "statuses": {s: counts[f"status_{s}"] for s in Enrolment.Status.values},
+        "enrolled": sum(statuses.values()),
+        "scored": sum(by_band.values()),
+        "passing": passing,
+        "statuses": statuses,
         "predicates": [
-            (_band_at(grading, i).name, counts[f"band_{i}"])
+            (_band_at(grading, i).name, by_band[i])
             for i in bands
-            if i < len(grading.bands) or counts[f"band_{i}"]
+            if i < len(grading.bands) or by_band[i]
         ],
     }
 

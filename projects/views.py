@@ -13,7 +13,7 @@ from cohorts.models import Cohort
 from cohorts.scope import cohort_or_404, refuse, within_reach, works_for_organiser
 from cohorts.selectors import cohort_with_phases, cohorts_of_widyaiswara
 from config.downloads import stored_file_response
-from config.pagination import page_of
+from config.pagination import page_of, page_rows
 from config.permissions import (
     can_edit_programs,
     can_manage_cohorts,
@@ -111,10 +111,11 @@ def cohort_detail(request, pk):
     filter_form = RosterFilterForm(request.GET or None, cohort=cohort)
     grading = grading_of(cohort.program)
     summary = finals_summary(Enrolment.objects.filter(cohort=cohort), grading)
-    roster = roster_filtered(cohort, filter_form.filters())
-    roster = enrolments_with_finals(_stable(roster), grading)
+    roster = _stable(roster_filtered(cohort, filter_form.filters()))
     page = page_of(request, roster)
-    page.object_list = finals_attach(page.object_list, grading)
+    page.object_list = finals_attach(
+        page_rows(page, enrolments_with_finals(roster, grading)), grading
+    )
     phases = list(cohort.phases.all())
     return render(
         request,
@@ -451,10 +452,11 @@ def gradebook(request, cohort_pk):
         return redirect(reverse("documents:final_report_xlsx", args=[cohort.pk]))
     filter_form = GradebookFilterForm(request.GET or None, cohort=cohort)
     grading = grading_of(cohort.program)
-    page = page_of(request, gradebook_filtered(cohort, grading, filter_form.filters()))
+    listed = gradebook_filtered(cohort, grading, filter_form.filters())
+    page = page_of(request, listed)
     # A save: the rows whose cells the page sent, whatever the list holds by now.
     sent = gradebook_sent(request.POST) if request.method == "POST" else None
-    rows = page.object_list if sent is None else gradebook_of(cohort, grading, sent)
+    rows = page_rows(page, listed) if sent is None else gradebook_of(cohort, grading, sent)
     rows = gradebook_page_rows(rows, grading)
     components = list(grading.components)
     form = f.GradebookForm(request.POST or None, rows=rows, components=components)
