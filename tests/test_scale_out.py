@@ -17,10 +17,12 @@ from pathlib import Path
 
 import pypdf
 import pytest
+from botocore.response import StreamingBody
 from django.conf import settings
 from django.core.files.storage import storages
 from django.urls import reverse
 
+from config.downloads import stored_file_response
 from curriculum.models import PhaseKind
 from documents.models import Certificate, CertificateBatch, PhaseReport
 from documents.tasks import phase_reports_due_job
@@ -37,13 +39,18 @@ PARTICIPANTS = 20
 PAGES_PER_DOCUMENT = 10
 
 
+def in_bucket():
+    return type(storages["default"]).__name__ == "S3Storage"
+
+
 def downloaded(client, url):
-    """The bytes a view sends, checking that it streams them (FileResponse) rather than
-    building the whole file in the web process's memory first."""
+    """The bytes a view sends, checking that it streams them (FileResponse)."""
     response = client.get(url)
     assert response.status_code == 200, url
     assert response.streaming, url
-    return b"".join(response.streaming_content)
+    content = b"".join(response.streaming_content)
+    assert int(response["Content-Length"]) == len(content), url
+    return content
 
 
 def files_in(folder):
@@ -53,7 +60,6 @@ def files_in(folder):
 def test_two_worker_nodes_and_the_web_share_only_database_broker_and_storage(
     client, tmp_path, monkeypatch
 ):
-    in_bucket = bool(settings.STORAGES["default"]["BACKEND"].endswith("S3Storage"))
     cohort = CohortFactory()
     coach = widyaiswara_user()
     for _ in range(PARTICIPANTS):
@@ -100,10 +106,9 @@ def test_two_worker_nodes_and_the_web_share_only_database_broker_and_storage(
         assert files_in(node / "tmp") == []
         assert not (node / "media").exists()
         shutil.rmtree(node)
-    if in_bucket:
+    if in_bucket():
         # Nothing of this run is in the web process's media folder either.
         assert files_in(Path(settings.MEDIA_ROOT)) == []
-        assert type(storages["default"]).__name__ == "S3Storage"
 
     certificates = list(
         Certificate.objects.filter(enrolment__cohort=cohort).select_related(
@@ -122,6 +127,13 @@ def test_two_worker_nodes_and_the_web_share_only_database_broker_and_storage(
         single = downloaded(client, reverse("documents:certificate_download", args=[one.pk]))
         assert archive.read(f"STTP-{one.enrolment.participant.nip}.pdf") == single
     assert len(pypdf.PdfReader(io.BytesIO(single)).pages) == 1
+
+    if in_bucket():
+        # The views' FileResponse reads the object's body from S3 as it sends it, not a copy
+        # of the whole object made in the web process's memory first (config/downloads.py).
+        response = stored_file_response(batch.archive, "semua.zip")
+        assert isinstance(response.file_to_stream, StreamingBody)
+        assert b"".join(response.streaming_content) == archive_bytes
 
     report_pdf = downloaded(client, reverse("documents:phase_report", args=[report.pk]))
     text = " ".join(pdf_text(report_pdf).split())
