@@ -221,9 +221,12 @@ def load(rounds):
         thread.join(timeout=REQUEST_TIMEOUT * 3 * rounds)
     if any(thread.is_alive() for thread in threads):
         raise SystemExit("clients still waiting after their timeout")
-    if errors:
-        raise SystemExit(f"{len(errors)} logins failed, e.g. {errors[0]}")
-    return times, time.perf_counter() - started
+    refused = [error for error in errors if "timed out" not in error]
+    if refused:
+        raise SystemExit(f"{len(refused)} logins failed, e.g. {refused[0]}")
+    # A login that got no answer within REQUEST_TIMEOUT counts as that long (at least).
+    times += [(REQUEST_TIMEOUT, REQUEST_TIMEOUT)] * len(errors)
+    return times, len(errors), time.perf_counter() - started
 
 
 HASH_SCRIPT = """
@@ -283,7 +286,7 @@ def main():
                 load(1)  # warm-up: every worker has loaded its code and opened its connection
                 # PBKDF2 costs about ten times the CPU: fewer rounds keep the run short.
                 rounds = ROUNDS if hasher == "argon2id" else max(1, ROUNDS // 2)
-                times, seconds = load(rounds)
+                times, timeouts, seconds = load(rounds)
             finally:
                 server.stop()
             posts = [t[0] for t in times]
@@ -294,6 +297,7 @@ def main():
                     "hasher": hasher,
                     "arguments": arguments,
                     "logins": len(times),
+                    "timeouts": timeouts,
                     "p50": statistics.median(posts),
                     "p95": percentile(posts, 0.95),
                     "page_and_login_p95": percentile(whole, 0.95),
@@ -322,7 +326,8 @@ def main():
                 "met": r["p95"] <= BUDGET,
                 "note": (
                     f"p50 {1000 * r['p50']:.0f} ms; page and login p95 "
-                    f"{1000 * r['page_and_login_p95']:.0f} ms; {r['logins']} logins, "
+                    f"{1000 * r['page_and_login_p95']:.0f} ms; {r['logins']} logins "
+                    f"({r['timeouts']} unanswered within {REQUEST_TIMEOUT} s), "
                     f"{r['per_second']:.1f}/s; gunicorn {' '.join(r['arguments'])}; "
                     f"{os.cpu_count()} CPUs"
                 ),
