@@ -397,3 +397,31 @@ def test_the_queue_lists_only_the_examiners_nearest_seminars(client):
     page = client.get(reverse("projects:queue")).content.decode()
     assert page.count("2 peserta") == 5  # the latest five; the rest on their own page
     assert reverse("projects:my_seminars") in page
+
+
+@pytest.mark.parametrize(
+    ("attitude", "academic", "project", "final"),
+    [
+        ("0.01", "0", "0", "0.00"),  # 0.00125: down
+        ("0.04", "0", "0", "0.01"),  # 0.005 exactly: half up
+        ("70.04", "70", "70", "70.01"),  # 70.005 exactly: half up, just passing
+        ("70.03", "70", "70", "70.00"),  # 70.00375: down, on the floor, not passing
+    ],
+)
+def test_the_sql_rule_rounds_an_exact_half_up(attitude, academic, project, final):
+    """Weights of 12.5% make exact halves of a hundredth, which 20% weights never do."""
+    cohort, sikap, akademik, first, _second = gradebook_world()
+    ScoreComponent.objects.filter(pk__in=[sikap.pk, akademik.pk]).update(weight=Decimal("12.5"))
+    ScoreComponent.objects.filter(program=cohort.program, source="project").update(weight=75)
+    component_scores_record(
+        cohort=cohort,
+        values={
+            (first.pk, sikap.pk): Decimal(attitude),
+            (first.pk, akademik.pk): Decimal(academic),
+        },
+        recorded_by=None,
+    )
+    ChangeProject.objects.filter(enrolment=first).update(final_score=Decimal(project))
+    in_sql, in_python = sql_and_python(cohort)
+    assert in_sql == in_python
+    assert in_sql[first.pk].score == Decimal(final)
