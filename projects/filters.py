@@ -12,6 +12,7 @@ from participants.forms import RosterFilterForm
 from participants.nip import nip_normalize
 
 from .models import State
+from .selectors import group_and_agency_typed
 
 # A gradebook cell as the page sends it (projects.forms.GradebookForm):
 # score-<enrolment>-<component>.
@@ -49,15 +50,36 @@ def gradebook_sent(data):
     return {int(match[1]) for key in data if (match := SCORE_FIELD.fullmatch(key))}
 
 
-class GradebookFilterForm(RosterFilterForm):
-    """The roster's search and filters but the agency (a list the gradebook does without,
-    one query less), and the result so far: scores still missing, passing or not."""
+class CohortRosterFilterForm(RosterFilterForm):
+    """The roster's search and filters on the cohort page, the group and the agency typed
+    (part of a name) instead of chosen: a cohort of 10,000 has some 200 groups and hundreds
+    of agencies, and a select listing them all cost more than the page's rows
+    (docs/decisions.md). Their parameters are new names, so that a link with the old
+    ?group=<id> still shows the roster, only unfiltered by group."""
+
+    kelompok = forms.CharField(label=_("Kelompok"), required=False)
+    instansi = forms.CharField(label=_("Instansi"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["agency"], self.fields["group"]
+        self.order_fields(["q", "instansi", "kelompok"])
+        _small(self)
+
+    def apply(self, enrolments):
+        """The enrolments whose group and agency names contain what was typed."""
+        return group_and_agency_typed(enrolments, self.filters())
+
+
+class GradebookFilterForm(CohortRosterFilterForm):
+    """The cohort page's search and filters but the agency (the gradebook does without),
+    and the result so far: scores still missing, passing or not."""
 
     result = forms.ChoiceField(label=_("Hasil"), choices=RESULTS, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        del self.fields["agency"]
+        del self.fields["instansi"]
         _small(self)
 
 

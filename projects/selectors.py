@@ -541,13 +541,23 @@ def gradebook_page_rows(enrolments, grading):
 GRADEBOOK_RELATED = ("participant", "project")
 
 
+def group_and_agency_typed(enrolments, filters):
+    """Enrolments narrowed by part of their group's name (`kelompok`) and of their agency's
+    name (`instansi`), matched in SQL."""
+    if group := (filters.get("kelompok") or "").strip():
+        enrolments = enrolments.filter(group__name__icontains=group)
+    if agency := (filters.get("instansi") or "").strip():
+        enrolments = enrolments.filter(participant__agency__name__icontains=agency)
+    return enrolments
+
+
 def gradebook_filtered(cohort, grading, filters):
     """The cohort's gradebook rows (enrolments_with_finals) with the roster's search, filters
     and order, and `result`: "open" (a part still missing), "passing" or "failing" (scored,
     not passing). A queryset: a page of it is what the gradebook loads."""
+    enrolments = group_and_agency_typed(roster_filtered(cohort, filters), filters)
     rows = enrolments_with_finals(
-        roster_filtered(cohort, filters).select_related(None).select_related(*GRADEBOOK_RELATED),
-        grading,
+        enrolments.select_related(None).select_related(*GRADEBOOK_RELATED), grading
     )
     rows = rows.order_by(*rows.query.order_by, "pk")  # equal names keep their page
     result = filters.get("result")

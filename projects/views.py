@@ -25,14 +25,19 @@ from config.permissions import (
     rule_required,
 )
 from curriculum.models import Program
-from participants.forms import RosterFilterForm
 from participants.models import Enrolment
 from participants.selectors import participant_training, roster_filtered
 
 from . import forms as f
 from .closing import enrolment_status_set, grades_close, grades_reopen
 from .documents import ERROR_TOO_LARGE, SizeLimitedUpload, document_upload, max_upload_bytes
-from .filters import SHOW_FINISHED, GradebookFilterForm, QueueFilterForm, gradebook_sent
+from .filters import (
+    SHOW_FINISHED,
+    CohortRosterFilterForm,
+    GradebookFilterForm,
+    QueueFilterForm,
+    gradebook_sent,
+)
 from .gradebook import component_scores_record
 from .models import (
     Actor,
@@ -108,10 +113,10 @@ def cohort_detail(request, pk):
     the latest certificate batch. It lives here because it shows final scores."""
     # Another agency's cohort is not found, as one that does not exist.
     cohort = cohort_or_404(request.user, pk, cohort_with_phases())
-    filter_form = RosterFilterForm(request.GET or None, cohort=cohort)
+    filter_form = CohortRosterFilterForm(request.GET or None, cohort=cohort)
     grading = grading_of(cohort.program)
     summary = finals_summary(Enrolment.objects.filter(cohort=cohort), grading)
-    roster = _stable(roster_filtered(cohort, filter_form.filters()))
+    roster = _stable(filter_form.apply(roster_filtered(cohort, filter_form.filters())))
     page = page_of(request, roster)
     page.object_list = finals_attach(
         page_rows(page, enrolments_with_finals(roster, grading)), grading
