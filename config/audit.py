@@ -11,7 +11,7 @@ import ipaddress
 
 from auditlog.cid import get_cid
 from auditlog.context import auditlog_disabled, auditlog_value
-from auditlog.diff import model_instance_diff
+from auditlog.diff import get_field_value, get_mask_function, is_primitive, track_field
 from auditlog.middleware import AuditlogMiddleware
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
@@ -110,22 +110,24 @@ def audit_bulk_record(pairs, *, actor=FROM_REQUEST, remote_addr=FROM_REQUEST, ad
     if remote_addr is FROM_REQUEST:
         remote_addr = context.get("remote_addr")
     content_type = ContentType.objects.get_for_model(model)
-    columns = {field.name for field in model._meta.concrete_fields}
+    use_json = settings.AUDITLOG_STORE_JSON_CHANGES
+    fields, masked = _audited_fields(model)
+    # A creation's "before" is the same for every row: auditlog's value for a missing instance.
+    nothing = {field.name: get_field_value(None, field, use_json) for field in fields}
     cid = get_cid()
     entries = []
     for old, new in pairs:
-        # Only the model's own columns: a creation's diff would otherwise also read every
-        # reverse relation of every row, and name it only to be dropped below.
-        diff = model_instance_diff(
-            old, new, fields_to_check=columns,
-            use_json_for_changes=settings.AUDITLOG_STORE_JSON_CHANGES,
-        )  # fmt: skip
-        # A creation's diff also names empty fields ("None" → "None").
-        diff = {
-            name: change
-            for name, change in (diff or {}).items()
-            if name in columns and str(change[0]) != str(change[1])
-        }
+        diff = {}
+        for field in fields:
+            name = field.name
+            before = nothing[name] if old is None else get_field_value(old, field, use_json)
+            after = get_field_value(new, field, use_json)
+            if before == after:  # auditlog's own test
+                continue
+            change = _change(before, after, masked.get(name), use_json)
+            # A creation's diff also names empty fields ("None" → "None").
+            if str(change[0]) != str(change[1]):
+                diff[name] = change
         if old is not None and not diff:
             continue
         entries.append(
@@ -144,6 +146,36 @@ def audit_bulk_record(pairs, *, actor=FROM_REQUEST, remote_addr=FROM_REQUEST, ad
             )
         )
     return LogEntry.objects.bulk_create(entries)
+
+
+def _audited_fields(model):
+    """The fields auditlog's diff would compare for `model`, found once per call rather than
+    once per row (model_instance_diff rebuilds the list, reverse relations included, for every
+    instance): the model's own columns, less relations to LogEntry, narrowed by its
+    registration's include and exclude lists; and the masked ones with their mask."""
+    registration = auditlog.get_model_fields(model)
+    include, exclude = registration["include_fields"], registration["exclude_fields"]
+    fields = [
+        field
+        for field in model._meta.concrete_fields
+        if track_field(field)
+        and (not include or field.name in include)
+        and field.name not in exclude
+    ]
+    mask = get_mask_function(registration.get("mask_callable"))
+    return fields, {name: mask for name in registration["mask_fields"]}
+
+
+def _change(before, after, mask, use_json):
+    """One field's (before, after) as model_instance_diff writes it."""
+    if mask is not None:
+        return mask(smart_str(before)), mask(smart_str(after))
+    if not use_json:
+        return smart_str(before), smart_str(after)
+    return (
+        before if is_primitive(before) else smart_str(before),
+        after if is_primitive(after) else smart_str(after),
+    )
 
 
 def export_record(request, obj, what):
