@@ -170,17 +170,21 @@ class SearchForm(forms.Form):
 
 
 class GroupBoardFilterForm(SearchForm):
-    """Which participants the groups board lists: a search, and one group or those in none."""
+    """Which participants the groups board lists: a search, the text a group's name must
+    match (`kelompok`: a name or a group's number, matched in SQL, so no select lists every
+    group), and `group`, one group's id or UNGROUPED, as the summary's links send it."""
 
-    group = forms.ChoiceField(label=_("Kelompok"), required=False)
+    kelompok = forms.CharField(label=_("Kelompok"), required=False, max_length=100)
+    group = forms.RegexField(regex=rf"^([0-9]+|{UNGROUPED})$", required=False)
 
-    def __init__(self, *args, groups, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["group"].choices = [
-            ("", _("Semua")),
-            (UNGROUPED, _("Belum berkelompok")),
-            *((str(g.pk), g.name) for g in groups),
-        ]
+        self.fields["group"].widget = forms.HiddenInput()
+        self.fields["kelompok"].widget.attrs["placeholder"] = _("Nama atau nomor")
+
+    def filters(self):
+        data = super().filters()
+        return {**data, "kelompok": (data.get("kelompok") or "").strip()}
 
 
 class InvitationFilterForm(SearchForm):

@@ -18,7 +18,7 @@ from cohorts.models import CohortPhase
 from cohorts.scope import within_reach
 from config.permissions import covers_every_institution
 
-from .models import Attendance, Enrolment, Mentor, Participant
+from .models import Attendance, Enrolment, Mentor, Participant, StudyGroup
 from .nip import nip_normalize
 
 
@@ -129,21 +129,30 @@ GROUPED = ~Q(status=Enrolment.Status.WITHDRAWN)
 UNGROUPED = "none"  # the board's filter value for the participants in no group
 
 
-def groups_summary(cohort):
-    """The cohort's groups, each with its `size` and `agency_count` counted in SQL, and how
-    many participants are in none and in all: two queries whatever the cohort's size.
+SUMMARY_SHOWN = 12  # the groups the board's summary lists before "lihat semua"
+
+
+def groups_summary(cohort, *, every=False):
+    """The cohort's groups (all of them, by name: the move picker offers each), the first
+    SUMMARY_SHOWN (or `every` one) as `shown`, each with its `size`; how many participants are
+    in none and in all. Two queries whatever the cohort's size: the groups, and one GROUP BY
+    over the cohort's enrolments that gives every size, the ungrouped and the total at once.
     Withdrawn participants are in no group (groups.NOT_GROUPED)."""
-    counted = Q(enrolments__status=Enrolment.Status.WITHDRAWN)
-    groups = list(
-        cohort.groups.select_related("coach").annotate(
-            size=Count("enrolments", filter=~counted),
-            agency_count=Count("enrolments__participant__agency", filter=~counted, distinct=True),
-        )
+    groups = list(cohort.groups.select_related("coach").order_by("name", "pk"))
+    sizes = dict(
+        Enrolment.objects.filter(GROUPED, cohort=cohort)
+        .values_list("group_id")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
-    totals = Enrolment.objects.filter(GROUPED, cohort=cohort).aggregate(
-        total=Count("pk"), ungrouped=Count("pk", filter=Q(group__isnull=True))
-    )
-    return {"groups": groups, **totals}
+    for group in groups:
+        group.size = sizes.get(group.pk, 0)
+    return {
+        "groups": groups,
+        "shown": groups if every else groups[:SUMMARY_SHOWN],
+        "total": sum(sizes.values()),
+        "ungrouped": sizes.get(None, 0),
+    }
 
 
 def name_or_nip(query, participant="participant__"):
@@ -155,9 +164,19 @@ def name_or_nip(query, participant="participant__"):
     )
 
 
-def group_board_members(cohort, *, query="", group=None):
+def group_name_matches(text):
+    """Groups named like `text`: any part of the name, or, for a number, the group of that
+    number ("3" finds "Kelompok 3", not "Kelompok 13")."""
+    text = text.strip()
+    if text.isdigit():
+        return Q(name__iexact=text) | Q(name__iendswith=f" {text}")
+    return Q(name__icontains=text)
+
+
+def group_board_members(cohort, *, query="", group=None, group_name=""):
     """The participants the groups board lists, by name, searched and filtered in SQL;
-    `group` a group id, UNGROUPED, or None for everyone."""
+    `group` a group id, UNGROUPED, or None for everyone; `group_name` typed text that the
+    group's name must match (group_name_matches)."""
     members = (
         Enrolment.objects.filter(GROUPED, cohort=cohort)
         .select_related("participant__agency", "project__theme", "group")
@@ -169,6 +188,10 @@ def group_board_members(cohort, *, query="", group=None):
         members = members.filter(group__isnull=True)
     elif group:
         members = members.filter(group_id=group)
+    if group_name:
+        members = members.filter(
+            group__in=StudyGroup.objects.filter(group_name_matches(group_name), cohort=cohort)
+        )
     return members
 
 

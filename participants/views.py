@@ -354,13 +354,18 @@ def groups_board(request, cohort_pk):
     if sent and forms[sent].is_valid() and GROUP_ACTIONS[sent][1](request, cohort, forms):
         # Back to the same page of the same search, where the move was made.
         return redirect(request.get_full_path())
-    summary = groups_summary(cohort)
-    search = GroupBoardFilterForm(request.GET or None, groups=summary["groups"])
+    summary = groups_summary(cohort, every=request.GET.get("kelompok_semua") == "1")
+    search = GroupBoardFilterForm(request.GET or None)
     filters = search.filters()
-    everyone = not filters["q"] and not filters.get("group")
+    everyone = not filters["q"] and not filters.get("group") and not filters["kelompok"]
     page = page_of(
         request,
-        group_board_members(cohort, query=filters["q"], group=filters.get("group")),
+        group_board_members(
+            cohort,
+            query=filters["q"],
+            group=filters.get("group"),
+            group_name=filters["kelompok"],
+        ),
         # Unsearched, the list is everyone in a group or none: counted with the summary.
         count=summary["total"] if everyone else None,
     )

@@ -12,8 +12,8 @@ from .crowd import crowd
 pytestmark = pytest.mark.django_db
 
 # session, user, the user's and the groups' permissions (2), role names; the cohort with its
-# program; the groups with their sizes and agency counts (one aggregate query); the total and
-# the ungrouped count (one aggregate; the total is also the list's count, nothing being
+# program; the groups (for the summary and the move picker); every group's size, the
+# ungrouped and the total in one GROUP BY (the total is also the list's count, nothing being
 # searched); the page's 50 members (participant, agency, project, theme and group in one
 # join); the coaches for the create form's select.
 BOARD_QUERIES = 10
@@ -122,3 +122,29 @@ def test_the_board_works_without_javascript_on_a_phone(client, board):
     assert 'id="member-filters"' in html and 'method="get"' in html
     assert html.count('type="checkbox" name="members"') == 3
     assert '<label class="small fw-semibold" for="move-target">' in html
+
+
+def test_many_groups_one_picker_a_short_summary_and_a_typed_group_filter(client, board):
+    """200 groups must not weigh on the page: the summary lists the first twelve (all on
+    request), the only select listing the groups is the move picker, and the group filter is
+    typed text matched in SQL."""
+    cohort, (first, second), enrolments, url = board(60)
+    extra = [StudyGroup.objects.create(cohort=cohort, name=f"Kelompok {n}") for n in range(3, 15)]
+    Enrolment.objects.filter(pk=enrolments[59].pk).update(group=extra[-1])  # Kelompok 14
+    Enrolment.objects.filter(pk=enrolments[58].pk).update(group=extra[8])  # Kelompok 11
+    page = client.get(url)
+    html = page.content.decode()
+    assert html.count('class="group-row"') == 12
+    assert "Lihat semua 14 kelompok" in html
+    # One select lists the groups: the move picker.
+    assert html.count(f'<option value="{extra[-1].pk}"') == 1
+    assert html.count('name="group"') == 1 and 'type="hidden" name="group"' in html
+    every = client.get(url, {"kelompok_semua": "1"}).content.decode()
+    assert every.count('class="group-row"') == 14 and "Lihat semua" not in every
+    # A group's number finds that group only ("1" not "11" or "14"); a name finds any part.
+    by_number = client.get(url, {"kelompok": "1"})
+    assert by_number.context["page"].paginator.count == 30
+    by_number = client.get(url, {"kelompok": "11"})
+    assert names(by_number) == ["Peserta Massal 0058"]
+    by_name = client.get(url, {"kelompok": "ompok 1"})
+    assert by_name.context["page"].paginator.count == 30 + 1 + 1
