@@ -453,22 +453,39 @@ def report_job_retry_view(request, pk):
     return redirect(job)
 
 
+# The documents page's lists, one at a time under its tab (?daftar=): the value, the label,
+# and the list's rows for a search and a status (phase reports have no status).
+DOCUMENT_LISTS = {
+    "penerbitan": (gettext_lazy("Penerbitan sertifikat"), selectors.batches_recent),
+    "tugas": (gettext_lazy("Laporan dan ekspor"), selectors.report_jobs_recent),
+    "laporan": (gettext_lazy("Laporan tahap"), lambda q, _s: selectors.phase_reports_recent(q)),
+}
+
+
 @rule_required(can_view_documents)
 def documents(request):
-    """Every document made: certificate batches, report jobs and phase reports, each list
-    about fifty to a page (its own page parameter), searched and filtered in SQL."""
+    """Every document made: certificate batches, report jobs and phase reports, one list at a
+    time under its tab (?daftar=), about fifty to a page, searched and filtered in SQL. Each
+    tab says how many its list holds (a COUNT each); only the chosen list's rows are read."""
     form = DocumentsFilterForm(request.GET or None)
     filters = form.filters()
     query, status = filters.get("q", ""), filters.get("status", "")
+    shown = request.GET.get("daftar")
+    shown = shown if shown in DOCUMENT_LISTS else next(iter(DOCUMENT_LISTS))
+    kept = {key: value for key, value in (("q", query), ("status", status)) if value}
+    tabs, counts = [], {}
+    for name, (label, rows) in DOCUMENT_LISTS.items():
+        counts[name] = rows(query, status).count()
+        link = urlencode({**kept, "daftar": name})
+        tabs.append({"name": name, "label": label, "count": counts[name], "query": link})
+    rows = DOCUMENT_LISTS[shown][1](query, status)
     return render(
         request,
         "documents/documents.html",
         {
             "form": form,
-            "batches": page_of(
-                request, selectors.batches_recent(query, status), param="penerbitan"
-            ),
-            "jobs": page_of(request, selectors.report_jobs_recent(query, status), param="tugas"),
-            "reports": page_of(request, selectors.phase_reports_recent(query), param="laporan"),
+            "tabs": tabs,
+            "shown": shown,
+            "rows": page_of(request, rows, count=counts[shown]),
         },
     )
