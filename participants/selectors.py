@@ -203,16 +203,41 @@ FINAL = "final"
 MENTOR_ROLE = "mentor"
 
 
-def mentees_of(mentor, *, query=""):
-    """A mentor's mentees, what waits for the mentor first (`waiting`: a design to approve
-    since its last submission, or a score not sent yet while scoring is open), then the
-    projects still running, newest cohort first, then the finished ones. One query for the
-    rows; the aggregates read only this mentor's projects' steps and sheets."""
+FINISHED_PROJECT = Q(project__state=FINAL)
+
+
+def _mentor_enrolments(mentor, query=""):
+    mentees = Enrolment.objects.filter(mentor=mentor)
+    return mentees.filter(name_or_nip(query)) if query else mentees
+
+
+def mentee_counts(mentor, *, query=""):
+    """How many of a mentor's mentees (searched) are still `running` and how many are
+    `finished` (their project final): one aggregate, the tabs' figures and the pages' counts."""
+    return _mentor_enrolments(mentor, query).aggregate(
+        running=Count("pk", filter=~FINISHED_PROJECT | Q(project__isnull=True)),
+        finished=Count("pk", filter=FINISHED_PROJECT),
+    )
+
+
+def mentees_of(mentor, *, query="", finished=False):
+    """A mentor's mentees whose project is still running, what waits for the mentor first
+    (`waiting`: a design to approve since its last submission, or a score not sent yet while
+    scoring is open), then newest cohort first; or, `finished`, those whose project is final,
+    newest cohort first. The finished ones are most of a long-serving mentor's mentees and
+    nothing of theirs waits: they are neither annotated nor sorted with the running ones. One
+    query for the rows; the aggregates read only the running projects' steps and sheets."""
     user = mentor.user_id
     steps = "project__steps"
+    mentees = _mentor_enrolments(mentor, query).select_related(
+        "participant__agency", "cohort__program", "project", "coach"
+    )
+    if finished:
+        return mentees.filter(FINISHED_PROJECT).order_by(
+            "-cohort__start_date", "participant__name", "pk"
+        )
     mentees = (
-        Enrolment.objects.filter(mentor=mentor)
-        .select_related("participant__agency", "cohort__program", "project", "coach")
+        mentees.exclude(FINISHED_PROJECT & Q(project__isnull=False))
         .annotate(
             last_submit=Max(f"{steps}__pk", filter=Q(**{f"{steps}__action": "submit_design"})),
             my_approval=Max(
@@ -240,14 +265,9 @@ def mentees_of(mentor, *, query=""):
                 default=False,
                 output_field=BooleanField(),
             ),
-            finished=Q(project__state=FINAL),
         )
     )
-    if query:
-        mentees = mentees.filter(name_or_nip(query))
-    return mentees.order_by(
-        F("waiting").desc(), "finished", "-cohort__start_date", "participant__name", "pk"
-    )
+    return mentees.order_by(F("waiting").desc(), "-cohort__start_date", "participant__name", "pk")
 
 
 def attendance_page_statuses(phase, day, enrolments):

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -58,6 +59,7 @@ from .selectors import (
     enrolment_current,
     group_board_members,
     groups_summary,
+    mentee_counts,
     mentees_of,
     participant_calendar_phases,
     participant_history,
@@ -332,6 +334,9 @@ def _groups_move(request, cohort, forms):
     return True
 
 
+MENTEES_FINISHED = "selesai"  # ?tampil= of the mentor list's finished tab
+
+
 # The board's three forms, by the name of the button that sends each.
 GROUP_ACTIONS = {
     "create": (StudyGroupForm, _groups_create),
@@ -413,14 +418,41 @@ def eligibility_edit(request, code):
 
 @rule_required(is_mentor)
 def my_mentees(request):
-    """A mentor's mentees, what waits for the mentor first, one page at a time; the mentor
-    scores them once grading opens."""
+    """A mentor's mentees whose project is running, what waits for the mentor first, one page
+    at a time; the finished ones under the "Selesai" tab (?tampil=selesai), as on the
+    widyaiswara's queue. The mentor scores them once grading opens."""
     search = SearchForm(request.GET or None)
-    page = page_of(request, mentees_of(request.user.mentor, query=search.filters()["q"]))
+    query = search.filters()["q"]
+    finished = request.GET.get("tampil") == MENTEES_FINISHED
+    mentor = request.user.mentor
+    counts = mentee_counts(mentor, query=query)
+    page = page_of(
+        request,
+        mentees_of(mentor, query=query, finished=finished),
+        count=counts["finished" if finished else "running"],
+    )
+    kept = {"q": query} if query else {}
+    tabs = [
+        (_("Sedang berjalan"), counts["running"], urlencode(kept), not finished),
+        (
+            _("Selesai"),
+            counts["finished"],
+            urlencode({**kept, "tampil": MENTEES_FINISHED}),
+            finished,
+        ),
+    ]
     return render(
         request,
         "participants/my_mentees.html",
-        {"enrolments": page, "page": page, "query": page.query, "search": search},
+        {
+            "enrolments": page,
+            "page": page,
+            "query": page.query,
+            "search": search,
+            "tabs": tabs,
+            "show_finished": finished,
+            "counts": counts,
+        },
     )
 
 

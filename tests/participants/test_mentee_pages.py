@@ -14,7 +14,8 @@ from .crowd import crowd, mentor_crowd
 pytestmark = pytest.mark.django_db
 
 # session, user, role names (a mentor's page checks no permission); the mentor (is_mentor
-# reads user.mentor); the page's count and its 50 rows (participant, agency, cohort, program,
+# reads user.mentor); the running and finished counts (one aggregate: the tabs' figures and
+# the page's count) and its 50 rows (participant, agency, cohort, program,
 # project and coach in one join, what waits worked out from this mentor's steps and sheets
 # in the same query).
 MENTEES_QUERIES = 6
@@ -46,6 +47,11 @@ def test_the_list_costs_the_same_at_40_and_400(client, mentor, django_assert_num
     if size == 400:
         assert len(page.content) < 200_000
         assert "Halaman 1 dari 8" in html
+    # The finished tab costs the same: its rows need no "waits" worked out.
+    projects_of(enrolments).update(state="final")
+    with django_assert_num_queries(MENTEES_QUERIES):
+        done = client.get(URL, {"tampil": "selesai"})
+    assert done.content.decode().count("<tr>") == 1 + min(size, 50)
 
 
 def test_what_waits_for_the_mentor_comes_first(client, mentor):
@@ -80,12 +86,21 @@ def test_what_waits_for_the_mentor_comes_first(client, mentor):
     rows = list(client.get(URL).context["page"])
     assert [e.participant.name for e in rows[:2]] == ["Peserta Massal 0159", "Peserta Massal 0059"]
     assert [e.waiting for e in rows[:3]] == [True, True, False]
-    # Then the running projects, newest cohort first; the finished ones last.
+    # Then the running projects, newest cohort first; the finished ones under their tab.
     assert rows[2].participant.name == "Peserta Massal 0105"
-    last_page = client.get(URL, {"page": 3}).context["page"]
-    assert [e.participant.name for e in last_page][-5:] == [
+    page = client.get(URL)
+    assert page.context["counts"] == {"running": 115, "finished": 5}
+    assert "Peserta Massal 0100" not in {
+        e.participant.name
+        for number in (1, 2, 3)
+        for e in client.get(URL, {"page": number}).context["page"]
+    }
+    done = client.get(URL, {"tampil": "selesai"})
+    assert [e.participant.name for e in done.context["page"]] == [
         f"Peserta Massal {n:04d}" for n in range(100, 105)
     ]
+    assert done.context["counts"]["finished"] == 5 and "Menunggu Anda" not in done.content.decode()
+    assert '?tampil=selesai"' in page.content.decode()
     later = {
         e.participant.name: e.waiting
         for number in (2, 3)
