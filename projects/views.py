@@ -13,7 +13,7 @@ from cohorts.models import Cohort
 from cohorts.scope import cohort_or_404, refuse, within_reach, works_for_organiser
 from cohorts.selectors import cohort_with_phases, cohorts_of_widyaiswara
 from config.downloads import stored_file_response
-from config.pagination import page_of, page_rows
+from config.pagination import PER_PAGE, page_of, page_rows
 from config.permissions import (
     can_edit_programs,
     can_manage_cohorts,
@@ -172,6 +172,10 @@ QUEUE_PAGES = (
     ("reports", "hal_laporan", "queue-reports"),
     ("scores", "hal_nilai", "queue-scores"),
 )
+# The page shows about fifty rows in all, whatever waits: ten of each waiting list and twenty
+# projects in progress; the finished ones, alone under their tab, fifty.
+QUEUE_WAITING_PER_PAGE = 10
+QUEUE_PROJECTS_PER_PAGE = 20
 
 
 @rule_required(supervises)
@@ -186,10 +190,19 @@ def queue(request):
     context = {"filter_form": filter_form, "counts": counts, "show_finished": finished}
     if not finished:
         for name, param, anchor in QUEUE_PAGES:
-            context[name] = page_of(request, lists[name], param=param, count=counts[name])
+            context[name] = page_of(
+                request,
+                lists[name],
+                param=param,
+                count=counts[name],
+                per_page=QUEUE_WAITING_PER_PAGE,
+            )
             context[name].anchor = anchor
     shown = "finished" if finished else "supervised"
-    context["projects"] = context[shown] = page_of(request, lists[shown], count=counts[shown])
+    per_page = PER_PAGE if finished else QUEUE_PROJECTS_PER_PAGE
+    context["projects"] = context[shown] = page_of(
+        request, lists[shown], count=counts[shown], per_page=per_page
+    )
     # The widyaiswara's latest cohorts, for their schedules; older ones are in the history.
     context["cohorts"] = list(cohorts_of_widyaiswara(request.user)[:COHORT_LINKS])
     context["seminars"] = seminars_next_of(request.user)

@@ -349,7 +349,8 @@ def test_the_queue_costs_one_page_whatever_the_years(client, django_assert_num_q
     assert {p.enrolment_id for p in context["reports"]} == {e.pk for e in reports}
     in_progress = size - len(finished)
     assert context["counts"]["supervised"] == in_progress
-    assert len(context["supervised"]) == min(in_progress, PER_PAGE)
+    # Twenty projects in progress beside the waiting lists (ten each): about fifty rows.
+    assert len(context["supervised"]) == min(in_progress, 20)
     # What waits now: nothing finished in the default list.
     shown = {p.enrolment_id for p in context["supervised"]}
     assert not shown & {e.pk for e in finished}
@@ -382,13 +383,24 @@ def test_the_queue_keeps_finished_work_under_its_tab_and_searches(client):
     assert by_stage.context["finished"].paginator.count == len(finished)
     assert client.get(url, {"state": State.FINAL}).context["counts"]["supervised"] == 0
 
-    # The second page of the projects in progress: the next fifty by cohort, then name.
+    # The second page of the projects in progress: the next twenty by cohort, then name.
     page_two = client.get(url, {"page": 2}).context["projects"]
     # Every cohort starts the same day: by name.
     in_progress = sorted(
         (e for e in enrolments if e not in finished), key=lambda e: e.participant.name
     )
-    assert [p.enrolment_id for p in page_two] == [e.pk for e in in_progress[50:100]]
+    assert [p.enrolment_id for p in page_two] == [e.pk for e in in_progress[20:40]]
+
+    # However much waits, the page shows about fifty rows: ten of each waiting list, twenty
+    # projects in progress; each list turns its own pages.
+    waiting = in_progress[:30]
+    ChangeProject.objects.filter(enrolment__in=waiting[:15]).update(state=State.DESIGN_SUBMITTED)
+    ChangeProject.objects.filter(enrolment__in=waiting[15:]).update(state=State.REPORT_SUBMITTED)
+    busy = client.get(url)
+    shown = [len(busy.context[name]) for name in ("designs", "reports", "scores", "projects")]
+    assert shown[:2] == [10, 10] and sum(shown) <= 50
+    assert busy.context["designs"].paginator.count == 15 + len(designs)
+    assert "?hal_rancangan=2#queue-designs" in busy.content.decode()
 
 
 def test_the_queue_lists_only_the_examiners_nearest_seminars(client):
