@@ -4,7 +4,9 @@ click one by one (https://wa.me/…, carrying the set-password link)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,8 +17,12 @@ from config.permissions import can_manage_cohorts, rule_required
 
 from .accounts import invitations_to_inactive, mentor_account_ensure
 from .forms import InvitationFilterForm, MentorContactForm
-from .invitations import invitation_whatsapp_link, mentor_invitation_send
-from .models import Mentor
+from .invitations import (
+    invitation_whatsapp_link,
+    invitation_whatsapp_possible,
+    mentor_invitation_send,
+)
+from .models import Enrolment, Mentor, Participant
 from .selectors import (
     invitation_links_waiting,
     invitation_mentors,
@@ -25,8 +31,9 @@ from .selectors import (
 )
 from .services import mentor_contact_set
 
-# Each WhatsApp link carries its whole message (about 600 characters): half a page of them
-# keeps the page well under 200 KB with the two lists of people below.
+# Each WhatsApp link is a short address of ours (whatsapp_participant, whatsapp_mentor) that
+# makes the message and its set-password token when clicked: half a page of them beside the
+# two lists of people below.
 LINKS_PER_PAGE = 25
 
 
@@ -59,9 +66,12 @@ def cohort_invitations(request, cohort_pk):
         invitation_participants(cohort, query=filters["q"], account=filters.get("akun")),
     )
     mentors = page_of(request, invitation_mentors(cohort), param="mentor")
-    # A link carries a set-password token: made for the rows shown only.
-    for person in [*links, *mentor_links, *participants, *mentors]:
-        person.whatsapp = invitation_whatsapp_link(person=person, shared=_shared(person))
+    # The page links to our short address; the message and its set-password token are made
+    # only for the person clicked. Here only whether WhatsApp knows the number.
+    for person in [*links, *participants]:
+        person.whatsapp = _whatsapp_url(cohort, person, "participants:whatsapp_participant")
+    for person in [*mentor_links, *mentors]:
+        person.whatsapp = _whatsapp_url(cohort, person, "participants:whatsapp_mentor")
     for mentor in mentors:
         mentor.mentees = [e.participant for e in mentor.cohort_mentees]
         mentor.contact_form = MentorContactForm(
@@ -83,6 +93,49 @@ def cohort_invitations(request, cohort_pk):
             "mentor_links": mentor_links,
         },
     )
+
+
+def _whatsapp_url(cohort, person, name):
+    if not invitation_whatsapp_possible(person=person, shared=_shared(person)):
+        return None
+    return reverse(name, args=[cohort.pk, person.pk])
+
+
+def _whatsapp_redirect(request, cohort, person, shared=None):
+    """To wa.me with the person's invitation written, or back to the invitations page with
+    why not (no account of their own, or a number WhatsApp does not know)."""
+    link = invitation_whatsapp_link(person=person, shared=shared)
+    if link is None:
+        messages.error(
+            request,
+            _("Tautan WhatsApp untuk %(name)s tidak dapat dibuat: %(phone)s bukan nomor "
+              "WhatsApp yang dikenali, atau ia belum memiliki akun sendiri.")
+            % {"name": person.name, "phone": person.phone or "—"},
+        )  # fmt: skip
+        return redirect("participants:cohort_invitations", cohort_pk=cohort.pk)
+    return HttpResponseRedirect(link)
+
+
+@rule_required(can_manage_cohorts)
+def whatsapp_participant(request, cohort_pk, pk):
+    """One participant's WhatsApp invitation, made when staff click it on the page."""
+    cohort = cohort_or_404(request.user, cohort_pk)
+    participant = get_object_or_404(
+        Participant.objects.filter(
+            pk__in=Enrolment.objects.filter(cohort=cohort)
+            .exclude(status=Enrolment.Status.WITHDRAWN)
+            .values("participant_id")
+        ).select_related("user"),
+        pk=pk,
+    )
+    return _whatsapp_redirect(request, cohort, participant)
+
+
+@rule_required(can_manage_cohorts)
+def whatsapp_mentor(request, cohort_pk, pk):
+    """One mentor's WhatsApp invitation (not for a login that is a participant's)."""
+    cohort, mentor = _cohort_mentor(request, cohort_pk, pk)
+    return _whatsapp_redirect(request, cohort, mentor)
 
 
 def _shared(person):

@@ -133,6 +133,13 @@ def whatsapp_link(*, phone, message):
     return f"https://wa.me/{number}?text={quote(message, safe='')}"
 
 
+def invitation_whatsapp_possible(*, person, shared=None):
+    """Whether invitation_whatsapp_link would give a link, without making the link (a
+    set-password token and a whole message): what a page of many people shows before staff
+    click one (the link is then made by our short address, invitation_views)."""
+    return bool(person.phone) and _reachable(person, shared) and bool(whatsapp_number(person.phone))
+
+
 def invitation_whatsapp_link(*, person, role_text=None, shared=None):
     """A wa.me link carrying the person's set-password link, or None without a usable phone
     number or an account. `person` is a participant or a mentor; `shared` as for

@@ -20,6 +20,16 @@ urlpatterns = [
         name="cohort_invitations",
     ),
     path(
+        "angkatan/<int:cohort_pk>/undangan/peserta/<int:pk>/wa/",
+        invitation_views.whatsapp_participant,
+        name="whatsapp_participant",
+    ),
+    path(
+        "angkatan/<int:cohort_pk>/undangan/mentor/<int:pk>/wa/",
+        invitation_views.whatsapp_mentor,
+        name="whatsapp_mentor",
+    ),
+    path(
         "angkatan/<int:cohort_pk>/mentor/<int:pk>/undangan/",
         invitation_views.mentor_invitation,
         name="mentor_invitation",

@@ -54,8 +54,10 @@ def test_the_page_costs_the_same_at_40_and_400(
     assert len(page.context["participants"]) == min(size, 50)
     if size == 400:
         assert len(page.content) < 200_000
-        # Two lists of links (25 each), two of people (50 each).
-        assert html.count("https://wa.me/") == 2 * 25 + 2 * 50
+        # Two lists of links (25 each), two of people (50 each), each a short address of
+        # ours: the message and its token are made when one is clicked.
+        assert html.count('/wa/"') == 2 * 25 + 2 * 50
+        assert "https://wa.me/" not in html
 
 
 def test_search_filter_and_the_second_pages(client, invitations):

@@ -131,14 +131,20 @@ def test_the_whole_cohort_is_invited_by_e_mail_and_the_rest_by_whatsapp_links(
     assert "3 orang belum aktif" in page.content.decode()
     # One WhatsApp link for each person not active yet who has a number: two participants
     # and the mentor; none for the participant who has set a password.
-    links = re.findall(
-        r'<li><a href="(https://wa.me/[^"]+)"[^>]*>([^<]+)</a>', page.content.decode()
-    )
+    # Each a short address of ours that writes the message when clicked.
+    links = re.findall(r'<li><a href="(/[^"]+/wa/)"[^>]*>([^<]+)</a>', page.content.decode())
     assert sorted(name for _url, name in links) == [
         "Ahmad Suryani, S.H.", "Dewi Lestari, S.Kom.", "Ir. Budi Santoso, M.T.",
     ]  # fmt: skip
+    assert "https://wa.me/" not in page.content.decode()
     url = dict((name, url) for url, name in links)["Ir. Budi Santoso, M.T."]
-    assert url.replace("&amp;", "&").startswith("https://wa.me/6281311112222?text=")
+    clicked = client.get(url)
+    assert clicked.status_code == 302
+    assert clicked["Location"].startswith("https://wa.me/6281311112222?text=")
+    message = parse_qs(urlsplit(clicked["Location"]).query)["text"][0]
+    assert message.startswith("Yth. Ir. Budi Santoso, M.T., Anda terdaftar")
+    participant_url = dict((name, url) for url, name in links)["Dewi Lestari, S.Kom."]
+    assert client.get(participant_url)["Location"].startswith("https://wa.me/")
 
     with django_capture_on_commit_callbacks() as queued:
         response = client.post(people["url"], follow=True)
@@ -205,10 +211,15 @@ def test_staff_correct_a_mentors_contact_and_send_the_invitation_again(client, c
     assert message.to == ["budi@dinkes.go.id"]
     assert "sebagai mentor peserta pelatihan" in message.body
     assert "/akun/atur-sandi/" in message.body
-    # A number too short for WhatsApp gives no link rather than a wrong one.
+    # A number too short for WhatsApp gives no link rather than a wrong one; its short
+    # address, asked for anyway, goes back to the page and says why.
     page = client.get(people["url"])
     [row] = page.context["mentors"]
     assert row.whatsapp is None
+    short = reverse("participants:whatsapp_mentor", args=[cohort.pk, mentor.pk])
+    refused = client.get(short, follow=True)
+    assert refused.redirect_chain[0][0] == people["url"]
+    assert "0811 22 bukan nomor WhatsApp yang dikenali" in refused.content.decode()
 
 
 def test_a_mentor_sharing_a_participants_login_gets_no_link_at_the_spreadsheets_number(
