@@ -24,10 +24,10 @@ from .invitations import (
 )
 from .models import Enrolment, Mentor, Participant
 from .selectors import (
+    invitation_counts,
     invitation_links_waiting,
     invitation_mentors,
     invitation_participants,
-    invitations_waiting_count,
 )
 from .services import mentor_contact_set
 
@@ -56,16 +56,30 @@ def cohort_invitations(request, cohort_pk):
     # Four lists, each one page at a time with its own page parameter: the WhatsApp links
     # still to send to participants and to mentors, the participants (searched, filtered by
     # account), and the mentors.
+    # Every list's length and who waits, counted in one aggregate rather than a COUNT per list.
+    counts = invitation_counts(cohort)
     waiting = invitation_links_waiting(cohort)
-    links = page_of(request, waiting["participants"], param="tautan", per_page=LINKS_PER_PAGE)
-    mentor_links = page_of(
-        request, waiting["mentors"], param="tautan_mentor", per_page=LINKS_PER_PAGE
+    links = page_of(
+        request,
+        waiting["participants"],
+        param="tautan",
+        per_page=LINKS_PER_PAGE,
+        count=counts["participant_links"],
     )
+    mentor_links = page_of(
+        request,
+        waiting["mentors"],
+        param="tautan_mentor",
+        per_page=LINKS_PER_PAGE,
+        count=counts["mentor_links"],
+    )
+    searched = filters["q"] or filters.get("akun")
     participants = page_of(
         request,
         invitation_participants(cohort, query=filters["q"], account=filters.get("akun")),
+        count=None if searched else counts["participants"],
     )
-    mentors = page_of(request, invitation_mentors(cohort), param="mentor")
+    mentors = page_of(request, invitation_mentors(cohort), param="mentor", count=counts["mentors"])
     # The page links to our short address; the message and its set-password token are made
     # only for the person clicked. Here only whether WhatsApp knows the number.
     for person in [*links, *participants]:
@@ -88,7 +102,7 @@ def cohort_invitations(request, cohort_pk):
             "query": participants.query,
             "mentors": mentors,
             "mentors_query": mentors.query,
-            "waiting": invitations_waiting_count(cohort),
+            "waiting": counts["waiting"],
             "waiting_links": links,
             "mentor_links": mentor_links,
         },

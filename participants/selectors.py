@@ -360,18 +360,37 @@ def invitation_mentors(cohort):
     )
 
 
-def invitations_waiting_count(cohort):
-    """How many of the cohort's participants and mentors have not activated their account,
-    counted in SQL in one query (a mentor of several participants counted once)."""
-    waiting = _cohort_enrolments(cohort).aggregate(
-        participants=Count("pk", filter=~account_active_of("participant__user_id")),
-        mentors=Count(
+def invitation_counts(cohort):
+    """The invitations page's figures in one aggregate over the cohort's enrolments, instead
+    of a COUNT per list: `participants` and `mentors` (the lists' lengths unsearched),
+    `participant_links` and `mentor_links` (invitation_links_waiting's lengths), and
+    `waiting`, how many participants and mentors have not activated their account (a mentor
+    of several participants counted once). An enrolment is once per participant and cohort,
+    so participants are counted by row; mentors are counted distinct."""
+    participant_waiting = ~account_active_of("participant__user_id")
+    mentor_waiting = Q(mentor__isnull=False) & ~account_active_of("mentor__user_id")
+    counts = _cohort_enrolments(cohort).aggregate(
+        participants=Count("pk"),
+        participants_waiting=Count("pk", filter=participant_waiting),
+        participant_links=Count(
+            "pk",
+            filter=participant_waiting
+            & Q(participant__user__isnull=False)
+            & ~Q(participant__phone=""),
+        ),
+        mentors=Count("mentor_id", distinct=True),
+        mentors_waiting=Count("mentor_id", filter=mentor_waiting, distinct=True),
+        mentor_links=Count(
             "mentor_id",
-            filter=Q(mentor__isnull=False) & ~account_active_of("mentor__user_id"),
+            filter=mentor_waiting
+            & Q(mentor__user__isnull=False)
+            & ~Q(mentor__phone="")
+            & ~Exists(Participant.objects.filter(user_id=OuterRef("mentor__user_id"))),
             distinct=True,
         ),
     )
-    return waiting["participants"] + waiting["mentors"]
+    counts["waiting"] = counts.pop("participants_waiting") + counts.pop("mentors_waiting")
+    return counts
 
 
 REACHABLE = Q(user__isnull=False) & ~Q(phone="")

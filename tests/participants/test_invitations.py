@@ -137,6 +137,10 @@ def test_the_whole_cohort_is_invited_by_e_mail_and_the_rest_by_whatsapp_links(
         "Ahmad Suryani, S.H.", "Dewi Lestari, S.Kom.", "Ir. Budi Santoso, M.T.",
     ]  # fmt: skip
     assert "https://wa.me/" not in page.content.decode()
+    # The lists' lengths, counted in the page's one aggregate, are the lists'.
+    assert page.context["waiting_links"].paginator.count == 2
+    assert page.context["mentor_links"].paginator.count == 1
+    assert page.context["participants"].paginator.count == 3
     url = dict((name, url) for url, name in links)["Ir. Budi Santoso, M.T."]
     clicked = client.get(url)
     assert clicked.status_code == 302
