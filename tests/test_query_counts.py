@@ -55,4 +55,5 @@ def test_widyaiswara_list_queries_do_not_grow(client, django_assert_max_num_quer
     # supervised projects, examined projects, seminars, the cohorts they coach in
     with django_assert_max_num_queries(PER_REQUEST + 4):
         response = client.get(reverse("projects:queue"))
-    assert response.content.decode().count("Peserta Uji") == size
+    # Twenty projects in progress a page, beside the waiting lists.
+    assert response.content.decode().count("Peserta Uji") == min(size, 20)
