@@ -186,12 +186,14 @@ def _upcoming_first(seminars):
 
 
 def seminars_of_examiner(user):
+    """The examiner's seminars, nearest first, as a queryset: a page of it reads its
+    seminars' participants and examiners only (prefetched for the page's slice)."""
     seminars = (
         Seminar.objects.filter(examiners=user)
         .select_related("cohort__program", "cohort__organiser")
         .prefetch_related("enrolments__participant", "enrolments__project", "examiners")
     )
-    return list(_upcoming_first(seminars))
+    return _upcoming_first(seminars)
 
 
 def seminars_next_of(user, *, limit=5):
@@ -203,11 +205,10 @@ def seminars_next_of(user, *, limit=5):
 
 
 def seminars_of_cohort(cohort):
-    return list(
-        _upcoming_first(
-            Seminar.objects.filter(cohort=cohort).prefetch_related(
-                "enrolments__participant", "enrolments__project", "examiners"
-            )
+    """The cohort's seminars, nearest first, as a queryset (see seminars_of_examiner)."""
+    return _upcoming_first(
+        Seminar.objects.filter(cohort=cohort).prefetch_related(
+            "enrolments__participant", "enrolments__project", "examiners"
         )
     )
 

@@ -553,6 +553,10 @@ def grades_history(request, cohort_pk):
     )
 
 
+# A seminar's card lists its participants (a group, some ten to thirty): twenty cards a page.
+SEMINARS_PER_PAGE = 20
+
+
 @rule_required(can_manage_cohorts)
 def cohort_seminars(request, cohort_pk):
     cohort = cohort_or_404(request.user, cohort_pk, Cohort.objects.select_related("program"))
@@ -575,7 +579,11 @@ def cohort_seminars(request, cohort_pk):
     return render(
         request,
         "projects/cohort_seminars.html",
-        {"cohort": cohort, "seminars": seminars_of_cohort(cohort), "form": form},
+        {
+            "cohort": cohort,
+            "seminars": page_of(request, seminars_of_cohort(cohort), per_page=SEMINARS_PER_PAGE),
+            "form": form,
+        },
     )
 
 
@@ -584,7 +592,11 @@ def my_seminars(request):
     return render(
         request,
         "projects/my_seminars.html",
-        {"seminars": seminars_of_examiner(request.user)},
+        {
+            "seminars": page_of(
+                request, seminars_of_examiner(request.user), per_page=SEMINARS_PER_PAGE
+            )
+        },
     )
 
 

@@ -13,7 +13,14 @@ from participants.forms import SORTS
 from participants.models import Enrolment, Participant, StudyGroup
 from participants.services import enrolments_follow_up
 from projects.gradebook import component_scores_record
-from projects.models import ChangeProject, ComponentScore, PredicateBand, ScoreComponent, State
+from projects.models import (
+    ChangeProject,
+    ComponentScore,
+    PredicateBand,
+    ScoreComponent,
+    Seminar,
+    State,
+)
 from projects.selectors import (
     cohort_finals,
     enrolments_with_finals,
@@ -450,3 +457,54 @@ def test_the_sql_rule_rounds_an_exact_half_up(attitude, academic, project, final
     in_sql, in_python = sql_and_python(cohort)
     assert in_sql == in_python
     assert in_sql[first.pk].score == Decimal(final)
+
+
+# Seminars -------------------------------------------------------------------------------
+
+
+def seminars_world(size):
+    """A cohort of `size` participants with `size` seminars of two participants each, all
+    examined by one widyaiswara (rows in bulk: the pages are measured, not scheduling)."""
+    cohort = CohortFactory()
+    examiner = widyaiswara_user(username="penguji-massal")
+    enrolments = crowd(cohort, size)
+    seminars = Seminar.objects.bulk_create(
+        Seminar(cohort=cohort, starts_at=timezone.make_aware(datetime(2022, 10, 3, 9)),
+                room=f"Ruang {n:04d}")
+        for n in range(size)
+    )  # fmt: skip
+    Seminar.examiners.through.objects.bulk_create(
+        Seminar.examiners.through(seminar=s, user=examiner) for s in seminars
+    )
+    Seminar.enrolments.through.objects.bulk_create(
+        Seminar.enrolments.through(seminar=s, enrolment=e)
+        for n, s in enumerate(seminars)
+        for e in (enrolments[n], enrolments[(n + 1) % size])
+    )
+    return cohort, examiner
+
+
+@pytest.mark.parametrize("size", [40, 400])
+def test_the_seminar_pages_show_twenty_seminars_whatever_the_years(
+    client, django_assert_num_queries, size
+):
+    cohort, examiner = seminars_world(size)
+    client.force_login(examiner)
+    # session, user, permissions (2), role names; the seminars' count; one page of them;
+    # their participants, projects and examiners (prefetched for the page). The same at 40
+    # as at 400.
+    with django_assert_num_queries(11):
+        response = client.get(reverse("projects:my_seminars"))
+    assert len(response.context["seminars"]) == 20
+    assert response.context["seminars"].paginator.count == size
+    assert len(response.content) < MAX_PAGE_BYTES
+    assert "?page=2" in response.content.decode()
+    client.force_login(staff_user())
+    url = reverse("projects:cohort_seminars", args=[cohort.pk])
+    # session, user, permissions (2), role names; the cohort; the seminars' count, one page
+    # of them, their participants, projects and examiners; the form's examiners, groups and
+    # participants.
+    with django_assert_num_queries(15):
+        response = client.get(url, {"page": 2})
+    assert response.context["seminars"].number == 2
+    assert len(response.context["seminars"]) == 20
