@@ -377,8 +377,9 @@ def main():
                 "peer": "300 ms budget",
                 "peer_s": BUDGET,
                 "ratio": round(r["p95"] / BUDGET, 2),
-                "goal": "<= 1.0" if spread and r["hasher"] == "argon2id" else "information",
-                "met": r["p95"] <= BUDGET,
+                # Only ours, arriving over the window, is judged (bench/summary.py: no goal).
+                "goal": "<= 1.0" if spread and r["hasher"] == "argon2id" else "",
+                "met": r["p95"] <= BUDGET if spread and r["hasher"] == "argon2id" else True,
                 "note": (
                     f"p50 {1000 * r['p50']:.0f} ms; page, login and home page p95 "
                     f"{1000 * r['whole_p95']:.0f} ms; {r['logins']} logins "
