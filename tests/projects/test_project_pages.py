@@ -595,10 +595,10 @@ def test_the_gradebook_costs_the_same_for_any_cohort_size(
     assert response.content.decode().count("84,00") == len(enrolments[::2])
 
 
-# session, user, permissions (2), role names; the cohort with its program; the seminars,
-# then their enrolments, participants, projects and examiners; the form's widyaiswara,
-# groups and roster.
-SEMINARS_QUERIES = PER_REQUEST + 9
+# session, user, permissions (2), role names; the cohort with its program; the seminars'
+# count and a page of them (twenty), then their enrolments, participants, projects and
+# examiners; the form's widyaiswara, groups and roster.
+SEMINARS_QUERIES = PER_REQUEST + 10
 
 
 @pytest.mark.parametrize("size", [3, 30])
