@@ -8,9 +8,10 @@ reads back in."""
 from django.utils.translation import gettext as _
 
 from config.users import user_label
-from participants.forms import RosterFilterForm
 from participants.nip import nip_format
 from participants.selectors import roster_filtered
+from projects.filters import CohortRosterFilterForm
+from projects.selectors import group_and_agency_typed
 
 from .final_report import made_title
 from .report_tables import table_write
@@ -25,7 +26,7 @@ CHUNK_SIZE = 1000
 def roster_filters_clean(cohort, params):
     """The roster page's filters (its query string) as the job stores them: valid ones only,
     objects by their id."""
-    form = RosterFilterForm(params or None, cohort=cohort)
+    form = CohortRosterFilterForm(params or None, cohort=cohort)
     return {
         key: getattr(value, "pk", value)
         for key, value in form.filters().items()
@@ -55,8 +56,9 @@ def roster_row(e):
 
 def roster_write(cohort, kind, params, handle, progress=None):
     """The filtered roster written as XLSX or CSV into `handle`. Returns the rows written."""
-    filters = RosterFilterForm(params or None, cohort=cohort).filters()
-    roster = roster_filtered(cohort, filters)
+    # The cohort page's own filters: its group and agency are typed parts of names.
+    filters = CohortRosterFilterForm(params or None, cohort=cohort).filters()
+    roster = group_and_agency_typed(roster_filtered(cohort, filters), filters)
     total = roster.count()
 
     def rows():

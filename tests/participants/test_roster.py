@@ -43,11 +43,13 @@ def test_search_filter_and_sort(client, roster):
     assert names(client.get(url, {"q": "budi"})) == ["Budi Santoso, A.Md."]
     nip = enrolments[2].participant.nip_display
     assert names(client.get(url, {"q": nip[:8]})) == ["Citra Lestari, S.Kom."]
-    assert names(client.get(url, {"agency": health.pk})) == [
+    # The group and the agency are typed (part of a name, any case), not chosen from lists
+    # that would grow with a cohort of thousands.
+    assert names(client.get(url, {"instansi": "kesehatan kota"})) == [
         "Ahmad Suryani, S.H.",
         "Citra Lestari, S.Kom.",
     ]
-    assert names(client.get(url, {"group": group.pk})) == ["Ahmad Suryani, S.H."]
+    assert names(client.get(url, {"kelompok": "kelompok 1"})) == ["Ahmad Suryani, S.H."]
     assert names(client.get(url, {"status": "withdrawn"})) == ["Budi Santoso, A.Md."]
     assert names(client.get(url, {"sort": "agency"}))[0] == "Ahmad Suryani, S.H."
     assert names(client.get(url, {"sort": "agency"}))[-1] == "Budi Santoso, A.Md."
@@ -97,7 +99,8 @@ def test_the_roster_costs_the_same_for_40_and_400(client, django_assert_num_quer
     # The same queries as for three participants (tests/test_query_counts.py).
     with django_assert_num_queries(COHORT_PAGE_QUERIES):
         response = client.get(cohort.get_absolute_url())
-    assert len(response.context["roster"]) == size
+    # One page of the roster, whatever the cohort's size.
+    assert len(response.context["roster"]) == min(size, 50)
 
 
 def test_exports_never_carry_a_live_formula(client, roster):
