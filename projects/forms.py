@@ -14,6 +14,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from config import roles
+from participants.selectors import name_or_nip
 
 from .gradebook import CELL_RANGE, ERROR_RANGE
 from .models import (
@@ -255,6 +256,7 @@ class ExaminersField(forms.ModelMultipleChoiceField):
 
 
 class SeminarForm(forms.Form):
+    CHOICES_SHOWN = 50
     starts_at = forms.DateTimeField(
         label=_("Waktu"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -275,7 +277,7 @@ class SeminarForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, cohort, **kwargs):
+    def __init__(self, *args, cohort, search="", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["examiners"].queryset = (
             get_user_model()
@@ -283,10 +285,17 @@ class SeminarForm(forms.Form):
             .order_by("first_name", "username")
         )
         self.fields["group"].queryset = cohort.groups.order_by("name")
-        self.fields["enrolments"].queryset = cohort.enrolments.select_related(
-            "participant"
-        ).order_by("participant__name")
-        self.fields["enrolments"].label_from_instance = lambda e: e.participant.name
+        enrolments = self.fields["enrolments"]
+        enrolments.queryset = cohort.enrolments.select_related("participant")
+        # The boxes offered are those not yet given a seminar, found by `search` (name or
+        # NIP), at most CHOICES_SHOWN: a cohort of thousands would otherwise put a box per
+        # participant on the page. Any of the cohort's participants is still accepted.
+        offered = enrolments.queryset.filter(seminars__isnull=True).order_by("participant__name")
+        if search := search.strip():
+            offered = offered.filter(name_or_nip(search))
+        shown = list(offered[: self.CHOICES_SHOWN + 1])  # one more says whether there are more
+        enrolments.choices = [(e.pk, e.participant.name) for e in shown[: self.CHOICES_SHOWN]]
+        self.offered_more = len(shown) > self.CHOICES_SHOWN
 
     def clean(self):
         cleaned = super().clean()

@@ -560,7 +560,8 @@ SEMINARS_PER_PAGE = 20
 @rule_required(can_manage_cohorts)
 def cohort_seminars(request, cohort_pk):
     cohort = cohort_or_404(request.user, cohort_pk, Cohort.objects.select_related("program"))
-    form = f.SeminarForm(request.POST or None, cohort=cohort)
+    search = request.GET.get("peserta", "")
+    form = f.SeminarForm(request.POST or None, cohort=cohort, search=search)
     if request.method == "POST" and form.is_valid():
         try:
             seminar_schedule(
@@ -583,6 +584,7 @@ def cohort_seminars(request, cohort_pk):
             "cohort": cohort,
             "seminars": page_of(request, seminars_of_cohort(cohort), per_page=SEMINARS_PER_PAGE),
             "form": form,
+            "search": search,
         },
     )
 

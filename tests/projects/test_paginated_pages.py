@@ -503,8 +503,37 @@ def test_the_seminar_pages_show_twenty_seminars_whatever_the_years(
     url = reverse("projects:cohort_seminars", args=[cohort.pk])
     # session, user, permissions (2), role names; the cohort; the seminars' count, one page
     # of them, their participants, projects and examiners; the form's examiners, groups and
-    # participants.
+    # the participants it offers.
     with django_assert_num_queries(15):
         response = client.get(url, {"page": 2})
     assert response.context["seminars"].number == 2
     assert len(response.context["seminars"]) == 20
+
+
+def test_the_seminar_form_offers_fifty_participants_and_finds_the_others():
+    """A box per participant would grow with the cohort: the form offers the first fifty not
+    yet given a seminar, and a search finds the others."""
+    from django.test import Client
+
+    cohort = CohortFactory()
+    enrolments = crowd(cohort, 60)
+    Seminar.enrolments.through.objects.bulk_create(
+        [Seminar.enrolments.through(
+            seminar=Seminar.objects.create(cohort=cohort, room="Aula",
+                                           starts_at=timezone.make_aware(datetime(2022, 10, 3, 9))),
+            enrolment=enrolments[0])]
+    )  # fmt: skip
+    client = Client()
+    client.force_login(staff_user())
+    url = reverse("projects:cohort_seminars", args=[cohort.pk])
+    page = client.get(url).content.decode()
+    assert page.count('name="enrolments"') == 50
+    assert "belum berseminar" in page
+    scheduled = enrolments[0].participant
+    last = max((e.participant for e in enrolments[1:]), key=lambda p: p.name)
+    found = client.get(url, {"peserta": last.name}).content.decode()
+    assert found.count('name="enrolments"') == 1 and last.name in found
+    assert (
+        client.get(url, {"peserta": scheduled.name}).content.decode().count('name="enrolments"')
+        == 0
+    )
