@@ -214,9 +214,8 @@ def main():
             sys.stderr.write(done.stderr)
             raise SystemExit(f"{label}: the bench failed")
         results.append(json.loads(done.stdout.strip().splitlines()[-1]))
-    print(
-        f"{'database':>10} {'import s':>9} {'check s':>8} {'apply s':>8} {'floor s':>8} {'ratio':>6}"
-    )
+    heads = ("import s", 9), ("check s", 8), ("apply s", 8), ("floor s", 8), ("ratio", 6)
+    print(f"{'database':>10} " + " ".join(f"{name:>{width}}" for name, width in heads))
     rows = []
     for r in results:
         ratio = r["ours"] / r["floor"]
