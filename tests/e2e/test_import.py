@@ -60,5 +60,6 @@ def test_staff_import_fix_and_group(page, live_server):
     page.get_by_label("Jumlah kelompok").fill("4")
     page.get_by_role("button", name="Bagi peserta").click()
     expect(page.get_by_text("Peserta dibagi ke 4 kelompok")).to_be_visible()
-    expect(page.locator(".group-card")).to_have_count(4)
+    expect(page.locator("#group-summary .group-row")).to_have_count(4)
+    expect(page.locator("#ungrouped-count")).to_have_text("0")
     assert not cohort.enrolments.filter(group__isnull=True).exists()
