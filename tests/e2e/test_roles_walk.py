@@ -64,7 +64,7 @@ def walk(page, live_server):
     return start
 
 
-def test_staff_open_a_cohort_its_roster_and_gradebook(walk):
+def staff_open_a_cohort_its_roster_and_gradebook(walk):
     running = Cohort.objects.get(angkatan=75)
     for size in WIDTHS:
         page = walk("staf", *size)
@@ -80,7 +80,7 @@ def test_staff_open_a_cohort_its_roster_and_gradebook(walk):
         assert_within_width(page, page.get_by_role("button", name="Simpan nilai"))
 
 
-def test_widyaiswara_queue_to_a_design_and_approve_it(walk):
+def widyaiswara_queue_to_a_design_and_approve_it(walk):
     # Designs waiting for this coach, one to approve at each width, whatever the demo's
     # projects have reached today.
     waiting = ChangeProject.objects.filter(
@@ -105,7 +105,7 @@ def test_widyaiswara_queue_to_a_design_and_approve_it(walk):
         assert_within_width(page, page.locator("#project-state"))
 
 
-def test_mentor_opens_a_mentee_project(walk):
+def mentor_opens_a_mentee_project(walk):
     for size in WIDTHS:
         page = walk(walk.logins[roles.MENTOR], *size)
         menu(page, "Peserta bimbingan")
@@ -115,7 +115,7 @@ def test_mentor_opens_a_mentee_project(walk):
         assert_within_width(page, page.locator("#project-state"))
 
 
-def test_participant_jadwal_saya_then_proyek_saya(walk):
+def participant_jadwal_saya_then_proyek_saya(walk):
     for size in WIDTHS:
         page = walk(walk.logins[roles.PARTICIPANT], *size)
         menu(page, "Jadwal saya")
@@ -126,7 +126,7 @@ def test_participant_jadwal_saya_then_proyek_saya(walk):
         assert_within_width(page, page.locator("#project-state"))
 
 
-def test_administrator_documents_and_audit_log(walk):
+def administrator_documents_and_audit_log(walk):
     for size in WIDTHS:
         page = walk("admin", *size)
         menu(page, "Dokumen")
@@ -135,3 +135,14 @@ def test_administrator_documents_and_audit_log(walk):
         audit.click()
         assert_within_width(page, page.get_by_role("heading", name="Log audit"))
         assert_within_width(page, page.get_by_role("link", name="XLSX"))
+
+
+def test_every_role_walks_its_main_task(walk):
+    """The five walks on one load of the demo (each load takes tens of seconds in a browser
+    test, whose database is emptied after every test). The widyaiswara's walk approves a
+    design, so it goes last: the others see the demo as loaded."""
+    staff_open_a_cohort_its_roster_and_gradebook(walk)
+    mentor_opens_a_mentee_project(walk)
+    participant_jadwal_saya_then_proyek_saya(walk)
+    administrator_documents_and_audit_log(walk)
+    widyaiswara_queue_to_a_design_and_approve_it(walk)
