@@ -2,6 +2,7 @@
 years) shows about fifty rows, so that a page costs what it shows. The links are drawn by
 templates/includes/pagination.html."""
 
+from django import forms
 from django.core.paginator import Paginator
 
 PER_PAGE = 50
@@ -33,3 +34,22 @@ def page_rows(page, rows):
     fifty rows only, not for every row before the cut. Still one query: the page's keys are
     a subquery."""
     return rows.filter(pk__in=page.object_list.values("pk"))
+
+
+class ListFilterForm(forms.Form):
+    """A long list's search and filters (a GET form above it), drawn small. What is not valid
+    (a mistyped date, a choice that no longer exists) is left out, not an error: the list still
+    opens, filtered by the rest."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs["class"] = f"{css} form-select-sm form-control-sm"
+
+    def filters(self):
+        """The valid filters (none for an unbound form)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return self.cleaned_data

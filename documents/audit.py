@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from config.audit import EXPORT, LOGIN, LOGIN_FAILED, LOGOUT, PASSWORD_RESET
-from config.pagination import page_of
+from config.pagination import ListFilterForm, page_of
 from config.permissions import can_view_audit_log, rule_required
 from config.users import user_label
 
@@ -46,7 +46,7 @@ ACTION_OF_SAVE = {
 }
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(ListFilterForm):
     actor = forms.CharField(label=gettext_lazy("Oleh (nama atau NIP)"), required=False)
     q = forms.CharField(label=gettext_lazy("Objek atau isi"), required=False)
     action = forms.ChoiceField(
@@ -64,19 +64,6 @@ class AuditFilterForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs["class"] = f"{css} form-select-sm form-control-sm"
-
-    def filters(self):
-        """The valid filters; one that is not (a mistyped date) is left out."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return self.cleaned_data
 
 
 def _day_start(day):

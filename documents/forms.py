@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Institution
+from config.pagination import ListFilterForm
 from config.uploads import document_kind_of
 from participants.nip import nip_parse
 
@@ -107,27 +108,11 @@ class VerifyLookupForm(forms.Form):
         return data
 
 
-class _ListFilterForm(forms.Form):
-    """A long list's search and filters; what is not valid is left out, not an error."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs["class"] = f"{css} form-select-sm form-control-sm"
-
-    def filters(self):
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return self.cleaned_data
-
-
-class CertificateSearchForm(_ListFilterForm):
+class CertificateSearchForm(ListFilterForm):
     q = forms.CharField(label=_("Cari nama, NIP, atau nomor"), required=False, max_length=200)
 
 
-class DocumentsFilterForm(_ListFilterForm):
+class DocumentsFilterForm(ListFilterForm):
     q = forms.CharField(
         label=_("Cari program, kode, atau penyelenggara"), required=False, max_length=200
     )

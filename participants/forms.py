@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Institution
+from config.pagination import ListFilterForm
 from config.roles import WIDYAISWARA
 from config.users import user_label
 from curriculum.models import EligibilityPolicy, PositionLevel
@@ -116,7 +117,7 @@ SORTS = [
 ]
 
 
-class RosterFilterForm(forms.Form):
+class RosterFilterForm(ListFilterForm):
     q = forms.CharField(label=_("Cari nama atau NIP"), required=False)
     agency = forms.ModelChoiceField(Institution.objects.none(), label=_("Instansi"), required=False)
     group = forms.ModelChoiceField(Institution.objects.none(), label=_("Kelompok"), required=False)
@@ -131,12 +132,6 @@ class RosterFilterForm(forms.Form):
             participants__enrolments__cohort=cohort
         ).distinct()
         self.fields["group"].queryset = cohort.groups.all()
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs["class"] = f"{css} form-select-sm form-control-sm"
-
-    def filters(self):
-        return self.cleaned_data if self.is_valid() else {}
 
 
 class StudyGroupForm(forms.Form):
@@ -153,19 +148,13 @@ class GroupProposeForm(forms.Form):
     count = forms.IntegerField(label=_("Jumlah kelompok"), min_value=1, max_value=20, initial=3)
 
 
-class SearchForm(forms.Form):
+class SearchForm(ListFilterForm):
     """A long list's search box: a name, or any run of a NIP's digits."""
 
     q = forms.CharField(label=_("Cari nama atau NIP"), required=False, max_length=200)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs["class"] = f"{css} form-select-sm form-control-sm"
-
     def filters(self):
-        data = self.cleaned_data if self.is_valid() else {}
+        data = super().filters()
         return {**data, "q": (data.get("q") or "").strip()}
 
 

@@ -5,11 +5,11 @@ list's length."""
 import re
 
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from config.pagination import ListFilterForm
 from participants.forms import RosterFilterForm
-from participants.nip import nip_normalize
+from participants.selectors import name_or_nip
 
 from .models import State
 from .selectors import group_and_agency_typed
@@ -27,22 +27,6 @@ RESULTS = [
     ("passing", _("Lulus")),
     ("failing", _("Tidak lulus")),
 ]
-
-
-def _small(form):
-    for field in form.fields.values():
-        css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-        field.widget.attrs["class"] = f"{css} form-select-sm form-control-sm"
-
-
-def name_or_nip(query, prefix=""):
-    """A search by name (any part) or by NIP (digits, typed with or without spaces)."""
-    query = (query or "").strip()
-    if not query:
-        return Q()
-    digits = nip_normalize(query)
-    by_nip = Q(**{f"{prefix}nip__contains": digits}) if digits.isdigit() else Q(pk__in=[])
-    return Q(**{f"{prefix}name__icontains": query}) | by_nip
 
 
 def gradebook_sent(data):
@@ -64,7 +48,6 @@ class CohortRosterFilterForm(RosterFilterForm):
         super().__init__(*args, **kwargs)
         del self.fields["agency"], self.fields["group"]
         self.order_fields(["q", "instansi", "kelompok"])
-        _small(self)
 
     def apply(self, enrolments):
         """The enrolments whose group and agency names contain what was typed."""
@@ -80,27 +63,20 @@ class GradebookFilterForm(CohortRosterFilterForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["instansi"]
-        _small(self)
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(ListFilterForm):
     q = forms.CharField(label=_("Cari nama atau NIP"), required=False)
     state = forms.ChoiceField(
         label=_("Tahap"), choices=[("", _("Semua")), *State.choices], required=False
     )
     tampil = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _small(self)
-
-    def filters(self):
-        return self.cleaned_data if self.is_valid() else {}
-
     def apply(self, projects):
         """The projects (projects_of) that match the search and the stage."""
         filters = self.filters()
-        projects = projects.filter(name_or_nip(filters.get("q"), "enrolment__participant__"))
+        if query := (filters.get("q") or "").strip():
+            projects = projects.filter(name_or_nip(query, "enrolment__participant__"))
         if filters.get("state"):
             projects = projects.filter(state=filters["state"])
         return projects
