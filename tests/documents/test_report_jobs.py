@@ -3,17 +3,13 @@ its progress, then the file, read back as a real PDF or XLSX. The same report is
 twice while the grades stay the same; a failed job is made again on request."""
 
 import io
-import shutil
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import openpyxl
 import pypdf
 import pytest
 from auditlog.models import LogEntry
-from django.conf import settings
-from django.core.files.storage import FileSystemStorage, default_storage
 from django.urls import reverse
 
 from cohorts.services import phase_days
@@ -30,6 +26,7 @@ from ..factories import (
     staff_user,
 )
 from ..pdf_tools import pdf_text
+from ..workers import CeleryWorker
 from .test_final_report import scored_cohort
 from .test_report_job_rules import attitude_change
 
@@ -168,28 +165,35 @@ def test_the_audit_log_export_is_a_job_for_administrators(celery_worker, client)
     assert downloaded(client, csv_job).startswith("\ufeffWaktu (WIB),Oleh".encode())
 
 
-def test_a_failed_report_is_made_again_on_request(celery_worker, client):
-    # Asked when the test runs, not when it is collected: the S3 bucket of TEST_S3=moto
-    # replaces the storage only once the session has started.
-    if not isinstance(default_storage, FileSystemStorage):
-        pytest.skip("the failure is made by a file standing where the job's folder goes")
+def test_a_failed_report_is_made_again_on_request(
+    transactional_db, client, tmp_path, worker_site_url
+):
     cohort = scored_cohort(2)
-    # A file where the cohort's report folder should be: the worker cannot store the report
-    # (as with a full disk or a read-only volume).
-    blocker = Path(settings.MEDIA_ROOT) / "laporan" / str(cohort.pk)
-    shutil.rmtree(blocker, ignore_errors=True)
-    blocker.parent.mkdir(parents=True, exist_ok=True)
-    blocker.write_text("bukan folder")
     client.force_login(staff_user())
     url = reverse("documents:final_report_xlsx", args=[cohort.pk])
-    job = finished(asked(client, url), celery_worker)
+    # The first worker cannot store anything (as with a full disk or a read-only volume): its
+    # media folder is a file. It runs alone, so the request is its job, whatever the storage
+    # of the run (a folder, or the bucket of TEST_S3).
+    blocked = tmp_path / "media"
+    blocked.write_text("bukan folder")
+    broken = CeleryWorker(tmp_path / "broken.log", worker_site_url, media_root=blocked)
+    try:
+        broken.wait_ready()
+        job = finished(asked(client, url), broken)
+    finally:
+        broken.stop()
     assert job.status == Status.FAILED and job.error.startswith("Laporan gagal dibuat:")
     page = client.get(job.get_absolute_url()).content.decode()
     assert "Coba lagi" in page
-    blocker.unlink()
-    response = client.post(reverse("documents:report_job_retry", args=[job.pk]))
-    assert response["Location"] == job.get_absolute_url()
-    finished(job, celery_worker)
+    # A worker on the run's own storage takes the retry.
+    worker = CeleryWorker(tmp_path / "worker.log", worker_site_url)
+    try:
+        worker.wait_ready()
+        response = client.post(reverse("documents:report_job_retry", args=[job.pk]))
+        assert response["Location"] == job.get_absolute_url()
+        finished(job, worker)
+    finally:
+        worker.stop()
     assert job.status == Status.DONE, job.error
     assert job.error == "" and job.attempts == 2
     rows = list(openpyxl.load_workbook(io.BytesIO(downloaded(client, job))).active.values)
