@@ -158,6 +158,19 @@ def test_a_job_that_lost_its_worker_is_failed_and_can_be_retried(client, setting
     assert job.status == Status.DONE
 
 
+def roster_names(client, job, kind):
+    """The names in a roster job's file (made here), below its header."""
+    report_job_run(job_id=job.pk)
+    download = client.get(reverse("documents:report_job_download", args=[job.pk]))
+    data = b"".join(download.streaming_content)
+    if kind == "xlsx":
+        rows = [r for r in openpyxl.load_workbook(io.BytesIO(data)).active.values if r[0]]
+    else:
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    header_at = next(i for i, row in enumerate(rows) if row[0] == "NIP")
+    return [row[1] for row in rows[header_at + 1 :]]
+
+
 @pytest.mark.parametrize("kind", ["xlsx", "csv"])
 def test_the_roster_is_a_job_with_the_roster_pages_filters(client, kind):
     cohort = scored_cohort(3)
@@ -169,30 +182,14 @@ def test_the_roster_is_a_job_with_the_roster_pages_filters(client, kind):
     job = ReportJob.objects.get()
     assert response["Location"] == job.get_absolute_url()
     assert job.params == {"status": "withdrawn"}
-    report_job_run(job_id=job.pk)
-    download = client.get(reverse("documents:report_job_download", args=[job.pk]))
-    data = b"".join(download.streaming_content)
-    if kind == "xlsx":
-        rows = [r for r in openpyxl.load_workbook(io.BytesIO(data)).active.values if r[0]]
-    else:
-        rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    header_at = next(i for i, row in enumerate(rows) if row[0] == "NIP")
-    assert [row[1] for row in rows[header_at + 1 :]] == [withdrawn.participant.name]
+    assert roster_names(client, job, kind) == [withdrawn.participant.name]
     # The cohort page's typed agency (part of its name) narrows the file as it does the page.
     transport = AgencyFactory(name="Dinas Perhubungan Kota Serang")
     type(withdrawn.participant).objects.filter(pk=withdrawn.participant_id).update(agency=transport)
     client.get(url, {"instansi": "perhubungan"})
     job = ReportJob.objects.exclude(pk=job.pk).get()
     assert job.params == {"instansi": "perhubungan"}
-    report_job_run(job_id=job.pk)
-    download = client.get(reverse("documents:report_job_download", args=[job.pk]))
-    data = b"".join(download.streaming_content)
-    if kind == "xlsx":
-        rows = [r for r in openpyxl.load_workbook(io.BytesIO(data)).active.values if r[0]]
-    else:
-        rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    header_at = next(i for i, row in enumerate(rows) if row[0] == "NIP")
-    assert [row[1] for row in rows[header_at + 1 :]] == [withdrawn.participant.name]
+    assert roster_names(client, job, kind) == [withdrawn.participant.name]
     # The old address still answers at once.
     old = client.get(reverse("participants:roster_export", args=[cohort.pk, kind]))
     assert old.status_code == 200
