@@ -1,25 +1,18 @@
 """The cohort's roster as a file made by a report job (documents.reports): the roster page's
 search and filters, every row, streamed to XLSX or CSV a chunk of participants at a time.
 
-The columns are those of participants.views.roster_export (the old address, which still
-answers at once): the import template's names where the column is the same, so the sheet
-reads back in."""
+The columns are participants.tables' ROSTER_HEADER, as at the old address
+(participants.views.roster_export), which still answers at once."""
 
 from django.utils.translation import gettext as _
 
-from config.users import user_label
-from participants.nip import nip_format
 from participants.selectors import roster_filtered
+from participants.tables import ROSTER_HEADER, roster_row
 from projects.filters import CohortRosterFilterForm
-from projects.selectors import group_and_agency_typed
 
 from .final_report import made_title
 from .report_tables import table_write
 
-ROSTER_HEADER = ["NIP", "Nama Lengkap dan Gelar", "Pangkat/Golongan", "Jabatan",
-                 "Jenjang Jabatan", "Instansi", "Surel", "Telepon", "Kelompok",
-                 "Coach (Widyaiswara)", "NIP Mentor", "Nama Mentor", "Status Peserta",
-                 "Nilai Akhir"]  # fmt: skip
 CHUNK_SIZE = 1000
 
 
@@ -34,31 +27,11 @@ def roster_filters_clean(cohort, params):
     }
 
 
-def roster_row(e):
-    participant = e.participant
-    return [
-        participant.nip_display,
-        participant.name,
-        participant.rank_display,
-        participant.position,
-        participant.get_position_level_display(),
-        participant.agency.name,
-        participant.email,
-        participant.phone,
-        e.group.name if e.group else "",
-        user_label(e.coach) if e.coach else "",
-        nip_format(e.mentor.nip) if e.mentor else "",
-        e.mentor.name if e.mentor else "",
-        e.get_status_display(),
-        e.project.final_score if hasattr(e, "project") else "",
-    ]
-
-
 def roster_write(cohort, kind, params, handle, progress=None):
     """The filtered roster written as XLSX or CSV into `handle`. Returns the rows written."""
     # The cohort page's own filters: its group and agency are typed parts of names.
-    filters = CohortRosterFilterForm(params or None, cohort=cohort).filters()
-    roster = group_and_agency_typed(roster_filtered(cohort, filters), filters)
+    form = CohortRosterFilterForm(params or None, cohort=cohort)
+    roster = form.apply(roster_filtered(cohort, form.filters()))
     total = roster.count()
 
     def rows():

@@ -15,9 +15,43 @@ from django.utils.translation import gettext as _
 from openpyxl.styles import Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from config.users import user_label
+
+from .nip import nip_format
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The example row of the import template: grey and italic, like a hint in a form.
 EXAMPLE_FONT = Font(italic=True, color="808080")
+
+
+# The roster's columns: the import template's names where the column is the same, so the
+# sheet reads back in. One list for the roster download and the roster report job.
+ROSTER_HEADER = ["NIP", "Nama Lengkap dan Gelar", "Pangkat/Golongan", "Jabatan",
+                 "Jenjang Jabatan", "Instansi", "Surel", "Telepon", "Kelompok",
+                 "Coach (Widyaiswara)", "NIP Mentor", "Nama Mentor", "Status Peserta",
+                 "Nilai Akhir"]  # fmt: skip
+
+
+def roster_row(e):
+    """An enrolment (roster_filtered's, with its participant, group, coach, mentor and
+    project) as a row under ROSTER_HEADER."""
+    participant = e.participant
+    return [
+        participant.nip_display,
+        participant.name,
+        participant.rank_display,
+        participant.position,
+        participant.get_position_level_display(),
+        participant.agency.name,
+        participant.email,
+        participant.phone,
+        e.group.name if e.group else "",
+        user_label(e.coach) if e.coach else "",
+        nip_format(e.mentor.nip) if e.mentor else "",
+        e.mentor.name if e.mentor else "",
+        e.get_status_display(),
+        e.project.final_score if hasattr(e, "project") else "",
+    ]
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

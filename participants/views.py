@@ -29,7 +29,6 @@ from config.permissions import (
     public,
     rule_required,
 )
-from config.users import user_label
 from curriculum.models import PositionLevel, Program
 
 from .eligibility import policy_for, policy_save
@@ -49,7 +48,6 @@ from .groups import group_create, group_members_set, groups_propose
 from .importing import COLUMNS, import_apply, import_check, import_template_table
 from .invitations import account_active, invitation_send, invitation_whatsapp_link
 from .models import ImportBatch, Participant
-from .nip import nip_format
 from .selectors import (
     UNGROUPED,
     attendance_counts,
@@ -74,7 +72,7 @@ from .services import (
     participant_calendar_reset,
     participant_enrol,
 )
-from .tables import export_title, table_response
+from .tables import ROSTER_HEADER, export_title, roster_row, table_response
 
 
 @rule_required(can_manage_cohorts)
@@ -229,33 +227,10 @@ def roster_export(request, cohort_pk, kind):
     )
     form = RosterFilterForm(request.GET or None, cohort=cohort)
     roster = roster_filtered(cohort, form.filters())
-    # The import template's names where the column is the same, so the sheet reads back in.
-    header = ["NIP", "Nama Lengkap dan Gelar", "Pangkat/Golongan", "Jabatan",
-              "Jenjang Jabatan", "Instansi", "Surel", "Telepon", "Kelompok",
-              "Coach (Widyaiswara)", "NIP Mentor", "Nama Mentor", "Status Peserta",
-              "Nilai Akhir"]  # fmt: skip
-    rows = [
-        [
-            e.participant.nip_display,
-            e.participant.name,
-            e.participant.rank_display,
-            e.participant.position,
-            e.participant.get_position_level_display(),
-            e.participant.agency.name,
-            e.participant.email,
-            e.participant.phone,
-            e.group.name if e.group else "",
-            user_label(e.coach) if e.coach else "",
-            nip_format(e.mentor.nip) if e.mentor else "",
-            e.mentor.name if e.mentor else "",
-            e.get_status_display(),
-            e.project.final_score if hasattr(e, "project") else "",
-        ]  # fmt: skip
-        for e in roster
-    ]
+    rows = [roster_row(e) for e in roster]
     title = export_title(_("Daftar peserta"), cohort)
     response = table_response(
-        f"peserta-{cohort.program.code}-{cohort.angkatan}", kind, header, rows, title=title
+        f"peserta-{cohort.program.code}-{cohort.angkatan}", kind, ROSTER_HEADER, rows, title=title
     )
     export_record(request, cohort, f"Daftar peserta ({kind.upper()}, {len(rows)} baris)")
     return response
