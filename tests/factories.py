@@ -269,3 +269,22 @@ def gradebook_world():
     for enrolment in (first, second):
         project_scored(enrolment, Decimal("80"))
     return cohort, attitude, academic, first, second
+
+
+def gradebook_own_bands(cohort, attitude, academic, first, second):
+    """The gradebook world's program with bands of its own (85 Sangat Baik, 75 Baik, below
+    Belum Kompeten), `first` entered 80 on both components (final 80.00, Baik) and `second`
+    50 (final 68.00, Belum Kompeten)."""
+    from projects.gradebook import component_scores_record
+    from projects.models import PredicateBand
+
+    program = cohort.program
+    PredicateBand.objects.create(program=program, floor=85, name="Sangat Baik", passes=True)
+    PredicateBand.objects.create(program=program, floor=75, name="Baik", passes=True)
+    PredicateBand.objects.create(program=program, floor=0, name="Belum Kompeten", passes=False)
+    component_scores_record(
+        cohort=cohort,
+        values={(first.pk, attitude.pk): Decimal("80"), (first.pk, academic.pk): Decimal("80"),
+                (second.pk, attitude.pk): Decimal("50"), (second.pk, academic.pk): Decimal("50")},
+        recorded_by=None,
+    )  # fmt: skip

@@ -15,6 +15,7 @@ from projects.selectors import enrolments_passing
 
 from ..factories import (
     enrol,
+    gradebook_own_bands,
     gradebook_world,
     staff_user,
 )
@@ -143,19 +144,8 @@ def test_unreadable_or_out_of_range_scores_change_nothing(client, graded):
 
 
 def test_a_program_with_its_own_bands(graded):
-    from projects.models import PredicateBand
-
     cohort, attitude, academic, first, second = graded
-    program = cohort.program
-    PredicateBand.objects.create(program=program, floor=85, name="Sangat Baik", passes=True)
-    PredicateBand.objects.create(program=program, floor=75, name="Baik", passes=True)
-    PredicateBand.objects.create(program=program, floor=0, name="Belum Kompeten", passes=False)
-    component_scores_record(
-        cohort=cohort,
-        values={(first.pk, attitude.pk): Decimal("80"), (first.pk, academic.pk): Decimal("80"),
-                (second.pk, attitude.pk): Decimal("50"), (second.pk, academic.pk): Decimal("50")},
-        recorded_by=None,
-    )  # fmt: skip
+    gradebook_own_bands(*graded)
     # first: 80.00, above 75 -> Baik; second: 68.00 -> Belum Kompeten (the default bands
     # would have said Kurang Memuaskan, also failing; 80.00 would have been Cukup Memuaskan).
     passing = enrolments_passing(cohort)

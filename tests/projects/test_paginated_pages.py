@@ -16,7 +16,6 @@ from projects.gradebook import component_scores_record
 from projects.models import (
     ChangeProject,
     ComponentScore,
-    PredicateBand,
     ScoreComponent,
     Seminar,
     State,
@@ -36,6 +35,7 @@ from ..factories import (
     CohortFactory,
     ProgramFactory,
     enrol,
+    gradebook_own_bands,
     gradebook_world,
     project_scored,
     staff_user,
@@ -130,17 +130,10 @@ def test_the_final_score_in_sql_is_the_python_rule(attitude, academic, project):
 
 
 def test_the_sql_rule_follows_a_programs_own_bands_and_components():
-    cohort, sikap, akademik, first, second = gradebook_world()
+    world = gradebook_world()
+    cohort, sikap, akademik, first, second = world
+    gradebook_own_bands(*world)
     program = cohort.program
-    PredicateBand.objects.create(program=program, floor=85, name="Sangat Baik", passes=True)
-    PredicateBand.objects.create(program=program, floor=75, name="Baik", passes=True)
-    PredicateBand.objects.create(program=program, floor=0, name="Belum Kompeten", passes=False)
-    component_scores_record(
-        cohort=cohort,
-        values={(first.pk, sikap.pk): Decimal("80"), (first.pk, akademik.pk): Decimal("80"),
-                (second.pk, sikap.pk): Decimal("50"), (second.pk, akademik.pk): Decimal("50")},
-        recorded_by=None,
-    )  # fmt: skip
     withdrawn = enrol(cohort)
     Enrolment.objects.filter(pk=withdrawn.pk).update(status=Enrolment.Status.WITHDRAWN)
     component_scores_record(
