@@ -60,6 +60,8 @@ ROLE_PERMISSIONS = {
         "axes.delete_accessattempt",
         # They read, search and export the audit log (issue 13).
         "auditlog.view_logentry",
+        # and look up a report job that failed or stalled, with its reason (issue 15).
+        "documents.view_reportjob",
     ],
 }
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from cohorts.admin import WithinReachAdmin
 
-from .models import Certificate, CertificateBatch
+from .models import Certificate, CertificateBatch, ReportJob
 
 
 @admin.register(Certificate)
@@ -18,3 +18,23 @@ class CertificateAdmin(WithinReachAdmin):
 @admin.register(CertificateBatch)
 class CertificateBatchAdmin(WithinReachAdmin):
     list_display = ["cohort", "status", "rendered", "total", "created_at"]
+
+
+@admin.register(ReportJob)
+class ReportJobAdmin(WithinReachAdmin):
+    """Report jobs as they ran: for finding one that failed or stalled, and why. Read only:
+    the pages make and retry them (documents.reports)."""
+
+    list_display = ["__str__", "cohort", "status", "done", "total", "attempts", "created_at"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["cohort__program"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

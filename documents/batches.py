@@ -292,7 +292,12 @@ def batch_bundle(batch):
         for certificate in certificates:
             with certificate.pdf.open("rb") as handle:
                 data = handle.read()
-            merged_pdf.pages.extend(opened.enter_context(pikepdf.open(io.BytesIO(data))).pages)
+            # The merged file is for printing: a signature covers the bytes of its own file,
+            # so the signature fields would be invalid here and are left out (each
+            # certificate's own file in the ZIP keeps its signature).
+            merged_pdf.add_pages_from(
+                opened.enter_context(pikepdf.open(io.BytesIO(data))), forms="strip"
+            )
             archive.writestr(f"STTP-{certificate.enrolment.participant.nip}.pdf", data)
         merged_pdf.save(merged)
     cohort = batch.cohort

@@ -196,3 +196,21 @@ def test_the_roster_is_a_job_with_the_roster_pages_filters(client, kind):
     assert (
         client.get(reverse("documents:roster_report", args=[cohort.pk, "pdf"])).status_code == 404
     )
+
+
+def test_administrators_look_up_a_failed_job_and_its_reason_in_the_admin_site(client):
+    cohort = scored_cohort(1)
+    job, _new = report_job_request(kind=Kind.FINAL_PDF, cohort=cohort, requested_by=staff_user())
+    ReportJob.objects.filter(pk=job.pk).update(status=Status.FAILED, error="Disk penuh")
+    client.force_login(administrator_user(is_staff=True))
+    changelist = reverse("admin:documents_reportjob_changelist")
+    listed = client.get(changelist, {"status__exact": "failed"})
+    assert listed.status_code == 200
+    assert str(job) in listed.content.decode()
+    shown = client.get(reverse("admin:documents_reportjob_change", args=[job.pk]))
+    assert "Disk penuh" in shown.content.decode()
+    # Read only: jobs are made and retried on the pages, where their rules are kept.
+    assert client.get(reverse("admin:documents_reportjob_add")).status_code == 403
+    # Staff have no admin page for them: their jobs are on the cohort's pages.
+    client.force_login(staff_user(is_staff=True))
+    assert client.get(reverse("admin:documents_reportjob_changelist")).status_code == 403

@@ -146,3 +146,20 @@ def test_the_key_file_is_read_once_per_process_until_it_changes(signing_key, set
     status = status_of(reread, other_root)
     assert status.intact and status.valid and status.trusted
     assert status.signing_cert.subject.native["common_name"] == "Kepala BPSDM Lain"
+
+
+def test_the_merged_print_copy_keeps_every_page_but_no_signature_field(signing_key):
+    cohort = CohortFactory()
+    coach = widyaiswara_user()
+    for _ in range(2):
+        project_scored(enrol(cohort, coach=coach), Decimal("88"))
+    batch = CertificateBatch.objects.create(cohort=cohort)
+    certificates_issue(batch_id=batch.pk)
+    batch.refresh_from_db()
+    merged = PdfFileReader(io.BytesIO(batch.merged_pdf.read()))
+    # A signature covers the bytes of its own file: in the merged file it would be invalid,
+    # so the print copy carries none, and each certificate's file keeps its own.
+    assert merged.root["/Pages"]["/Count"] == 2
+    assert merged.embedded_signatures == []
+    for certificate in Certificate.objects.all():
+        assert status_of(certificate.pdf.read(), signing_key).valid
