@@ -22,9 +22,12 @@ from django.core.files.base import ContentFile
 from django.db import connection
 from django.db.models import Value
 from django.db.models.functions import Greatest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from participants.models import NotificationKind
+from participants.notifications import notify_each
 from projects.selectors import enrolments_passing
 
 from .issuing import certificates_ensure
@@ -269,6 +272,32 @@ def _batch_finish(batch):
         raise
     merging.update(status=CertificateBatch.Status.DONE, finished_at=timezone.now())
     logger.info("certificates issued for %s: %d", batch.cohort, batch.total)
+    certificates_ready_notify(batch.cohort)
+
+
+def certificates_ready_notify(cohort):
+    """Tell each participant whose certificate is ready, with its download link. Once per
+    certificate: a batch run again after a failure, or a reissue, tells nobody twice."""
+    certificates = (
+        Certificate.objects.filter(enrolment__cohort=cohort, status=Certificate.Status.VALID)
+        .exclude(pdf="")
+        .select_related("enrolment__participant__user")
+    )
+    notify_each(
+        kind=NotificationKind.CERTIFICATE_READY,
+        entries=[
+            (
+                c.enrolment.participant,
+                reverse("documents:certificate_download", args=[c.pk]),
+                f"certificate:{c.pk}",
+            )
+            for c in certificates
+        ],
+        subject=_("Sertifikat Anda siap diunduh"),
+        body=_("Sertifikat %(cohort)s Anda sudah terbit. Unduh melalui tautan ini.")
+        % {"cohort": cohort},
+        cohort=cohort,
+    )
 
 
 def batch_bundle(batch):

@@ -324,3 +324,102 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.enrolment_id} {self.date} {self.status}"
+
+
+class NotificationKind(models.TextChoices):
+    """What a notification tells someone is waiting for them (issue 16)."""
+
+    DESIGN_SUBMITTED = "design_submitted", _("Rancangan proyek diajukan")
+    DESIGN_DECIDED = "design_decided", _("Rancangan proyek disetujui atau dikembalikan")
+    REPORT_SUBMITTED = "report_submitted", _("Laporan proyek diajukan")
+    SEMINAR_SCHEDULED = "seminar_scheduled", _("Seminar dijadwalkan")
+    GRADES_CLOSED = "grades_closed", _("Nilai angkatan ditutup")
+    CERTIFICATE_READY = "certificate_ready", _("Sertifikat siap diunduh")
+    PHASE_TOMORROW = "phase_tomorrow", _("Tahap pelatihan dimulai besok")
+
+
+class Notification(models.Model):
+    """One message to one person, recorded in the transaction of the event it tells about
+    and sent by the worker once that transaction has committed (participants.notifications).
+    `status` moves from waiting to sent by one conditional UPDATE, so it is sent once."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Menunggu dikirim")
+        DIGEST = "digest", _("Menunggu ringkasan harian")
+        SENT = "sent", _("Terkirim")
+        NO_EMAIL = "no_email", _("Tanpa surel")
+        FAILED = "failed", _("Gagal")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    # A mentor without an account is reached at the address and number of their record.
+    mentor = models.ForeignKey(
+        Mentor, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    name = models.CharField(_("nama"), max_length=200)
+    email = models.EmailField(_("surel"), blank=True)
+    phone = models.CharField(_("telepon"), max_length=30, blank=True)
+    cohort = models.ForeignKey(
+        "cohorts.Cohort",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("angkatan"),
+    )
+    kind = models.CharField(_("jenis"), max_length=30, choices=NotificationKind.choices)
+    subject = models.CharField(_("judul"), max_length=200)
+    body = models.TextField(_("isi"))
+    link = models.URLField(_("tautan"), max_length=500)
+    # What the event was (a phase's start, a certificate), so a job run twice tells it once.
+    key = models.CharField(max_length=100, blank=True)
+    digest = models.BooleanField(_("ringkasan harian"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(_("dikirim pada"), null=True, blank=True)
+    # The digest job's mark on the rows it claimed for one mail.
+    send_key = models.UUIDField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("pemberitahuan")
+        verbose_name_plural = _("pemberitahuan")
+        indexes = [models.Index(fields=["status", "recipient"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} → {self.name}"
+
+
+class NotificationPreference(models.Model):
+    """How a user wants one kind of notification: by e-mail (the default), in a daily digest
+    (widyaiswara and mentors), or not at all."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("Surel")
+        DIGEST = "digest", _("Ringkasan harian")
+        NONE = "none", _("Tidak usah")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(_("jenis"), max_length=30, choices=NotificationKind.choices)
+    channel = models.CharField(_("cara"), max_length=10, choices=Channel.choices)
+
+    class Meta:
+        verbose_name = _("pilihan pemberitahuan")
+        verbose_name_plural = _("pilihan pemberitahuan")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.kind} {self.channel}"

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import invitation_views, views
+from .notification_views import notification_preferences, notifications_without_email_view
 
 app_name = "participants"
 
@@ -38,6 +39,16 @@ urlpatterns = [
         "angkatan/<int:cohort_pk>/mentor/<int:pk>/kontak/",
         invitation_views.mentor_contact,
         name="mentor_contact",
+    ),
+    path(
+        "pemberitahuan/",
+        notification_preferences,
+        name="notification_preferences",
+    ),
+    path(
+        "angkatan/<int:cohort_pk>/pemberitahuan-tanpa-surel/",
+        notifications_without_email_view,
+        name="notifications_without_email",
     ),
     path("program/<slug:code>/syarat/", views.eligibility_edit, name="eligibility"),
     path("jadwal/", views.my_schedule, name="my_schedule"),

@@ -2,12 +2,14 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_update_with_history
 
 from cohorts.models import Cohort
-from participants.models import Enrolment
+from participants.models import Enrolment, NotificationKind, Participant
+from participants.notifications import notify
 
 from .models import GradesEvent, State
 from .selectors import cohort_finals
@@ -102,6 +104,15 @@ def grades_close(*, cohort, actor):
     cohort.grades_closed_at = timezone.now()
     cohort.save(update_fields=["grades_closed_at"])
     GradesEvent.objects.create(cohort=cohort, action=GradesEvent.Action.CLOSE, actor=actor)
+    notify(
+        kind=NotificationKind.GRADES_CLOSED,
+        people=Participant.objects.filter(enrolments__in=enrolments).select_related("user"),
+        subject=_("Nilai %(cohort)s sudah ditutup") % {"cohort": cohort},
+        body=_("Nilai %(cohort)s sudah ditutup. Lihat nilai akhir dan hasil pelatihan Anda.")
+        % {"cohort": cohort},
+        path=reverse("projects:my_training"),
+        cohort=cohort,
+    )
     return cohort
 
 

@@ -2,7 +2,12 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+
+from participants.models import NotificationKind
+from participants.notifications import notify, notify_each
 
 from .models import Actor, ChangeProject, Seminar, State
 from .scoring import project_score_refresh, rubrics_of
@@ -31,7 +36,7 @@ def seminar_schedule(*, cohort, starts_at, room, examiners, enrolments, actor):
     projects = list(
         ChangeProject.objects.select_for_update(of=("self",))
         .filter(enrolment__in=enrolments, enrolment__cohort=cohort)
-        .select_related("enrolment__participant")
+        .select_related("enrolment__participant__user")
     )
     by_enrolment = {p.enrolment_id: p for p in projects}
     not_ready = [
@@ -63,4 +68,39 @@ def seminar_schedule(*, cohort, starts_at, room, examiners, enrolments, actor):
             step_record(project, SCHEDULE_SEMINAR, actor=actor, role=Actor.STAFF)
         # A new examiner's score is now due: the project score waits for it.
         project_score_refresh(project, rubrics=rubrics)
+    seminar_notify(seminar, projects=projects, examiners=examiners)
     return seminar
+
+
+def seminar_notify(seminar, *, projects, examiners):
+    """Tell each participant (with a link to their project) and each examiner (to their
+    seminars) when and where the seminar is; sent once the scheduling commits."""
+    params = {
+        "cohort": seminar.cohort,
+        "when": formats.date_format(timezone.localtime(seminar.starts_at), "DATETIME_FORMAT"),
+        "room": seminar.room,
+    }
+    subject = _("Seminar proyek perubahan: %(when)s") % params
+    notify_each(
+        kind=NotificationKind.SEMINAR_SCHEDULED,
+        entries=[(p.enrolment.participant, p.get_absolute_url(), "") for p in projects],
+        subject=subject,
+        body=_(
+            "Seminar proyek perubahan Anda (%(cohort)s) dijadwalkan %(when)s di %(room)s. "
+            "Siapkan bahan paparan Anda."
+        )
+        % params,
+        cohort=seminar.cohort,
+    )
+    params["names"] = ", ".join(p.enrolment.participant.name for p in projects)
+    notify(
+        kind=NotificationKind.SEMINAR_SCHEDULED,
+        people=examiners,
+        subject=subject,
+        body=_(
+            "Anda menguji seminar proyek perubahan %(cohort)s pada %(when)s di %(room)s: %(names)s."
+        )
+        % params,
+        path=reverse("projects:my_seminars"),
+        cohort=seminar.cohort,
+    )

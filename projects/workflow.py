@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from cohorts.models import Cohort
 from cohorts.scope import works_on
 from config.permissions import can_manage_cohorts
+from participants.models import NotificationKind
+from participants.notifications import notify
 
 from .closing import grades_open_check
 from .models import Actor, ChangeProject, ProjectDocument, ProjectStep, ScoreSheet, Seminar, State
@@ -270,7 +272,12 @@ def step_take(*, project, user, action, comment=""):
     Cohort.objects.select_for_update(of=("self",)).filter(enrolments__project=project).first()
     project = (
         ChangeProject.objects.select_for_update(of=("self",))
-        .select_related("enrolment__participant", "enrolment__mentor", "enrolment__cohort")
+        .select_related(
+            "enrolment__participant__user",
+            "enrolment__mentor__user",
+            "enrolment__cohort",
+            "enrolment__coach",
+        )
         .get(pk=project.pk)
     )
     if project.state not in step.sources:
@@ -289,7 +296,66 @@ def step_take(*, project, user, action, comment=""):
     if step.action == "approve_design" and approvals_pending(project) - {role}:
         target = project.state  # approved by one; the design waits for the other
     step_record(project, step, actor=user, role=role, comment=comment, target=target)
+    step_notify(project, step, target=target, comment=comment)
     return project
+
+
+def step_notify(project, step, *, target, comment=""):
+    """Tell whoever the step leaves something waiting for (participants.notifications): the
+    approvers of a submitted design, the participant of a decided one, the coach of a
+    submitted report. Sent by the worker once the step commits."""
+    enrolment = project.enrolment
+    params = {
+        "participant": enrolment.participant.name,
+        "title": project.title or _("(belum berjudul)"),
+        "comment": comment,
+    }
+    path = project.get_absolute_url()
+    if step.action == "submit_design":
+        notify(
+            kind=NotificationKind.DESIGN_SUBMITTED,
+            people=[enrolment.coach, enrolment.mentor],
+            subject=_("Rancangan proyek %(participant)s menunggu persetujuan Anda") % params,
+            body=_(
+                "%(participant)s mengajukan rancangan proyek perubahan “%(title)s”. Setujui, "
+                "atau minta revisi dengan catatan."
+            )
+            % params,
+            path=path,
+            cohort=enrolment.cohort,
+        )
+    elif step.action == "approve_design" and target == State.IMPLEMENTATION:
+        notify(
+            kind=NotificationKind.DESIGN_DECIDED,
+            people=[enrolment.participant],
+            subject=_("Rancangan proyek Anda disetujui"),
+            body=_(
+                "Rancangan proyek perubahan “%(title)s” disetujui. Anda dapat mulai "
+                "melaksanakannya."
+            )
+            % params,
+            path=path,
+            cohort=enrolment.cohort,
+        )
+    elif step.action == "request_revision":
+        notify(
+            kind=NotificationKind.DESIGN_DECIDED,
+            people=[enrolment.participant],
+            subject=_("Rancangan proyek Anda perlu direvisi"),
+            body=_("Rancangan proyek perubahan “%(title)s” dikembalikan. Catatan: %(comment)s")
+            % params,
+            path=path,
+            cohort=enrolment.cohort,
+        )
+    elif step.action == "submit_report":
+        notify(
+            kind=NotificationKind.REPORT_SUBMITTED,
+            people=[enrolment.coach],
+            subject=_("Laporan proyek %(participant)s menunggu Anda") % params,
+            body=_("%(participant)s mengajukan laporan proyek perubahan “%(title)s”.") % params,
+            path=path,
+            cohort=enrolment.cohort,
+        )
 
 
 def projects_start(*, enrolments):

@@ -369,6 +369,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "documents.tasks.phase_reports_due_job",
         "schedule": crontab(hour=6, minute=0),
     },
+    # The participants of a phase that starts tomorrow are told (participants.notifications),
+    # and widyaiswara and mentors who chose it get their daily digest.
+    "phases-tomorrow": {
+        "task": "participants.tasks.phases_tomorrow_notify_job",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "notification-digest": {
+        "task": "participants.tasks.notifications_digest_job",
+        "schedule": crontab(hour=17, minute=0),
+    },
 }
 
 LOGGING = {

@@ -21,6 +21,11 @@ WHITENOISE_AUTOREFRESH = True
 SECRET_KEY = "tests-only-key"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# A worker started by a test (tests/workers.py) writes its mails as files in this folder, for
+# the test to read: the locmem outbox is another process's.
+if env("ANGKATAN_TEST_MAIL_DIR", default=""):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = env("ANGKATAN_TEST_MAIL_DIR")
 
 _db = DATABASES["default"]
 if _db["ENGINE"] == "django.db.backends.sqlite3":
