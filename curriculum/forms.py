@@ -26,6 +26,8 @@ class ProgramForm(forms.ModelForm):
             "project_label",
             "default_capacity",
             "angkatan_style",
+            "max_unexcused_absences",
+            "min_attendance_percent",
         ]
 
 

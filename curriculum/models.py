@@ -41,6 +41,9 @@ class PositionLevel(models.TextChoices):
     CPNS = "cpns", _("CPNS (calon PNS)")
 
 
+ERROR_PERCENT_ABOVE_100 = _("Persentase kehadiran paling tinggi 100.")
+
+
 class Program(models.Model):
     """A training program: Latsar CPNS, PKP, PKA, PKN Tingkat II.
 
@@ -71,11 +74,32 @@ class Program(models.Model):
         choices=AngkatanStyle.choices,
         default=AngkatanStyle.ARABIC,
     )
+    # Attendance rules (participants.attendance): crossing either one puts the participant on
+    # the cohort page's warning list. Absences on leave (izin, sakit) do not count as absences
+    # without leave, but they are days not attended and lower the percentage.
+    max_unexcused_absences = models.PositiveSmallIntegerField(
+        _("batas hari alpa"),
+        default=3,
+        validators=[MaxValueValidator(366)],
+        help_text=_("Paling banyak hari tidak hadir tanpa keterangan (alpa) yang masih boleh."),
+    )
+    min_attendance_percent = models.PositiveSmallIntegerField(
+        _("kehadiran minimal (%)"),
+        default=90,
+        validators=[MaxValueValidator(100, message=ERROR_PERCENT_ABOVE_100)],
+        help_text=_("Persentase hari hadir dari hari yang tercatat; izin dan sakit mengurangi."),
+    )
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("program pelatihan")
         verbose_name_plural = _("program pelatihan")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(min_attendance_percent__lte=100),
+                name="program_attendance_percent_at_most_100",
+            ),
+        ]
 
     def __str__(self):
         return self.name

@@ -1,6 +1,7 @@
 """Phase reports: each participant's state in one phase of a cohort, as a PDF.
 
-Classical phases report attendance; actualization reports milestone progress; the seminar
+Classical phases report attendance, and who crosses the program's attendance rules over the
+phase's days (participants.attendance); actualization reports milestone progress; the seminar
 reports the project scores; other phases the project's stage. Made on demand by staff (a report
 job, documents.reports), and by the scheduler's job the day after a phase ends.
 """
@@ -15,6 +16,7 @@ from django.utils import timezone
 from cohorts.models import CohortPhase
 from cohorts.services import phase_days
 from curriculum.models import PhaseKind, PhaseMode
+from participants.attendance import AttendanceRule, attendance_rows, attendance_warnings
 from participants.models import Attendance, Enrolment
 from projects.models import Milestone
 
@@ -95,6 +97,10 @@ def phase_report_pdf(phase, progress=None):
     read (a phase report is one table of the cohort's participants: seconds, not minutes)."""
     kind, rows = phase_report_rows(phase)
     days = len(phase_days(phase))
+    # Who crosses the program's attendance rules over this phase's days (one query).
+    warnings = []
+    if kind == ATTENDANCE:
+        warnings = attendance_rows(attendance_warnings(phase.cohort, phase=phase))
     if progress:
         progress(len(rows), len(rows))
     return report_pdf(
@@ -105,6 +111,8 @@ def phase_report_pdf(phase, progress=None):
             "kind": kind,
             "rows": rows,
             "summary": phase_report_summary(kind, rows, days),
+            "warnings": warnings,
+            "rule": AttendanceRule.of(phase.cohort.program),
         },
     )
 

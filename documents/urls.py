@@ -3,7 +3,7 @@ certificates and bookmarks keep working."""
 
 from django.urls import path
 
-from . import audit, views
+from . import audit, sign_in_sheet, views
 
 app_name = "documents"
 
@@ -51,6 +51,11 @@ urlpatterns = [
         "angkatan/<int:pk>/tahap/<int:phase_pk>/laporan/",
         views.phase_report_request,
         name="phase_report_request",
+    ),
+    path(
+        "angkatan/<int:pk>/tahap/<int:phase_pk>/hari/<isodate:day>/daftar-hadir.pdf",
+        sign_in_sheet.sign_in_sheet,
+        name="sign_in_sheet",
     ),
     path("laporan/<int:pk>/", views.phase_report_download, name="phase_report"),
     path("angkatan/<int:cohort_pk>/laporan-akhir.pdf", views.final_report, name="final_report"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import invitation_views, views
+from . import attendance_views, invitation_views, views
 from .notification_views import notification_preferences, notifications_without_email_view
 
 app_name = "participants"
@@ -58,5 +58,15 @@ urlpatterns = [
         "angkatan/<int:pk>/tahap/<int:phase_pk>/hari/<isodate:day>/presensi/",
         views.attendance_edit,
         name="attendance",
+    ),
+    path(
+        "angkatan/<int:cohort_pk>/presensi/rekap/",
+        attendance_views.attendance_recap_page,
+        name="attendance_recap",
+    ),
+    path(
+        "angkatan/<int:cohort_pk>/presensi/rekap.xlsx",
+        attendance_views.attendance_recap_export,
+        name="attendance_recap_export",
     ),
 ]

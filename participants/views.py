@@ -31,6 +31,7 @@ from config.permissions import (
 )
 from curriculum.models import PositionLevel, Program
 
+from .attendance import attendance_standing
 from .eligibility import policy_for, policy_save
 from .forms import (
     AttendanceForm,
@@ -122,6 +123,7 @@ def my_schedule(request):
             schedule=schedule,
             attendance=attendance,
             attendance_summary=Counter(a.status for a in attendance),
+            attendance_standing=attendance_standing(enrolment, attendance),
             venues={
                 row.phase.pk: phase_location(row.phase, cohort, participant)
                 for row in schedule.rows

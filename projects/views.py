@@ -25,6 +25,7 @@ from config.permissions import (
     rule_required,
 )
 from curriculum.models import Program
+from participants.attendance import AttendanceRule, attendance_rows, attendance_warnings
 from participants.models import Enrolment
 from participants.selectors import participant_training, roster_filtered
 
@@ -106,6 +107,11 @@ def _project(pk):
     return get_object_or_404(ChangeProject.objects.select_related(*PROJECT_RELATED), pk=pk)
 
 
+# The cohort page lists the first ten who cross the attendance rules; the others are on the
+# recap page.
+ATTENDANCE_WARNINGS_SHOWN = 10
+
+
 @rule_required(can_manage_cohorts)
 def cohort_detail(request, pk):
     """The cohort's page: its phases, one page of the roster with each final score, the
@@ -122,12 +128,18 @@ def cohort_detail(request, pk):
         page_rows(page, enrolments_with_finals(roster, grading)), grading
     )
     phases = list(cohort.phases.all())
+    # The first few who cross the attendance rules, one more to know whether the full list
+    # (participants:attendance_recap) has others: one query.
+    warnings = attendance_rows(attendance_warnings(cohort)[: ATTENDANCE_WARNINGS_SHOWN + 1])
     return render(
         request,
         "projects/cohort_detail.html",
         {
             "cohort": cohort,
             "phases": phases,
+            "attendance_warnings": warnings[:ATTENDANCE_WARNINGS_SHOWN],
+            "attendance_warnings_more": len(warnings) > ATTENDANCE_WARNINGS_SHOWN,
+            "rule": AttendanceRule.of(cohort.program),
             "total_jp": sum(p.jp for p in phases),
             "roster": page,
             "filter_form": filter_form,

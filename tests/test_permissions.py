@@ -67,6 +67,8 @@ def staff_urls(world):
             200,
         ),
         ("get", reverse("cohorts:institution_days", args=[cohort.organiser_id]), 200),
+        ("get", reverse("cohorts:speaker_list"), 200),
+        ("get", reverse("cohorts:speaker_create"), 200),
         ("get", reverse("curriculum:program_list"), 200),
         ("get", reverse("curriculum:program_detail", args=[cohort.program.code]), 200),
         ("get", reverse("curriculum:program_edit", args=[cohort.program.code]), 200),
@@ -85,6 +87,13 @@ def staff_urls(world):
         ("get", reverse("participants:import_template", args=["csv"]), 200),
         ("get", reverse("participants:roster_export", args=[cohort.pk, "xlsx"]), 200),
         ("get", reverse("participants:groups", args=[cohort.pk]), 200),
+        ("get", reverse("participants:attendance_recap", args=[cohort.pk]), 200),
+        ("get", reverse("participants:attendance_recap_export", args=[cohort.pk]), 200),
+        (
+            "get",
+            reverse("documents:sign_in_sheet", args=[cohort.pk, phase.pk, phase.start_date]),
+            200,
+        ),
         ("get", reverse("projects:gradebook", args=[cohort.pk]), 200),
         (
             "get",

@@ -12,8 +12,9 @@ pytestmark = pytest.mark.django_db
 # agency, coach, group, mentor, project and certificate in one join), every final score
 # (enrolments, the program's score components and predicate bands, the entered component
 # scores; the enrolled count and who is passing are counted from these), the latest
-# certificate batch. The group and agency filters are typed, not selects of every one.
-COHORT_PAGE_QUERIES = 13
+# certificate batch; the first ten who cross the attendance rules, in one aggregate (since
+# issue 16). The group and agency filters are typed, not selects of every one.
+COHORT_PAGE_QUERIES = 14
 # session, user, permissions (2), role names: what every signed-in page costs.
 PER_REQUEST = 5
 
