@@ -3,11 +3,13 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.pagination import ListFilterForm
 from config.roles import WIDYAISWARA
 from config.users import user_label
 from curriculum.models import Program
 
-from .models import Institution
+from .models import Institution, Speaker
+from .services import ERROR_TWO_TEACHERS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -94,11 +96,30 @@ class SessionForm(forms.Form):
         label=_("Widyaiswara"),
         required=False,
     )
+    speaker = forms.ModelChoiceField(
+        Speaker.objects.none(),
+        label=_("atau narasumber luar"),
+        required=False,
+        help_text=_("Dari daftar narasumber penyelenggara (pakar, praktisi, pejabat)."),
+    )
     room = forms.CharField(label=_("Ruang"), max_length=100, required=False)
+    jp = forms.IntegerField(
+        label=_("JP"),
+        min_value=1,
+        max_value=20,
+        required=False,
+        help_text=_("Kosongkan untuk menghitung dari lama sesi: 1 JP = 45 menit."),
+    )
 
-    def __init__(self, *args, subjects=(), **kwargs):
+    def __init__(self, *args, subjects=(), speakers=None, **kwargs):
+        """speakers: the organiser's register (cohorts.models.Speaker)."""
         super().__init__(*args, **kwargs)
         self.fields["widyaiswara"].label_from_instance = user_label
+        if speakers is not None:
+            self.fields["speaker"].queryset = speakers
+        self.fields["speaker"].label_from_instance = lambda speaker: (
+            f"{speaker.name}, {speaker.position}" if speaker.position else speaker.name
+        )
         # Suggest the phase's subjects, still allowing any title (an opening, a visit).
         self.fields["subject"].widget.attrs["list"] = "subjects"
         self.subjects = subjects
@@ -111,7 +132,38 @@ class SessionForm(forms.Form):
             and data["end_time"] <= data["start_time"]
         ):
             raise forms.ValidationError(_("Jam selesai harus sesudah jam mulai."))
+        if data.get("widyaiswara") and data.get("speaker"):
+            self.add_error("speaker", ERROR_TWO_TEACHERS)
         return data
+
+
+class SpeakerForm(forms.Form):
+    institution = forms.ModelChoiceField(
+        Institution.objects.none(), label=_("Daftar milik"), empty_label=None
+    )
+    name = forms.CharField(
+        label=_("Nama dan gelar"),
+        max_length=200,
+        help_text=_("Seperti ditulis di surat, misalnya Dr. Hary Wahyudi, S.H., M.Si."),
+    )
+    kind = forms.ChoiceField(label=_("Jenis"), choices=Speaker.Kind.choices)
+    origin = forms.CharField(label=_("Instansi asal"), max_length=200, required=False)
+    position = forms.CharField(label=_("Jabatan"), max_length=200, required=False)
+    phone = forms.CharField(label=_("Telepon"), max_length=30, required=False)
+    email = forms.EmailField(label=_("Surel"), required=False)
+
+    def __init__(self, *args, institutions=None, editing=False, **kwargs):
+        """institutions: the registers the user keeps (cohorts.scope). Editing a speaker
+        keeps their register: the field is left out."""
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["institution"]
+        elif institutions is not None:
+            self.fields["institution"].queryset = institutions
+
+
+class SpeakerFilterForm(ListFilterForm):
+    q = forms.CharField(label=_("Cari nama"), required=False)
 
 
 class NonWorkingDayForm(forms.Form):

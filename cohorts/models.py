@@ -248,8 +248,50 @@ class CohortPhase(models.Model):
         return self.name
 
 
+class Speaker(models.Model):
+    """An outside speaker in an organiser's register: an expert, a practitioner, or an official
+    such as the governor who opens a cohort. A class session is taught by a widyaiswara (a user)
+    or by one of these, who has no account (docs/decisions.md, "Outside speakers")."""
+
+    class Kind(models.TextChoices):
+        EXPERT = "pakar", _("Pakar")
+        PRACTITIONER = "praktisi", _("Praktisi")
+        RESOURCE = "narasumber", _("Narasumber")
+        OFFICIAL = "pejabat", _("Pejabat (mis. gubernur yang membuka angkatan)")
+
+    # The organiser whose staff keep the register; staff see only their agencies' speakers.
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        related_name="speakers",
+        verbose_name=_("pengelola daftar"),
+    )
+    name = models.CharField(_("nama dan gelar"), max_length=200)
+    kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices, default=Kind.RESOURCE)
+    origin = models.CharField(_("instansi asal"), max_length=200, blank=True)
+    position = models.CharField(_("jabatan"), max_length=200, blank=True)
+    phone = models.CharField(_("telepon"), max_length=30, blank=True)
+    email = models.EmailField(_("surel"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("narasumber")
+        verbose_name_plural = _("narasumber")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "name"],
+                name="speaker_once_per_institution",
+                violation_error_message=_("Narasumber dengan nama ini sudah ada di daftar."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
 class ClassSession(models.Model):
-    """A session on one day of a classical phase: a subject taught by a widyaiswara."""
+    """A session on one day of a classical phase: a subject taught by a widyaiswara or by an
+    outside speaker of the organiser's register, worth its JP."""
 
     phase = models.ForeignKey(
         CohortPhase, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("tahap")
@@ -266,7 +308,19 @@ class ClassSession(models.Model):
         related_name="teaching_sessions",
         verbose_name=_("widyaiswara"),
     )
+    # Kept when the speaker leaves the register: the JP they taught stay on record.
+    speaker = models.ForeignKey(
+        Speaker,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sessions",
+        verbose_name=_("narasumber luar"),
+    )
     room = models.CharField(_("ruang"), max_length=100, blank=True)
+    # Jam pelajaran: 45 minutes each in Indonesian government training (cohorts.services
+    # session_jp gives the default); staff may set another figure.
+    jp = models.PositiveSmallIntegerField(_("JP"), default=1)
 
     class Meta:
         ordering = ["date", "start_time"]
@@ -277,7 +331,24 @@ class ClassSession(models.Model):
                 condition=models.Q(end_time__gt=models.F("start_time")),
                 name="class_session_times_ordered",
             ),
+            models.CheckConstraint(
+                condition=models.Q(widyaiswara__isnull=True) | models.Q(speaker__isnull=True),
+                name="class_session_one_teacher",
+                violation_error_message=_(
+                    "Pilih widyaiswara atau narasumber luar, tidak keduanya."
+                ),
+            ),
         ]
 
     def __str__(self):
         return f"{self.date} {self.start_time:%H.%M} {self.subject}"
+
+    @property
+    def teacher_name(self):
+        """Who teaches it, as the schedule shows them ("" when nobody is set yet). Select the
+        related widyaiswara and speaker with the session, or this costs a query."""
+        if self.speaker_id:
+            return self.speaker.name
+        if self.widyaiswara_id:
+            return self.widyaiswara.get_full_name() or self.widyaiswara.username
+        return ""

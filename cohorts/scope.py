@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 
 from config.permissions import covers_every_institution
 
-from .models import Cohort, Institution
+from .models import Cohort, Institution, Speaker
 
 MEMBERSHIP = Institution.staff.through
 
@@ -57,6 +57,19 @@ def institutions_within_reach(user, queryset=None):
 
 def institution_or_404(user, pk, queryset=None):
     return get_object_or_404(institutions_within_reach(user, queryset), pk=pk)
+
+
+def speakers_within_reach(user, queryset=None):
+    """The outside speakers in the registers of the user's own agencies; every register for
+    administrators."""
+    queryset = Speaker.objects.all() if queryset is None else queryset
+    if covers_every_institution(user):
+        return queryset
+    return queryset.filter(institution_id__in=institution_ids_of(user))
+
+
+def speaker_or_404(user, pk, queryset=None):
+    return get_object_or_404(speakers_within_reach(user, queryset), pk=pk)
 
 
 def organisers_for(user):

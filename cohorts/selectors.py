@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from curriculum.models import PhaseMode
 
-from .models import ClassSession, Cohort, CohortPhase
+from .models import ClassSession, Cohort, CohortPhase, Speaker
 from .scheduling import countable_dates
 from .scope import within_reach
 
@@ -162,7 +162,9 @@ def cohort_schedule(cohort, today):
 def phase_day_board(phase, days):
     """For each day of a classical phase: its sessions and how many were marked present."""
     sessions = defaultdict(list)
-    for session in ClassSession.objects.filter(phase=phase).select_related("widyaiswara"):
+    for session in ClassSession.objects.filter(phase=phase).select_related(
+        "widyaiswara", "speaker"
+    ):
         sessions[session.date].append(session)
     counts = defaultdict(dict)
     # Attendance belongs to participants (above cohorts): counted through the reverse relation.
@@ -185,3 +187,12 @@ def cohorts_of_widyaiswara(user):
         .select_related("program", "organiser")
         .order_by("-start_date")
     )
+
+
+def speaker_list(*, q=""):
+    """The register of outside speakers, by name, with the agency keeping each; `q` searches
+    the name (titles included)."""
+    speakers = Speaker.objects.select_related("institution").order_by("name", "pk")
+    if q := (q or "").strip():
+        speakers = speakers.filter(name__icontains=q)
+    return speakers

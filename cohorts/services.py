@@ -1,5 +1,6 @@
-"""Cohorts: creating an angkatan from a program, scheduling and moving its phases, and the
-sessions of classical phases. Attendance, which belongs to an enrolment, is in participants."""
+"""Cohorts: creating an angkatan from a program, scheduling and moving its phases, the
+sessions of classical phases with their JP, and each organiser's register of outside speakers.
+Attendance, which belongs to an enrolment, is in participants."""
 
 from datetime import timedelta
 
@@ -18,6 +19,7 @@ from .models import (
     Cohort,
     CohortPhase,
     NonWorkingDay,
+    Speaker,
     calendar_token_new,
 )
 from .scheduling import countable_dates, phase_dates
@@ -37,6 +39,12 @@ ERROR_RECORDS_OUTSIDE = _(
 )
 ERROR_NOT_AT_CAMPUS = _("Sesi dan presensi hanya dicatat untuk tahap di kampus penyelenggara.")
 ERROR_COHORT_TWICE = _("Angkatan dengan program, penyelenggara, nomor, dan tahun ini sudah ada.")
+ERROR_TWO_TEACHERS = _("Pilih widyaiswara atau narasumber luar, tidak keduanya.")
+ERROR_SPEAKER_ELSEWHERE = _("Narasumber ini tidak ada di daftar narasumber penyelenggara.")
+ERROR_SPEAKER_TWICE = _("Narasumber dengan nama ini sudah ada di daftar.")
+
+# A jam pelajaran (JP) lasts 45 minutes in Indonesian government training.
+JP_MINUTES = 45
 
 
 def _date(value):
@@ -206,8 +214,37 @@ def phase_day_check(phase, day):
         )
 
 
-def session_add(*, phase, date, start_time, end_time, subject, widyaiswara=None, room=""):
+def session_jp(start_time, end_time):
+    """The JP a session is worth by default: its whole 45-minute periods, at least one (an
+    opening of 30 minutes still counts one)."""
+    minutes = (end_time.hour * 60 + end_time.minute) - (start_time.hour * 60 + start_time.minute)
+    return max(1, minutes // JP_MINUTES)
+
+
+def session_add(
+    *,
+    phase,
+    date,
+    start_time,
+    end_time,
+    subject,
+    widyaiswara=None,
+    speaker=None,
+    room="",
+    jp=None,
+):
+    """A session taught by a widyaiswara or by an outside speaker of the organiser's register,
+    never both. `jp` None: computed from the times (session_jp)."""
     phase_day_check(phase, date)
+    # Times may come as text ("08:00"), as the model field accepts them.
+    start_time = ClassSession._meta.get_field("start_time").to_python(start_time)
+    end_time = ClassSession._meta.get_field("end_time").to_python(end_time)
+    if jp is None and start_time and end_time:
+        jp = session_jp(start_time, end_time)
+    if widyaiswara is not None and speaker is not None:
+        raise ValidationError(ERROR_TWO_TEACHERS)
+    if speaker is not None and speaker.institution_id != phase.cohort.organiser_id:
+        raise ValidationError(ERROR_SPEAKER_ELSEWHERE)
     session = ClassSession(
         phase=phase,
         date=date,
@@ -215,7 +252,9 @@ def session_add(*, phase, date, start_time, end_time, subject, widyaiswara=None,
         end_time=end_time,
         subject=subject,
         widyaiswara=widyaiswara,
+        speaker=speaker,
         room=room,
+        jp=jp,
     )
     session.full_clean()
     session.save()
@@ -225,6 +264,40 @@ def session_add(*, phase, date, start_time, end_time, subject, widyaiswara=None,
 def session_delete(*, phase, session_id):
     """Remove a session of this phase (an id of another phase's session does nothing)."""
     ClassSession.objects.filter(pk=session_id, phase=phase).delete()
+
+
+SPEAKER_FIELDS = ("name", "kind", "origin", "position", "phone", "email")
+
+
+def speaker_create(*, institution, name, kind, origin="", position="", phone="", email=""):
+    """Add an outside speaker to the institution's register."""
+    speaker = Speaker(
+        institution=institution,
+        name=name,
+        kind=kind,
+        origin=origin,
+        position=position,
+        phone=phone,
+        email=email,
+    )
+    speaker.full_clean()
+    with unique_or_error(ERROR_SPEAKER_TWICE):
+        speaker.save()
+    return speaker
+
+
+def speaker_update(*, speaker, **fields):
+    """Change a speaker's details (name, kind, origin, position, contact); the register they
+    belong to does not change."""
+    unknown = set(fields) - set(SPEAKER_FIELDS)
+    if unknown:
+        raise TypeError(f"speaker_update: unknown fields {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(speaker, name, value)
+    speaker.full_clean()
+    with unique_or_error(ERROR_SPEAKER_TWICE):
+        speaker.save(update_fields=list(fields))
+    return speaker
 
 
 def non_working_day_delete(*, institution_id, day_id):

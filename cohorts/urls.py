@@ -20,6 +20,9 @@ urlpatterns = [
         views.session_delete_view,
         name="session_delete",
     ),
+    path("narasumber/", views.speaker_list, name="speaker_list"),
+    path("narasumber/baru/", views.speaker_create_view, name="speaker_create"),
+    path("narasumber/<int:pk>/ubah/", views.speaker_edit, name="speaker_edit"),
     path("instansi/<int:pk>/hari-libur/", views.institution_days, name="institution_days"),
     path(
         "instansi/<int:pk>/hari-libur/<int:day_pk>/hapus/",

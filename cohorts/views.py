@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.pagination import page_of
 from config.permissions import (
     can_manage_cohorts,
     object_checked_in_view,
@@ -17,8 +18,15 @@ from curriculum.models import PhaseMode
 
 from . import scope, selectors
 from .calendar import calendar_response, phase_location, phases_calendar
-from .forms import CohortCreateForm, NonWorkingDayForm, PhaseDatesForm, SessionForm
-from .models import Cohort, Institution
+from .forms import (
+    CohortCreateForm,
+    NonWorkingDayForm,
+    PhaseDatesForm,
+    SessionForm,
+    SpeakerFilterForm,
+    SpeakerForm,
+)
+from .models import Cohort, Institution, Speaker
 from .services import (
     cohort_calendar_reset,
     cohort_create,
@@ -30,6 +38,8 @@ from .services import (
     phase_reschedule,
     session_add,
     session_delete,
+    speaker_create,
+    speaker_update,
 )
 
 
@@ -141,7 +151,12 @@ def phase_detail(request, pk, phase_pk):
 def session_add_view(request, pk, phase_pk, day):
     cohort, phase = selectors.campus_phase_or_404(request.user, pk, phase_pk)
     subjects = list(phase.template.subjects.all()) if phase.template else []
-    form = SessionForm(request.POST or None, subjects=subjects, initial={"room": cohort.venue})
+    form = SessionForm(
+        request.POST or None,
+        subjects=subjects,
+        speakers=Speaker.objects.filter(institution_id=cohort.organiser_id),
+        initial={"room": cohort.venue},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             session_add(phase=phase, date=day, **form.cleaned_data)
@@ -164,6 +179,58 @@ def session_delete_view(request, pk, phase_pk, session_pk):
     session_delete(phase=phase, session_id=session_pk)
     messages.success(request, _("Sesi dihapus."))
     return redirect("cohorts:phase_detail", pk=cohort.pk, phase_pk=phase.pk)
+
+
+@rule_required(can_manage_cohorts)
+def speaker_list(request):
+    """The register of outside speakers of the user's agencies (all for administrators)."""
+    filter_form = SpeakerFilterForm(request.GET or None)
+    speakers = scope.speakers_within_reach(
+        request.user, selectors.speaker_list(**filter_form.filters())
+    )
+    return render(
+        request,
+        "cohorts/speaker_list.html",
+        {"speakers": page_of(request, speakers), "filter_form": filter_form},
+    )
+
+
+@rule_required(can_manage_cohorts)
+def speaker_create_view(request):
+    institutions = scope.organisers_for(request.user)
+    form = SpeakerForm(request.POST or None, institutions=institutions)
+    if request.method == "GET":
+        only = list(institutions[:2])
+        if len(only) == 1:
+            form.fields["institution"].initial = only[0]
+    if request.method == "POST" and form.is_valid():
+        try:
+            speaker_create(**form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Narasumber ditambahkan ke daftar."))
+            return redirect("cohorts:speaker_list")
+    return render(request, "cohorts/speaker_form.html", {"form": form, "speaker": None})
+
+
+@rule_required(can_manage_cohorts)
+def speaker_edit(request, pk):
+    speaker = scope.speaker_or_404(request.user, pk, Speaker.objects.select_related("institution"))
+    form = SpeakerForm(
+        request.POST or None,
+        editing=True,
+        initial={name: getattr(speaker, name) for name in SpeakerForm.base_fields},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            speaker_update(speaker=speaker, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Data narasumber disimpan."))
+            return redirect("cohorts:speaker_list")
+    return render(request, "cohorts/speaker_form.html", {"form": form, "speaker": speaker})
 
 
 @rule_required(can_manage_cohorts)

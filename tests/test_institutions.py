@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.urls import get_resolver, reverse
 
 from cohorts.models import Cohort, NonWorkingDay
-from cohorts.services import non_working_day_add, session_add
+from cohorts.services import non_working_day_add, session_add, speaker_create
 from config import roles
 from documents.batches import certificates_issue
 from documents.models import Certificate, CertificateBatch, PhaseReport, ReportJob
@@ -69,6 +69,7 @@ def agencies(settings, tmp_path):
         subject="Wawasan kebangsaan",
     )  # fmt: skip
     day = non_working_day_add(institution=organiser, date=date(2022, 11, 3), name="Hari jadi")
+    speaker = speaker_create(institution=organiser, name="Dr. Narasumber Uji, M.Si.", kind="pakar")
     project = ChangeProject.objects.get(enrolment=first)
     # The first participant's mentor, and a signed form staff entered on the mentor's behalf.
     mentor = mentor_upsert(nip="197001011995031002", name="Ir. Budi Santoso, M.T.")
@@ -99,6 +100,7 @@ def agencies(settings, tmp_path):
         "phase": classical,
         "session": session,
         "day": day,
+        "speaker": speaker,
         "batch": batch,
         "certificate": Certificate.objects.filter(enrolment=first).get(),
         "report": phase_report_make(phase=classical, automatic=True),
@@ -139,6 +141,7 @@ def object_urls(w):
         ("cohorts:cohort_feed_reset", "post", [c], "cohort", 302),
         ("cohorts:institution_days", "get", [inst], "organiser", 200),
         ("cohorts:institution_day_delete", "post", [inst, w["day"].pk], "organiser", 302),
+        ("cohorts:speaker_edit", "get", [w["speaker"].pk], "organiser", 200),
         ("participants:enrol", "get", [c], "cohort", 200),
         ("participants:import_upload", "get", [c], "cohort", 200),
         ("participants:import_preview", "get", [c, w["import"].pk], "cohort", 200),
@@ -250,9 +253,10 @@ def test_every_url_role_and_institution_gets_what_it_should_and_no_more(client, 
     # 7 people × every URL of the table, and the statuses the refused got.
     assert len(results) == 7 * len(object_urls(w))
     refused = Counter(r[4] for r in results if r[1] not in MAY[r[2]])
-    # The home agency's staff get 404 on the 57 cohort and agency pages; the co-organiser's
-    # on the organiser's own 4 (its non-working days, numbering and certificate look).
-    assert refused[404] == 57 + 4 and refused[200] == 0
+    # The home agency's staff get 404 on the 58 cohort and agency pages; the co-organiser's
+    # on the organiser's own 5 (its non-working days, numbering, certificate look and register
+    # of speakers).
+    assert refused[404] == 58 + 5 and refused[200] == 0
 
 
 def test_every_url_with_an_object_is_in_the_table(agencies):
