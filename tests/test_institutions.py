@@ -158,6 +158,7 @@ def object_urls(w):
         ("participants:mentor_contact", "post", [c, w["mentor"].pk], "cohort", 302),
         ("participants:whatsapp_participant", "get", [c, w["participant"].pk], "cohort", 302),
         ("participants:whatsapp_mentor", "get", [c, w["mentor"].pk], "cohort", 302),
+        ("participants:notifications_without_email", "get", [c], "cohort", 200),
         ("projects:detail", "get", [project], "cohort", 200),
         ("projects:step", "post", [project], "cohort", 302),
         ("projects:document", "get", [w["document"].pk], "cohort", 200),
@@ -253,10 +254,10 @@ def test_every_url_role_and_institution_gets_what_it_should_and_no_more(client, 
     # 7 people × every URL of the table, and the statuses the refused got.
     assert len(results) == 7 * len(object_urls(w))
     refused = Counter(r[4] for r in results if r[1] not in MAY[r[2]])
-    # The home agency's staff get 404 on the 58 cohort and agency pages; the co-organiser's
+    # The home agency's staff get 404 on the 59 cohort and agency pages; the co-organiser's
     # on the organiser's own 5 (its non-working days, numbering, certificate look and register
     # of speakers).
-    assert refused[404] == 58 + 5 and refused[200] == 0
+    assert refused[404] == 59 + 5 and refused[200] == 0
 
 
 def test_every_url_with_an_object_is_in_the_table(agencies):
