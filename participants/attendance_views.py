@@ -9,9 +9,11 @@ from django.utils.translation import gettext as _
 
 from cohorts.models import Cohort
 from cohorts.scope import cohort_or_404
+from cohorts.services import organiser_closed_days, phase_days
 from config.audit import export_record
 from config.pagination import page_of
 from config.permissions import can_manage_cohorts, rule_required
+from curriculum.models import PhaseMode
 
 from .attendance import AttendanceRule, attendance_recap, attendance_rows, attendance_warnings
 from .tables import export_title, table_response
@@ -41,12 +43,20 @@ def _cohort(request, cohort_pk):
 
 @rule_required(can_manage_cohorts)
 def attendance_recap_page(request, cohort_pk):
-    """The cohort's attendance recap, 50 by page; `?melewati=1` those who cross a rule only."""
+    """The cohort's attendance recap, 50 by page; `?melewati=1` those who cross a rule only.
+    Below it, each campus day's empty sign-in sheet."""
     cohort = _cohort(request, cohort_pk)
     crossing = request.GET.get("melewati") == "1"
     recap = attendance_warnings(cohort) if crossing else attendance_recap(cohort)
     page = page_of(request, recap)
     page.object_list = attendance_rows(page.object_list)
+    # Each campus day, for its empty sign-in sheet (printed before the day): the campus phases
+    # and the organiser's closed days, two queries.
+    closed = organiser_closed_days(cohort.organiser)
+    campus_days = [
+        (phase, phase_days(phase, closed))
+        for phase in cohort.phases.filter(mode=PhaseMode.CAMPUS).order_by("order")
+    ]
     return render(
         request,
         "participants/attendance_recap.html",
@@ -56,6 +66,7 @@ def attendance_recap_page(request, cohort_pk):
             "page": page,
             "query": page.query,
             "crossing": crossing,
+            "campus_days": campus_days,
         },
     )
 

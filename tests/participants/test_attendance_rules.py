@@ -171,9 +171,13 @@ def test_the_recap_costs_the_same_whatever_the_cohort(
     client.force_login(staff_user())
     recap = reverse("participants:attendance_recap", args=[cohort.pk])
     # session, user, permissions (2), the cohort with its program and organisers, the count
-    # for the pages, the page of the recap (one aggregate query), the menu's groups
-    with django_assert_num_queries(8):
-        assert client.get(recap).status_code == 200
+    # for the pages, the page of the recap (one aggregate query), the organiser's closed days
+    # and the campus phases (the sign-in sheets' days), the menu's groups
+    with django_assert_num_queries(10):
+        page = client.get(recap).content.decode()
+    classical = cohort.phases.get(kind="classical")
+    sheet = reverse("documents:sign_in_sheet", args=[cohort.pk, classical.pk, classical.end_date])
+    assert sheet in page  # a sheet for every campus day, printed before the day
     # session, user, permissions (2), the cohort, the recap (one aggregate query), the audit row
     # (its content type read once per process, before)
     export = reverse("participants:attendance_recap_export", args=[cohort.pk])
