@@ -242,6 +242,18 @@ def test_a_phase_starting_tomorrow_tells_its_participants_once_a_day():
     assert settings.SITE_URL + reverse("participants:my_schedule") in message.body
 
 
+@pytest.mark.parametrize("size", [2, 8])
+def test_telling_a_cohort_costs_the_same_queries_whatever_its_size(size, django_assert_num_queries):
+    cohort = CohortFactory()
+    for _ in range(size):
+        participant_account_ensure(participant=enrol(cohort).participant, password=PASSWORD)
+    phase = cohort.phases.order_by("order")[1]
+    # The phases starting tomorrow, their cohorts' participants with their accounts, then
+    # per phase: the participants' preferences, who was told already, one insert.
+    with django_assert_num_queries(5):
+        assert phases_tomorrow_notify(today=phase.start_date - timedelta(days=1)) == size
+
+
 def test_a_rolled_back_event_records_and_sends_nothing(cast, django_capture_on_commit_callbacks):
     project = cast["project"]
     design_fill(project)
