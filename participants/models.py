@@ -333,6 +333,7 @@ class NotificationKind(models.TextChoices):
     DESIGN_DECIDED = "design_decided", _("Rancangan proyek disetujui atau dikembalikan")
     REPORT_SUBMITTED = "report_submitted", _("Laporan proyek diajukan")
     SEMINAR_SCHEDULED = "seminar_scheduled", _("Seminar dijadwalkan")
+    SCORES_DUE = "scores_due", _("Nilai menunggu Anda")
     GRADES_CLOSED = "grades_closed", _("Nilai angkatan ditutup")
     CERTIFICATE_READY = "certificate_ready", _("Sertifikat siap diunduh")
     PHASE_TOMORROW = "phase_tomorrow", _("Tahap pelatihan dimulai besok")

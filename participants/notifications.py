@@ -113,20 +113,21 @@ def notify(*, kind, people, subject, body, path, cohort=None, key=""):
 
 def notify_each(*, kind, entries, subject, body, cohort=None):
     """As `notify`, with a page and key of each person's own: `entries` are (person, path,
-    key), e.g. each participant and their certificate. A constant number of queries."""
+    key), e.g. each participant and their certificate, or (person, path, key, body) for a
+    message of their own. A constant number of queries."""
     chosen, seen = [], set()
-    for person, path, key in entries:
+    for person, path, key, *own in entries:
         if person is None:
             continue
         recipient = recipient_of(person)
         identity = (recipient.user.pk if recipient.user else None, recipient.email, recipient.name)
         if (identity, key) not in seen:
             seen.add((identity, key))
-            chosen.append((recipient, path, key))
+            chosen.append((recipient, path, key, own[0] if own else body))
     if not chosen:
         return []
-    channels = channels_of([r.user for r, _path, _key in chosen], kind)
-    keys = {key for _r, _path, key in chosen if key}
+    channels = channels_of([r.user for r, *_rest in chosen], kind)
+    keys = {key for _r, _path, key, _body in chosen if key}
     told = set()
     if keys:
         told = set(
@@ -135,7 +136,7 @@ def notify_each(*, kind, entries, subject, body, cohort=None):
             )
         )
     rows = []
-    for recipient, path, key in chosen:
+    for recipient, path, key, own_body in chosen:
         user_id = recipient.user.pk if recipient.user else None
         if key and (user_id, recipient.email, key) in told:
             continue
@@ -158,7 +159,7 @@ def notify_each(*, kind, entries, subject, body, cohort=None):
                 cohort=cohort,
                 kind=kind,
                 subject=str(subject),
-                body=str(body),
+                body=str(own_body),
                 link=absolute(path),
                 key=key,
                 digest=status == Status.DIGEST,

@@ -379,6 +379,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "participants.tasks.notifications_digest_job",
         "schedule": crontab(hour=17, minute=0),
     },
+    # The scorers whose sheets a seminar still waits for (projects.reminders).
+    "scores-due": {
+        "task": "projects.tasks.scores_due_notify_job",
+        "schedule": crontab(hour=7, minute=5),
+    },
 }
 
 LOGGING = {

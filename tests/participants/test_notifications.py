@@ -41,8 +41,9 @@ from participants.notifications import (
 from participants.services import mentor_upsert, participant_account_ensure
 from projects.closing import grades_close
 from projects.documents import document_upload
-from projects.models import ChangeProject, Milestone, State, Theme
-from projects.scoring import rubrics_default
+from projects.models import ChangeProject, Milestone, ScoringRole, State, Theme
+from projects.reminders import scores_due_notify
+from projects.scoring import rubrics_default, rubrics_of, sheet_save
 from projects.seminars import seminar_schedule
 from projects.workflow import step_take
 
@@ -182,6 +183,30 @@ def test_a_submitted_report_and_a_seminar_tell_whom_they_concern(cast):
     examiner_mail = next(m for m in mail.outbox if m.to == ["penguji@bpsdm.go.id"])
     assert settings.SITE_URL + reverse("projects:my_seminars") in examiner_mail.body
     assert participant.participant.name in examiner_mail.body
+
+
+def test_the_morning_after_a_seminar_its_missing_scorers_are_told_once(cast):
+    project, participant = cast["project"], cast["participant"]
+    ChangeProject.objects.filter(pk=project.pk).update(state=State.REPORT_SUBMITTED)
+    held = timezone.now() - timedelta(days=1)
+    seminar_schedule(
+        cohort=cast["cohort"], starts_at=held, room="Ruang 2", examiners=[cast["examiner"]],
+        enrolments=[cast["enrolment"]], actor=cast["staff"],
+    )  # fmt: skip
+    Notification.objects.all().delete()
+    # The coach has scored; the mentor and the examiner have not.
+    criteria = rubrics_of(cast["cohort"].program)[ScoringRole.COACH].criteria_list
+    sheet_save(project=project, role=ScoringRole.COACH, scorer=cast["coach"],
+               values={c.pk: (Decimal("80"), "") for c in criteria}, version=0)  # fmt: skip
+    today = timezone.localdate()
+    assert scores_due_notify(today=held.date()) == 0  # the seminar is today, not yesterday
+    assert scores_due_notify(today=today) == 2
+    assert scores_due_notify(today=today) == 0  # the job ran twice: told once
+    send_pending()
+    assert recipients() == ["atasan@opd.go.id", "penguji@bpsdm.go.id"]
+    for message in mail.outbox:
+        assert participant.participant.name in message.body
+        assert settings.SITE_URL + reverse("projects:queue") in message.body
 
 
 def test_closing_the_grades_tells_each_participant_once():

@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from .reminders import scores_due_notify
+
+
+@shared_task(acks_late=True, time_limit=600)
+def scores_due_notify_job():
+    """Every morning: the scorers of yesterday's seminars whose sheets are missing are told."""
+    return scores_due_notify()
