@@ -26,7 +26,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
-from cohorts.models import Cohort, Institution, NonWorkingDay
+from cohorts.models import Cohort, Institution, NonWorkingDay, Speaker
 from cohorts.services import cohort_create, phase_days, phase_reschedule, session_add
 from config import roles
 from curriculum.models import (
@@ -602,20 +602,71 @@ def _team_name(rng):
     return _name(rng, rng.choice([1, 2]), DEGREES_III + DEGREES_II)
 
 
-def classical_week_record(cohort, rng, widyaiswara, staff):
-    """Sessions and attendance of a classical phase, as staff keep them."""
+# Each organiser's register of outside speakers (invented people): (institution code, name,
+# kind, origin, position, phone, e-mail).
+SPEAKERS = [
+    ("bpsdmd-banten", "Dr. H. Ahmad Fauzan, M.Si.", Speaker.Kind.OFFICIAL,
+     "Pemerintah Provinsi Banten", "Penjabat Gubernur Banten", "", ""),
+    ("bpsdmd-banten", "Ir. Maya Kartika Sari, M.T.", Speaker.Kind.PRACTITIONER,
+     "Dinas Komunikasi, Informatika, Statistik dan Persandian Provinsi Banten",
+     "Kepala Bidang Layanan e-Government", "081234567801", "maya.kartika@contoh.go.id"),
+    ("bpsdmd-banten", "Prof. Dr. Rudi Hartono, S.IP., M.A.", Speaker.Kind.EXPERT,
+     "Universitas Sultan Ageng Tirtayasa", "Guru Besar Administrasi Publik", "081234567802",
+     "rudi.hartono@contoh.ac.id"),
+    ("bpsdm-jatim", "Drs. H. Sugeng Priyanto, M.M.", Speaker.Kind.OFFICIAL,
+     "Pemerintah Kabupaten Probolinggo", "Sekretaris Daerah Kabupaten Probolinggo", "", ""),
+    ("bpsdm-jatim", "Dr. Lilik Setyowati, S.E., M.Ak.", Speaker.Kind.EXPERT,
+     "Universitas Airlangga", "Dosen Akuntansi Sektor Publik", "081234567803",
+     "lilik.setyowati@contoh.ac.id"),
+    ("bpsdm-jatim", "Yusuf Effendi, S.Kom.", Speaker.Kind.PRACTITIONER,
+     "Mal Pelayanan Publik Kabupaten Probolinggo", "Koordinator Layanan", "081234567804", ""),
+]  # fmt: skip
+
+
+def speakers_ensure():
+    """The demo organisers' registers of outside speakers, by institution code and name."""
+    institutions = {
+        i.code: i for i in Institution.objects.filter(code__in={r[0] for r in SPEAKERS})
+    }
+    speakers = {}
+    for code, name, kind, origin, position, phone, email in SPEAKERS:
+        speaker, _ = Speaker.objects.update_or_create(
+            institution=institutions[code], name=name,
+            defaults={"kind": kind, "origin": origin, "position": position, "phone": phone,
+                      "email": email},
+        )  # fmt: skip
+        speakers.setdefault(code, []).append(speaker)
+    return speakers
+
+
+def classical_week_record(cohort, rng, widyaiswara, staff, speakers=()):
+    """Sessions and attendance of a classical phase, as staff keep them. `speakers`: the
+    organiser's outside speakers, an official first: the official opens the phase on its first
+    morning, the others teach a session each on the days after. Each session's JP are counted
+    from its times."""
     phase = cohort.phases.get(kind=PhaseKind.CLASSICAL)
     subjects = [s.name for s in phase.template.subjects.all()] if phase.template else ["Klasikal"]
     enrolments = list(cohort.enrolments.values_list("pk", flat=True))
+    official, *guests = speakers or [None]
+    # (day number, slot) → the outside speaker who teaches it: the afternoons of the second
+    # day on, one guest each.
+    taught_by_guest = {(number, 1): guest for number, guest in enumerate(guests, start=1)}
     for number, day in enumerate(phase_days(phase)):
+        if number == 0 and official is not None:
+            # Half an hour: one JP, the least a session counts.
+            session_add(
+                phase=phase, date=day, start_time=time(7, 30), end_time=time(8, 0),
+                subject="Pembukaan", speaker=official, room="Aula Karang Tanjung",
+            )  # fmt: skip
         for slot, (start, end) in enumerate(
             [(time(8, 0), time(11, 45)), (time(13, 0), time(16, 30))]
         ):
+            guest = taught_by_guest.get((number, slot))
             session_add(
                 phase=phase, date=day, start_time=start, end_time=end,
                 subject=subjects[(2 * number + slot) % len(subjects)],
-                widyaiswara=widyaiswara[(number + slot) % len(widyaiswara)],
-                room="Aula Karang Tanjung",
+                widyaiswara=None if guest else widyaiswara[(number + slot) % len(widyaiswara)],
+                speaker=guest, room="Aula Karang Tanjung",
             )  # fmt: skip
         statuses = {}
         for pk in enrolments:
@@ -746,6 +797,7 @@ def demo_data_load(*, today=None):
     wi_siti = user_ensure("widyaiswara", "Dra. Siti", "Rohmah, M.Pd.", roles.WIDYAISWARA)
     wi_bambang = user_ensure("bambang", "Dr. Bambang", "Sutrisno, M.Si.", roles.WIDYAISWARA)
     wi_hary = user_ensure("hary", "Dr. Hary", "Wahyudi, S.H., M.Si.", roles.WIDYAISWARA)
+    speakers = speakers_ensure()
 
     # An organiser's own closed day (an example: the provincial anniversary).
     for year in (2026, 2027):
@@ -795,8 +847,9 @@ def demo_data_load(*, today=None):
             )  # fmt: skip
             if angkatan == 72:
                 classical_week_record(
-                    cohort, random.Random(172), [wi_siti, wi_bambang, wi_hary], staff
-                )
+                    cohort, random.Random(172), [wi_siti, wi_bambang, wi_hary], staff,
+                    speakers=speakers["bpsdmd-banten"],
+                )  # fmt: skip
             if angkatan in (72, 73):
                 gradebook_fill(cohort, random.Random(200 + angkatan), staff)
             if angkatan == 72:

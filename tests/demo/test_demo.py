@@ -321,6 +321,34 @@ def test_each_agency_of_the_demo_has_its_own_staff_login_and_sees_only_its_cohor
         client.logout()
 
 
+def test_outside_speakers_teach_in_angkatan_72_s_classical_week(demo, client):
+    """The acting governor opens the week (a half hour, 1 JP); a practitioner and a professor
+    of Banten's register each teach an afternoon; Jawa Timur keeps its own register."""
+    from cohorts.models import ClassSession, Speaker
+
+    sessions = ClassSession.objects.filter(
+        phase__cohort__program__code="latsar", phase__cohort__angkatan=72
+    ).select_related("speaker", "phase")
+    by_speaker = {s.speaker.kind: s for s in sessions if s.speaker_id}
+    assert set(by_speaker) == {"pejabat", "praktisi", "pakar"}
+    opening = by_speaker["pejabat"]
+    assert (opening.subject, opening.jp) == ("Pembukaan", 1)
+    assert opening.speaker.position == "Penjabat Gubernur Banten"
+    assert all(s.widyaiswara_id is None for s in by_speaker.values())
+    assert {s.jp for s in sessions if s.start_time.hour == 8} == {5}
+    assert set(Speaker.objects.values_list("institution__code", flat=True)) == {
+        "bpsdmd-banten",
+        "bpsdm-jatim",
+    }
+    signed_in(client, "staf")
+    page = client.get(
+        reverse("cohorts:phase_detail", args=[opening.phase.cohort_id, opening.phase_id])
+    ).content.decode()
+    assert f"· 1 JP · {opening.speaker.name}" in page
+    register = client.get(reverse("cohorts:speaker_list")).content.decode()
+    assert opening.speaker.name in register and "Sekretaris Daerah" not in register
+
+
 def test_the_administrator_finds_the_batch_issued_when_the_demo_loaded(demo, client):
     landing = signed_in(client, login_of(demo, roles.ADMINISTRATOR))
     assert landing.request["PATH_INFO"] == reverse("documents:documents")
