@@ -365,8 +365,9 @@ def notification_whatsapp_link(notification):
 
 
 def notifications_without_email(cohort):
-    """What the cohort's people without an address were to be told, newest first: staff
-    send each by WhatsApp (notification_whatsapp_link)."""
-    return Notification.objects.filter(cohort=cohort, status=Status.NO_EMAIL).order_by(
-        "-created_at", "-pk"
-    )
+    """What the cohort's people were to be told and no mail carried, newest first: those
+    without an address, and mails the server refused at every try. Staff send each by
+    WhatsApp (notification_whatsapp_link)."""
+    return Notification.objects.filter(
+        cohort=cohort, status__in=[Status.NO_EMAIL, Status.FAILED]
+    ).order_by("-created_at", "-pk")

@@ -382,7 +382,9 @@ def test_the_preferences_page_shows_and_keeps_the_users_own_choices(client, cast
     assert all(field.initial == "email" for field in page.context["form"].fields.values())
 
 
-def test_staff_send_by_whatsapp_what_could_not_go_by_e_mail(client, cast):
+def test_staff_send_by_whatsapp_what_could_not_go_by_e_mail(
+    client, cast, django_assert_num_queries
+):
     # A mentor without an account or an address, reached by WhatsApp only.
     mentor = mentor_upsert(nip=valid_nip(901), name="Ir. Tanpa Surel", phone="0812 3456 7890")
     enrolment = enrol(cast["cohort"], coach=cast["coach"])
@@ -403,6 +405,15 @@ def test_staff_send_by_whatsapp_what_could_not_go_by_e_mail(client, cast):
     message = parse_qs(urlsplit(link).query)["text"][0]
     assert message.startswith("Yth. Ir. Tanpa Surel, ")
     assert settings.SITE_URL + enrolment.project.get_absolute_url() in message
+    # A mail refused at every try is listed too, with the reason.
+    Notification.objects.filter(recipient=cast["coach"]).update(
+        status=Status.FAILED, error="Surel tidak terkirim setelah 3 kali percobaan: ditolak"
+    )
+    with django_assert_num_queries(8):
+        # The session, its user, the user's permissions (two) and groups (the menu), the
+        # cohort, the list's count and the page's rows: none per row.
+        page = client.get(url).content.decode()
+    assert "Surel tidak terkirim setelah 3 kali percobaan: ditolak" in page
     client.force_login(cast["coach"])
     assert client.get(url).status_code == 403
     client.force_login(staff_user(username="lain", institutions=[]))
