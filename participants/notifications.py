@@ -17,6 +17,7 @@ Lives in participants, the lowest layer that knows enrolments, so projects and d
 call it (docs/decisions.md).
 """
 
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -44,6 +45,7 @@ from .models import (
     Participant,
 )
 
+logger = logging.getLogger(__name__)
 Channel = NotificationPreference.Channel
 Status = Notification.Status
 # The mail server's refusals and a lost connection: the job tries again this many times.
@@ -179,7 +181,12 @@ def _enqueue(ids):
     try:
         notifications_send_job.delay(ids)
     except Exception:  # the broker is down: send from here rather than not at all
-        notifications_send(notification_ids=ids)
+        try:
+            notifications_send(notification_ids=ids)
+        except Exception:
+            # The event has committed; its page must not fail for a mail. What is still
+            # pending goes with the daily run (notifications_stuck_send).
+            logger.exception("notifications not sent: broker and mail server both refused")
 
 
 def digest_offered(user):
@@ -264,8 +271,35 @@ def _send_failed(notification, error):
 
 
 def notifications_send(*, notification_ids):
-    """Send each of these notifications still pending; returns how many this call sent."""
-    return sum(notification_send(notification_id=pk) for pk in notification_ids)
+    """Send each of these notifications still pending; returns how many this call sent. A
+    mail refused does not keep the others from going: the first refusal is raised at the
+    end, for the job's retry (which sends only what is still pending)."""
+    sent, refused = 0, None
+    for pk in notification_ids:
+        try:
+            sent += notification_send(notification_id=pk)
+        except Exception as error:
+            refused = refused or error
+    if refused is not None:
+        raise refused
+    return sent
+
+
+# A pending notification this old has lost its job (the broker was down and sending from the
+# web failed too, or the job's message was lost): the daily run sends it.
+STUCK_AFTER = timedelta(minutes=30)
+
+
+def notifications_stuck_send():
+    """Send the pending notifications whose job never sent them; returns how many."""
+    stuck = Notification.objects.filter(
+        status=Status.PENDING, created_at__lt=timezone.now() - STUCK_AFTER
+    ).order_by("pk")
+    try:
+        return notifications_send(notification_ids=list(stuck.values_list("pk", flat=True)))
+    except Exception:
+        logger.exception("notifications still not sent")
+        return 0
 
 
 def digests_send():

@@ -5,6 +5,7 @@ from .notifications import (
     MAX_SEND_ATTEMPTS,
     digests_send,
     notifications_send,
+    notifications_stuck_send,
     phases_tomorrow_notify,
 )
 
@@ -28,7 +29,9 @@ def notifications_send_job(notification_ids):
 
 @shared_task(acks_late=True, time_limit=600)
 def notifications_digest_job():
-    """Every evening: one mail per person with what waits in their daily digest."""
+    """Every evening: one mail per person with what waits in their daily digest, and any
+    notification whose own job never sent it."""
+    notifications_stuck_send()
     return digests_send()
 
 

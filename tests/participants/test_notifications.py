@@ -35,6 +35,7 @@ from participants.notifications import (
     digests_send,
     notification_send,
     notifications_send,
+    notifications_stuck_send,
     phases_tomorrow_notify,
     preferences_set,
 )
@@ -326,6 +327,29 @@ def test_a_refused_mail_is_tried_again_and_never_sent_twice(cast, monkeypatch):
     assert second.status == Status.FAILED
     assert "mail server unreachable" in second.error
     assert notification_send(notification_id=second.pk) is False
+
+
+def test_one_refused_mail_keeps_no_other_waiting_and_a_lost_job_is_caught_up(cast, monkeypatch):
+    design_fill(cast["project"])
+    step_take(project=cast["project"], user=cast["participant"], action="submit_design")
+    ids = list(Notification.objects.order_by("pk").values_list("pk", flat=True))
+    real_send = EmailBackend.send_messages
+
+    def refuse_the_coach(self, messages):
+        if messages[0].to == ["coach@bpsdm.go.id"]:
+            raise OSError("mailbox full")
+        return real_send(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", refuse_the_coach)
+    with pytest.raises(OSError):
+        notifications_send(notification_ids=ids)
+    assert recipients() == ["atasan@opd.go.id"]  # the mentor's went all the same
+    # The retry's message is lost. The daily run sends what has waited half an hour.
+    monkeypatch.setattr(EmailBackend, "send_messages", real_send)
+    assert notifications_stuck_send() == 0  # too recent: its job may still come
+    Notification.objects.update(created_at=timezone.now() - timedelta(hours=1))
+    assert notifications_stuck_send() == 1
+    assert recipients() == ["atasan@opd.go.id", "coach@bpsdm.go.id"]
 
 
 def test_nothing_means_nothing_and_the_digest_gathers_a_day_in_one_mail(cast):
