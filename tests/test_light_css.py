@@ -23,7 +23,7 @@ def test_the_committed_bootstrap_subset_has_every_rule_the_templates_need():
     missing = set(rules(subset_css())) - set(rules(OUTPUT.read_text(encoding="utf-8")))
     assert not missing, (
         "static/css/bootstrap-light.css is out of date: run "
-        f".venv/bin/python tools/bootstrap_subset.py and commit the file. Missing: {missing}"
+        f"make light-css and commit the file. Missing: {missing}"
     )
 
 
