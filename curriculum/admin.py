@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import PhaseTemplate, Program, ProgramVersion, Subject
+from .models import EvaluationCriterion, PhaseTemplate, Program, ProgramVersion, Subject
 
 
 class ProgramVersionInline(admin.TabularInline):
@@ -9,11 +9,19 @@ class ProgramVersionInline(admin.TabularInline):
     fields = ["number", "effective_date", "declared_total_jp", "note"]
 
 
+class EvaluationCriterionInline(admin.TabularInline):
+    """The questions of the participants' evaluation (the scale is the program's field)."""
+
+    model = EvaluationCriterion
+    extra = 0
+    fields = ["target", "label", "order"]
+
+
 @admin.register(Program)
 class ProgramAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "position_level", "project_label", "default_capacity"]
     # projects.admin adds the score components and predicate bands (they are projects').
-    inlines = [ProgramVersionInline]
+    inlines = [ProgramVersionInline, EvaluationCriterionInline]
 
 
 class PhaseTemplateInline(admin.TabularInline):

@@ -44,6 +44,23 @@ class PositionLevel(models.TextChoices):
 ERROR_PERCENT_ABOVE_100 = _("Persentase kehadiran paling tinggi 100.")
 
 
+class EvaluationScale(models.TextChoices):
+    """How participants rate a speaker or the organiser (participants.evaluations). Both are
+    stored as a number from 1 to 100, so averages compare across programs."""
+
+    FOUR_LEVELS = "four_levels", _("Sangat Baik, Baik, Cukup, Kurang")
+    HUNDRED = "hundred", _("Angka 1-100")
+
+
+# The four levels as numbers on the 1-100 scale (the bands of an Indonesian report card).
+EVALUATION_LEVELS = [
+    (100, _("Sangat Baik")),
+    (80, _("Baik")),
+    (60, _("Cukup")),
+    (40, _("Kurang")),
+]
+
+
 class Program(models.Model):
     """A training program: Latsar CPNS, PKP, PKA, PKN Tingkat II.
 
@@ -88,6 +105,12 @@ class Program(models.Model):
         default=90,
         validators=[MaxValueValidator(100, message=ERROR_PERCENT_ABOVE_100)],
         help_text=_("Persentase hari hadir dari hari yang tercatat; izin dan sakit mengurangi."),
+    )
+    evaluation_scale = models.CharField(
+        _("skala evaluasi pengajar dan penyelenggaraan"),
+        max_length=12,
+        choices=EvaluationScale.choices,
+        default=EvaluationScale.FOUR_LEVELS,
     )
 
     class Meta:
@@ -266,3 +289,36 @@ class EligibilityPolicy(models.Model):
 
     def retirement_age(self, level):
         return int(self.retirement_ages.get(level, 58))
+
+
+class EvaluationCriterion(models.Model):
+    """One question of the participants' evaluation of a program's cohorts: on each speaker
+    (evaluasi pengajar) or on the organiser (evaluasi penyelenggaraan). A program without any
+    gets the default set (curriculum.services.evaluation_criteria_ensure)."""
+
+    class Target(models.TextChoices):
+        SPEAKER = "speaker", _("Pengajar")
+        ORGANISER = "organiser", _("Penyelenggara")
+
+    program = models.ForeignKey(
+        Program,
+        on_delete=models.CASCADE,
+        related_name="evaluation_criteria",
+        verbose_name=_("program"),
+    )
+    target = models.CharField(_("yang dinilai"), max_length=10, choices=Target.choices)
+    label = models.CharField(_("kriteria"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+
+    class Meta:
+        ordering = ["program", "target", "order", "pk"]
+        verbose_name = _("kriteria evaluasi")
+        verbose_name_plural = _("kriteria evaluasi")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "target", "label"], name="evaluation_criterion_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_target_display()}: {self.label}"

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.db import unique_or_error
 
-from .models import PhaseTemplate, Program, ProgramVersion, Subject
+from .models import EvaluationCriterion, PhaseTemplate, Program, ProgramVersion, Subject
 
 ERROR_VERSION_PUBLISHED = _(
     "Versi %(number)s sudah diterbitkan dan tidak dapat diubah. Buat versi baru."
@@ -239,3 +239,38 @@ def subjects_save(*, phase_template, subjects):
         )
         for s in sorted(kept, key=lambda s: s["order"])
     )
+
+
+# The usual questions of an evaluasi pengajar and an evaluasi penyelenggaraan (issue 16).
+DEFAULT_EVALUATION_CRITERIA = {
+    EvaluationCriterion.Target.SPEAKER: [
+        _("Penguasaan materi"),
+        _("Cara menyampaikan materi"),
+        _("Disiplin dan ketepatan waktu"),
+        _("Penggunaan waktu"),
+        _("Cara menjawab pertanyaan"),
+    ],
+    EvaluationCriterion.Target.ORGANISER: [
+        _("Sarana dan prasarana"),
+        _("Konsumsi"),
+        _("Pelayanan panitia"),
+        _("Jadwal"),
+    ],
+}
+
+
+def evaluation_criteria_ensure(*, program):
+    """The program's evaluation criteria, by target then order; a program that has none gets
+    the default set first. One query when they exist."""
+    criteria = list(EvaluationCriterion.objects.filter(program=program))
+    if criteria:
+        return criteria
+    EvaluationCriterion.objects.bulk_create(
+        [
+            EvaluationCriterion(program=program, target=target, label=str(label), order=order)
+            for target, labels in DEFAULT_EVALUATION_CRITERIA.items()
+            for order, label in enumerate(labels, start=1)
+        ],
+        ignore_conflicts=True,  # two first answers at once: the set is made once
+    )
+    return list(EvaluationCriterion.objects.filter(program=program))

@@ -1,3 +1,4 @@
+import uuid
 from datetime import date
 
 from django.conf import settings
@@ -337,6 +338,7 @@ class NotificationKind(models.TextChoices):
     GRADES_CLOSED = "grades_closed", _("Nilai angkatan ditutup")
     CERTIFICATE_READY = "certificate_ready", _("Sertifikat siap diunduh")
     PHASE_TOMORROW = "phase_tomorrow", _("Tahap pelatihan dimulai besok")
+    EVALUATION_DUE = "evaluation_due", _("Evaluasi menunggu diisi")
 
 
 class Notification(models.Model):
@@ -424,3 +426,104 @@ class NotificationPreference(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.kind} {self.channel}"
+
+
+# Participants' evaluation of speakers and the organiser (participants.evaluations). Anonymous
+# by construction: who answered is in one table, what was answered in two others with no link
+# to a participant, random keys and no time of answer (docs/decisions.md).
+
+
+class EvaluationSubmission(models.Model):
+    """That a participant answered one questionnaire (a campus day or a phase's end): for the
+    response rate, the reminders and refusing a second answer. Holds no answer."""
+
+    enrolment = models.ForeignKey(
+        Enrolment,
+        on_delete=models.CASCADE,
+        related_name="evaluation_submissions",
+        verbose_name=_("peserta"),
+    )
+    questionnaire = models.CharField(_("kuesioner"), max_length=40)
+
+    class Meta:
+        verbose_name = _("pengisian evaluasi")
+        verbose_name_plural = _("pengisian evaluasi")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "questionnaire"], name="evaluation_submitted_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enrolment_id} {self.questionnaire}"
+
+
+class EvaluationTarget(models.Model):
+    """What an answer is about, without who gave it: a cohort's questionnaire and a speaker
+    (a widyaiswara or a register speaker) or the organiser (neither)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    cohort = models.ForeignKey(
+        "cohorts.Cohort", on_delete=models.CASCADE, related_name="+", verbose_name=_("angkatan")
+    )
+    questionnaire = models.CharField(_("kuesioner"), max_length=40)
+    # The campus day, or the phase's last day: the date the ledger counts it on.
+    held_on = models.DateField(_("tanggal"))
+    widyaiswara = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("widyaiswara"),
+    )
+    speaker = models.ForeignKey(
+        "cohorts.Speaker",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("narasumber luar"),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class EvaluationAnswer(EvaluationTarget):
+    """One rating, 1-100 (the four levels are stored as 100, 80, 60, 40)."""
+
+    criterion = models.ForeignKey(
+        "curriculum.EvaluationCriterion",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("kriteria"),
+    )
+    value = models.PositiveSmallIntegerField(_("nilai"))
+
+    class Meta:
+        verbose_name = _("jawaban evaluasi")
+        verbose_name_plural = _("jawaban evaluasi")
+        indexes = [models.Index(fields=["cohort", "questionnaire"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(value__gte=1, value__lte=100), name="evaluation_value_1_100"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.questionnaire} {self.criterion_id} {self.value}"
+
+
+class EvaluationComment(EvaluationTarget):
+    """One free-text comment on a speaker or the organiser."""
+
+    text = models.TextField(_("komentar"))
+
+    class Meta:
+        verbose_name = _("komentar evaluasi")
+        verbose_name_plural = _("komentar evaluasi")
+        indexes = [models.Index(fields=["cohort", "questionnaire"])]
+
+    def __str__(self):
+        return f"{self.questionnaire} {self.text[:40]}"
