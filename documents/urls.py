@@ -77,3 +77,17 @@ urlpatterns = [
     path("log-audit/", audit.audit_log, name="audit_log"),
     path("log-audit.<str:kind>", views.audit_log_export, name="audit_log_export"),
 ]
+
+# The participants' evaluation report of a cohort (documents.evaluation_report).
+from .evaluation_report import evaluation_report_pdf, evaluation_report_xlsx  # noqa: E402
+
+urlpatterns += [
+    path(
+        "angkatan/<int:cohort_pk>/evaluasi.xlsx",
+        evaluation_report_xlsx,
+        name="evaluation_report_xlsx",
+    ),
+    path(
+        "angkatan/<int:cohort_pk>/evaluasi.pdf", evaluation_report_pdf, name="evaluation_report_pdf"
+    ),
+]

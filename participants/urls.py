@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import attendance_views, invitation_views, views
+from . import attendance_views, evaluation_views, invitation_views, views
 from .notification_views import notification_preferences, notifications_without_email_view
 
 app_name = "participants"
@@ -68,5 +68,24 @@ urlpatterns = [
         "angkatan/<int:cohort_pk>/presensi/rekap.xlsx",
         attendance_views.attendance_recap_export,
         name="attendance_recap_export",
+    ),
+    path("evaluasi/", evaluation_views.my_evaluations, name="my_evaluations"),
+    path(
+        "angkatan/<int:cohort_pk>/evaluasi/<slug:key>/isi/",
+        evaluation_views.evaluation_form,
+        name="evaluation_form",
+    ),
+    path(
+        "angkatan/<int:cohort_pk>/evaluasi/",
+        evaluation_views.evaluation_results,
+        name="evaluation_results",
+    ),
+    path(
+        "angkatan/<int:cohort_pk>/evaluasi/<slug:key>/ingatkan/",
+        evaluation_views.evaluation_remind_view,
+        name="evaluation_remind",
+    ),
+    path(
+        "evaluasi-saya/", evaluation_views.my_teaching_evaluations, name="my_teaching_evaluations"
     ),
 ]

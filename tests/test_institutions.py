@@ -131,6 +131,8 @@ def object_urls(w):
     c, p, inst = w["cohort"].pk, w["phase"].pk, w["organiser"].pk
     day = w["phase"].start_date
     project = w["project"].pk
+    # The classical phase's end questionnaire (its day's goes with the session deleted below).
+    evaluation = f"tahap-{p}"
     return [
         ("cohort_detail", "get", [c], "cohort", 200),
         ("cohorts:cohort_schedule", "get", [c], "cohort", 200),
@@ -159,6 +161,10 @@ def object_urls(w):
         ("participants:whatsapp_participant", "get", [c, w["participant"].pk], "cohort", 302),
         ("participants:whatsapp_mentor", "get", [c, w["mentor"].pk], "cohort", 302),
         ("participants:notifications_without_email", "get", [c], "cohort", 200),
+        ("participants:evaluation_results", "get", [c], "cohort", 200),
+        ("participants:evaluation_remind", "post", [c, evaluation], "cohort", 302),
+        ("documents:evaluation_report_xlsx", "get", [c], "cohort", 200),
+        ("documents:evaluation_report_pdf", "get", [c], "cohort", 200),
         ("projects:detail", "get", [project], "cohort", 200),
         ("projects:step", "post", [project], "cohort", 302),
         ("projects:document", "get", [w["document"].pk], "cohort", 200),
@@ -194,6 +200,7 @@ def object_urls(w):
         ("documents:report_job_retry", "post", [w["job"].pk], "cohort", 302),
         # Pages of participants and scorers: staff fail their rule before any object is read.
         ("projects:edit", "get", [project], "participant", None),
+        ("participants:evaluation_form", "get", [c, evaluation], "participant", None),
         ("projects:upload", "post", [project], "participant", None),
         ("projects:sheet", "get", [project, ScoringRole.COACH], "scorer", None),
     ]
@@ -254,10 +261,10 @@ def test_every_url_role_and_institution_gets_what_it_should_and_no_more(client, 
     # 7 people × every URL of the table, and the statuses the refused got.
     assert len(results) == 7 * len(object_urls(w))
     refused = Counter(r[4] for r in results if r[1] not in MAY[r[2]])
-    # The home agency's staff get 404 on the 59 cohort and agency pages; the co-organiser's
+    # The home agency's staff get 404 on the 63 cohort and agency pages; the co-organiser's
     # on the organiser's own 5 (its non-working days, numbering, certificate look and register
     # of speakers).
-    assert refused[404] == 59 + 5 and refused[200] == 0
+    assert refused[404] == 63 + 5 and refused[200] == 0
 
 
 def test_every_url_with_an_object_is_in_the_table(agencies):

@@ -89,6 +89,9 @@ def staff_urls(world):
         ("get", reverse("participants:groups", args=[cohort.pk]), 200),
         ("get", reverse("participants:attendance_recap", args=[cohort.pk]), 200),
         ("get", reverse("participants:attendance_recap_export", args=[cohort.pk]), 200),
+        ("get", reverse("participants:evaluation_results", args=[cohort.pk]), 200),
+        ("get", reverse("documents:evaluation_report_xlsx", args=[cohort.pk]), 200),
+        ("get", reverse("documents:evaluation_report_pdf", args=[cohort.pk]), 200),
         (
             "get",
             reverse("documents:sign_in_sheet", args=[cohort.pk, phase.pk, phase.start_date]),

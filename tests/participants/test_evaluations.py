@@ -5,12 +5,14 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from cohorts.services import session_add, speaker_create
 from curriculum.models import EvaluationCriterion
 from curriculum.services import evaluation_criteria_ensure
 from participants.evaluations import (
     ERROR_ALREADY_ANSWERED,
+    NOT_ENOUGH,
     cohort_evaluation,
     evaluation_submit,
     questionnaire_of,
@@ -21,11 +23,17 @@ from participants.models import (
     EvaluationAnswer,
     EvaluationComment,
     EvaluationSubmission,
+    Notification,
+    NotificationKind,
 )
+from participants.services import participant_account_ensure
 
 from ..factories import (
+    PASSWORD,
     CohortFactory,
+    TrainingAgencyFactory,
     enrol,
+    staff_user,
     widyaiswara_user,
 )
 
@@ -132,3 +140,146 @@ def test_averages_only_from_five_answers(world):
     assert averages.answers == 5 and str(averages.average) == "80.00"
     assert averages.criteria[0][0] == "Penguasaan materi"
     assert teacher_evaluation_averages(speaker=world["speaker"], end=date(2000, 1, 1)).answers == 0
+
+
+def login_participant(client, enrolment):
+    user = participant_account_ensure(participant=enrolment.participant, password=PASSWORD)
+    client.force_login(user)
+    return user
+
+
+def form_data(response, value="80", comment=""):
+    """Every rating field of the page set to `value`, every comment to `comment`."""
+    form = response.context["form"]
+    data = {}
+    for _teacher, fields, comment_field in form.sections:
+        for field in fields:
+            data[field.html_name] = value
+        data[comment_field.html_name] = comment
+    return data
+
+
+def test_a_participant_evaluates_a_day_from_their_schedule(client, world):
+    enrolment = world["enrolments"][0]
+    login_participant(client, enrolment)
+    schedule = client.get(reverse("participants:my_schedule")).content.decode()
+    assert reverse("participants:my_evaluations") in schedule
+    waiting = client.get(reverse("participants:my_evaluations")).content.decode()
+    url = reverse("participants:evaluation_form", args=[world["cohort"].pk, world["key"]])
+    assert url in waiting
+    page = client.get(url)
+    assert "Dra. Sri Lestari" in page.content.decode()
+    assert "Sangat Baik" in page.content.decode()
+    assert len(page.content) < 60_000
+
+    # A rating left out: a clear error, what was typed is kept, nothing is recorded.
+    data = form_data(page, comment="Ruang kelas dingin")
+    missing = next(name for name in data if not name.endswith("komentar"))
+    incomplete = {k: v for k, v in data.items() if k != missing}
+    refused = client.post(url, incomplete)
+    assert refused.status_code == 200
+    assert "Beri nilai untuk setiap kriteria." in refused.content.decode()
+    assert "Ruang kelas dingin" in refused.content.decode()
+    assert EvaluationSubmission.objects.count() == 0
+
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert EvaluationSubmission.objects.filter(enrolment=enrolment).count() == 1
+    assert EvaluationComment.objects.get(speaker=None, widyaiswara=None).text == (
+        "Ruang kelas dingin"
+    )
+    waiting = client.get(reverse("participants:my_evaluations")).content.decode()
+    assert url not in waiting
+
+    # A second answer is refused politely and not recorded.
+    again = client.post(url, data)
+    assert "Anda sudah mengisi evaluasi ini" in again.content.decode()
+    assert EvaluationSubmission.objects.count() == 1
+    assert EvaluationAnswer.objects.count() == 14
+
+
+def test_a_participant_cannot_answer_for_another_cohort(client, world):
+    stranger = enrol(CohortFactory())
+    login_participant(client, stranger)
+    url = reverse("participants:evaluation_form", args=[world["cohort"].pk, world["key"]])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {}).status_code == 403
+    assert EvaluationSubmission.objects.count() == 0
+
+
+def test_staff_see_the_rate_and_the_averages_only_from_the_fifth_answer(client, world):
+    url = reverse("participants:evaluation_results", args=[world["cohort"].pk])
+    client.force_login(staff_user())
+    for enrolment in world["enrolments"][:4]:
+        answer(world, enrolment, value=60, comment="Kurang contoh kasus")
+    page = client.get(url).content.decode()
+    assert "4 / 6" in page
+    assert str(NOT_ENOUGH) in page
+    assert "Kurang contoh kasus" not in page and "60,00" not in page
+
+    answer(world, world["enrolments"][4], value=100, comment="Sangat jelas")
+    page = client.get(url).content.decode()
+    assert "5 / 6" in page and "83%" in page
+    assert "68,00" in page  # (4 × 60 + 100) / 5
+    assert "Kurang contoh kasus" in page and "Sangat jelas" in page
+    assert str(NOT_ENOUGH) not in page
+
+
+def test_a_widyaiswara_sees_their_own_averages_from_the_fifth_answer(client, world):
+    client.force_login(world["teacher"])
+    url = reverse("participants:my_teaching_evaluations")
+    queue = client.get(reverse("projects:queue")).content.decode()
+    assert url in queue
+    for enrolment in world["enrolments"][:4]:
+        answer(world, enrolment, value=80)
+    page = client.get(url).content.decode()
+    assert str(NOT_ENOUGH) in page and "80,00" not in page
+    answer(world, world["enrolments"][4], value=80)
+    page = client.get(url).content.decode()
+    assert "80,00" in page and str(world["cohort"]) in page
+
+
+def test_another_agencys_staff_get_404(client, world):
+    client.force_login(staff_user(institutions=[TrainingAgencyFactory(code="lain")]))
+    cohort = world["cohort"].pk
+    assert client.get(reverse("participants:evaluation_results", args=[cohort])).status_code == 404
+    remind = reverse("participants:evaluation_remind", args=[cohort, world["key"]])
+    assert client.post(remind).status_code == 404
+    assert Notification.objects.count() == 0
+
+
+def test_staff_remind_those_who_have_not_answered(client, world):
+    for enrolment in world["enrolments"][:2]:
+        answer(world, enrolment)
+    client.force_login(staff_user())
+    remind = reverse("participants:evaluation_remind", args=[world["cohort"].pk, world["key"]])
+    response = client.post(remind, follow=True)
+    assert "4 peserta diingatkan" in response.content.decode()
+    told = Notification.objects.filter(kind=NotificationKind.EVALUATION_DUE)
+    assert sorted(told.values_list("name", flat=True)) == sorted(
+        e.participant.name for e in world["enrolments"][2:]
+    )
+    assert all(world["key"] in n.link for n in told)
+    # A second click the same day tells no one twice.
+    response = client.post(remind, follow=True)
+    assert "Tidak ada yang perlu diingatkan" in response.content.decode()
+    assert told.count() == 4
+
+
+@pytest.mark.parametrize("answers", [5, 12])
+def test_the_results_page_costs_the_same_queries_whatever_the_answers(
+    client, world, django_assert_num_queries, answers
+):
+    for _ in range(answers - len(world["enrolments"])):
+        world["enrolments"].append(enrol(world["cohort"]))
+    for enrolment in world["enrolments"][:answers]:
+        answer(world, enrolment, comment="Baik")
+    client.force_login(staff_user())
+    url = reverse("participants:evaluation_results", args=[world["cohort"].pk])
+    # The session, the user, their permissions (user and group), the cohort; its phases and
+    # sessions; the enrolled count, the submissions per questionnaire; the answers per group
+    # and criterion, per rating band; the comments; the users and register speakers rated;
+    # the user's groups (the menu). None per participant, answer or speaker.
+    with django_assert_num_queries(15):
+        response = client.get(url)
+    assert response.status_code == 200
