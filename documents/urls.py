@@ -3,7 +3,7 @@ certificates and bookmarks keep working."""
 
 from django.urls import path
 
-from . import audit, sign_in_sheet, views
+from . import audit, dashboard_views, sign_in_sheet, views
 
 app_name = "documents"
 
@@ -74,6 +74,9 @@ urlpatterns = [
     path("laporan/tugas/<int:pk>/unduh/", views.report_job_download, name="report_job_download"),
     path("laporan/tugas/<int:pk>/ulang/", views.report_job_retry_view, name="report_job_retry"),
     path("dokumen/", views.documents, name="documents"),
+    path("dasbor/", dashboard_views.dashboard_choose, name="dashboard_choose"),
+    path("instansi/<int:pk>/dasbor/", dashboard_views.dashboard, name="dashboard"),
+    path("instansi/<int:pk>/dasbor.pdf", dashboard_views.dashboard_pdf, name="dashboard_pdf"),
     path("log-audit/", audit.audit_log, name="audit_log"),
     path("log-audit.<str:kind>", views.audit_log_export, name="audit_log_export"),
 ]

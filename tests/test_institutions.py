@@ -188,6 +188,8 @@ def object_urls(w):
         ("documents:certificate_reissue", "post", [w["certificate"].pk], "cohort", 302),
         ("documents:numbering", "get", [inst], "organiser", 200),
         ("documents:institution_certificate", "get", [inst], "organiser", 200),
+        ("documents:dashboard", "get", [inst], "organiser", 200),
+        ("documents:dashboard_pdf", "get", [inst], "organiser", 200),
         ("documents:phase_report_request", "post", [c, p], "cohort", 302),
         ("documents:phase_report", "get", [w["report"].pk], "cohort", 200),
         # A report is asked for, then made by a job: the answer leads to the job's page.
@@ -261,10 +263,10 @@ def test_every_url_role_and_institution_gets_what_it_should_and_no_more(client, 
     # 7 people × every URL of the table, and the statuses the refused got.
     assert len(results) == 7 * len(object_urls(w))
     refused = Counter(r[4] for r in results if r[1] not in MAY[r[2]])
-    # The home agency's staff get 404 on the 63 cohort and agency pages; the co-organiser's
-    # on the organiser's own 5 (its non-working days, numbering, certificate look and register
-    # of speakers).
-    assert refused[404] == 63 + 5 and refused[200] == 0
+    # The home agency's staff get 404 on the 65 cohort and agency pages; the co-organiser's
+    # on the organiser's own 7 (its non-working days, numbering, certificate look, register
+    # of speakers, and its dashboard with the dashboard's PDF).
+    assert refused[404] == 65 + 7 and refused[200] == 0
 
 
 def test_every_url_with_an_object_is_in_the_table(agencies):

@@ -67,6 +67,10 @@ def staff_urls(world):
             200,
         ),
         ("get", reverse("cohorts:institution_days", args=[cohort.organiser_id]), 200),
+        # The head's dashboard: the menu's link leads on to the agency's page.
+        ("get", reverse("documents:dashboard_choose"), 302),
+        ("get", reverse("documents:dashboard", args=[cohort.organiser_id]), 200),
+        ("get", reverse("documents:dashboard_pdf", args=[cohort.organiser_id]), 200),
         ("get", reverse("cohorts:speaker_list"), 200),
         ("get", reverse("cohorts:speaker_create"), 200),
         ("get", reverse("curriculum:program_list"), 200),
