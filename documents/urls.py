@@ -4,6 +4,15 @@ certificates and bookmarks keep working."""
 from django.urls import path
 
 from . import audit, dashboard_views, sign_in_sheet, views
+from .ledger_views import (
+    ledger_mine,
+    ledger_mine_file,
+    ledger_people,
+    ledger_speaker,
+    ledger_speaker_file,
+    ledger_widyaiswara,
+    ledger_widyaiswara_file,
+)
 
 app_name = "documents"
 
@@ -79,6 +88,37 @@ urlpatterns = [
     path("instansi/<int:pk>/dasbor.pdf", dashboard_views.dashboard_pdf, name="dashboard_pdf"),
     path("log-audit/", audit.audit_log, name="audit_log"),
     path("log-audit.<str:kind>", views.audit_log_export, name="audit_log_export"),
+    # The widyaiswara ledger (documents.ledger_views).
+    path("catatan-mengajar/", ledger_mine, name="ledger_mine"),
+    path("catatan-mengajar.xlsx", ledger_mine_file, {"kind": "xlsx"}, name="ledger_mine_xlsx"),
+    path("catatan-mengajar.pdf", ledger_mine_file, {"kind": "pdf"}, name="ledger_mine_pdf"),
+    path("catatan-mengajar/semua/", ledger_people, name="ledger_people"),
+    path("catatan-mengajar/widyaiswara/<int:pk>/", ledger_widyaiswara, name="ledger_widyaiswara"),
+    path(
+        "catatan-mengajar/widyaiswara/<int:pk>.xlsx",
+        ledger_widyaiswara_file,
+        {"kind": "xlsx"},
+        name="ledger_widyaiswara_xlsx",
+    ),
+    path(
+        "catatan-mengajar/widyaiswara/<int:pk>.pdf",
+        ledger_widyaiswara_file,
+        {"kind": "pdf"},
+        name="ledger_widyaiswara_pdf",
+    ),
+    path("catatan-mengajar/narasumber/<int:pk>/", ledger_speaker, name="ledger_speaker"),
+    path(
+        "catatan-mengajar/narasumber/<int:pk>.xlsx",
+        ledger_speaker_file,
+        {"kind": "xlsx"},
+        name="ledger_speaker_xlsx",
+    ),
+    path(
+        "catatan-mengajar/narasumber/<int:pk>.pdf",
+        ledger_speaker_file,
+        {"kind": "pdf"},
+        name="ledger_speaker_pdf",
+    ),
 ]
 
 # The participants' evaluation report of a cohort (documents.evaluation_report).

@@ -101,6 +101,7 @@ def agencies(settings, tmp_path):
         "session": session,
         "day": day,
         "speaker": speaker,
+        "coach": coach,
         "batch": batch,
         "certificate": Certificate.objects.filter(enrolment=first).get(),
         "report": phase_report_make(phase=classical, automatic=True),
@@ -200,6 +201,13 @@ def object_urls(w):
         ("documents:report_job_status", "get", [w["job"].pk], "cohort", 200),
         ("documents:report_job_download", "get", [w["job"].pk], "cohort", 200),
         ("documents:report_job_retry", "post", [w["job"].pk], "cohort", 302),
+        # The ledger of a widyaiswara who coached in the cohort, and of a register's speaker.
+        ("documents:ledger_widyaiswara", "get", [w["coach"].pk], "cohort", 200),
+        ("documents:ledger_widyaiswara_xlsx", "get", [w["coach"].pk], "cohort", 200),
+        ("documents:ledger_widyaiswara_pdf", "get", [w["coach"].pk], "cohort", 200),
+        ("documents:ledger_speaker", "get", [w["speaker"].pk], "organiser", 200),
+        ("documents:ledger_speaker_xlsx", "get", [w["speaker"].pk], "organiser", 200),
+        ("documents:ledger_speaker_pdf", "get", [w["speaker"].pk], "organiser", 200),
         # Pages of participants and scorers: staff fail their rule before any object is read.
         ("projects:edit", "get", [project], "participant", None),
         ("participants:evaluation_form", "get", [c, evaluation], "participant", None),
@@ -263,10 +271,11 @@ def test_every_url_role_and_institution_gets_what_it_should_and_no_more(client, 
     # 7 people × every URL of the table, and the statuses the refused got.
     assert len(results) == 7 * len(object_urls(w))
     refused = Counter(r[4] for r in results if r[1] not in MAY[r[2]])
-    # The home agency's staff get 404 on the 65 cohort and agency pages; the co-organiser's
-    # on the organiser's own 7 (its non-working days, numbering, certificate look, register
-    # of speakers, and its dashboard with the dashboard's PDF).
-    assert refused[404] == 65 + 7 and refused[200] == 0
+    # The home agency's staff get 404 on the 71 cohort and agency pages; the co-organiser's
+    # on the organiser's own 10 (its non-working days, numbering, certificate look, register
+    # of speakers, its dashboard with the dashboard's PDF, and its speaker's ledger with the
+    # ledger's XLSX and PDF).
+    assert refused[404] == 71 + 10 and refused[200] == 0
 
 
 def test_every_url_with_an_object_is_in_the_table(agencies):

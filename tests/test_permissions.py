@@ -73,6 +73,7 @@ def staff_urls(world):
         ("get", reverse("documents:dashboard_pdf", args=[cohort.organiser_id]), 200),
         ("get", reverse("cohorts:speaker_list"), 200),
         ("get", reverse("cohorts:speaker_create"), 200),
+        ("get", reverse("documents:ledger_people"), 200),
         ("get", reverse("curriculum:program_list"), 200),
         ("get", reverse("curriculum:program_detail", args=[cohort.program.code]), 200),
         ("get", reverse("curriculum:program_edit", args=[cohort.program.code]), 200),

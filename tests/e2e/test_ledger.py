@@ -1,0 +1,61 @@
+"""The widyaiswara ledger on a phone (issue 16, at 390 px): a widyaiswara finds *Catatan
+mengajar* in the menu, reads their JP of the year, narrows the period and downloads the XLSX
+with the page's figures."""
+
+import io
+import re
+from datetime import time
+
+import openpyxl
+import pytest
+from playwright.sync_api import expect
+
+from cohorts.models import ClassSession
+
+from ..factories import PASSWORD, CohortFactory, widyaiswara_user
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+
+
+def test_a_widyaiswara_reads_their_ledger_and_downloads_the_xlsx_on_a_phone(browser, live_server):
+    wi = widyaiswara_user(username="wi-hp", first_name="Dra. Ledger", last_name="Uji, M.Pd.")
+    cohort = CohortFactory()
+    classical = cohort.phases.get(kind="classical")
+    for subject, jp in [("Wawasan kebangsaan", 3), ("Nilai-nilai dasar", 2)]:
+        ClassSession.objects.create(
+            phase=classical, date=classical.start_date, start_time=time(8),
+            end_time=time(9, 30), subject=subject, jp=jp, widyaiswara=wi,
+        )  # fmt: skip
+    year = classical.start_date.year
+    context = browser.new_context(viewport=PHONE, accept_downloads=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/masuk/")
+        page.locator("#id_username").fill(wi.username)
+        page.locator("#id_password").fill(PASSWORD)
+        page.locator("main form button[type=submit]").click()
+        expect(page).not_to_have_url(re.compile(r"/masuk/"))
+        page.wait_for_load_state("load")
+        toggler = page.locator(".navbar-toggler")
+        if toggler.is_visible():
+            toggler.click()
+        page.get_by_role("link", name="Catatan mengajar", exact=True).click()
+        expect(page.get_by_role("heading", name="Catatan mengajar")).to_be_visible()
+        # This calendar year by default: the sessions of the cohort's year are not in it yet.
+        page.get_by_label("Dari tanggal").fill(f"{year}-01-01")
+        page.get_by_label("Sampai tanggal").fill(f"{year}-12-31")
+        page.get_by_role("button", name="Terapkan").click()
+        expect(page.locator("#total-jp")).to_have_text("5")
+        expect(page.get_by_role("img", name="JP per bulan")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        with page.expect_download() as download:
+            page.get_by_role("link", name="Unduh XLSX").click()
+        data = download.value.path().read_bytes()
+    finally:
+        context.close()
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    rows = [list(r) for r in book["JP per program"].iter_rows(values_only=True)]
+    assert rows[1][0] == "Dra. Ledger Uji, M.Pd."
+    assert rows[-1] == ["Jumlah", 1, 2, 5]
