@@ -188,8 +188,6 @@ def ledger_people(request):
         ledger_speakers_within_reach(request.user, start=start, end=end),
         param="halaman_narasumber",
     )
-    speakers.query = _without(request, "halaman_narasumber")
-    widyaiswara.query = _without(request, "page")
     return render(
         request,
         "documents/ledger_people.html",
@@ -202,12 +200,6 @@ def ledger_people(request):
             "period": _period_query(request),
         },
     )
-
-
-def _without(request, param):
-    rest = request.GET.copy()
-    rest.pop(param, None)
-    return rest.urlencode()
 
 
 def _period_query(request):

@@ -428,3 +428,33 @@ def test_the_evaluation_averages_show_from_the_fifth_answer(client):
     book = openpyxl.load_workbook(io.BytesIO(client.get(page.context["xlsx_url"]).content))
     rows = sheet_rows(book, "Evaluasi")
     assert rows[0][:2] == ["Penguasaan materi", 80] and rows[-1] == ["Rata-rata keseluruhan", 80, 5]
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_the_staff_list_costs_the_same_queries_for_5_or_50_cohorts(
+    client, world, count, django_assert_num_queries
+):
+    many_cohorts(world, count)
+    for n in range(count):
+        speaker_create(institution=home_agency(), name=f"Narasumber {n:02d}", kind="praktisi")
+    client.force_login(staff_user())
+    # The session, the user, their permissions (their own and their groups'), a count and a
+    # page for each list (the JP of the period a subquery of the page), the roles for the menu:
+    # 9, whatever the cohorts and speakers.
+    with django_assert_num_queries(9):
+        response = client.get(reverse("documents:ledger_people"), YEAR_2022)
+    assert response.context["widyaiswara"][0].period_jp == 10 + 2 * count
+
+
+def test_a_mistyped_date_is_left_out_and_the_period_is_this_year(client, world):
+    client.force_login(world["wi"])
+    response = client.get(reverse("documents:ledger_mine"), {"mulai": "31-31-2022"})
+    assert response.status_code == 200
+    year = timezone.localdate().year
+    ledger = response.context["ledger"]
+    assert (ledger.start, ledger.end) == (date(year, 1, 1), date(year, 12, 31))
+    # The ends typed the wrong way round are swapped.
+    response = client.get(
+        reverse("documents:ledger_mine"), {"mulai": "2022-12-31", "sampai": "2022-01-01"}
+    )
+    assert response.context["ledger"].totals["jp"] == 14
