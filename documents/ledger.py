@@ -7,7 +7,7 @@ over a period, across every cohort and organiser, read from what the cohorts alr
 - seminars examined: the seminars of the period they sat on as examiner;
 - designs reviewed: their approvals and revision requests of submitted designs (the
   workflow's steps);
-- their evaluation averages, when participants' evaluations exist.
+- their evaluation averages (participants.evaluations), from groups of at least five answers.
 
 Widyaiswara submit it as evidence for their career credits (*angka kredit*) and staff use it
 to pay honoraria. Staff read it within their agencies' cohorts only (`cohorts`): an agency pays
@@ -122,7 +122,9 @@ def teacher_ledger(*, widyaiswara=None, speaker=None, start=None, end=None, coho
 
     Queries: the NIP (widyaiswara only, one or two), JP per cohort and subject, JP per month,
     and for a widyaiswara projects coached, seminars examined and designs reviewed, then the
-    cohorts named, whatever their number."""
+    cohorts named, and the evaluation averages (two or three), whatever the cohorts' number.
+    The averages cover every organiser even for staff: they are anonymous aggregates, and
+    participants.evaluations reads them per person, not per cohort."""
     if (widyaiswara is None) == (speaker is None):
         raise ValueError("teacher_ledger: a widyaiswara or a speaker, one of them")
     start, end = ledger_period(start, end)
@@ -163,10 +165,9 @@ def teacher_ledger(*, widyaiswara=None, speaker=None, start=None, end=None, coho
     ledger.months = _month_series(months, start, end)
     for row in [*coached, *seminars, *designs]:
         row["cohort"] = named[row["cohort_id"]]
-    order = _cohort_order
-    ledger.coached = sorted(coached, key=order)
-    ledger.seminars = sorted(seminars, key=order)
-    ledger.designs = sorted(designs, key=order)
+    ledger.coached = sorted(coached, key=_cohort_order)
+    ledger.seminars = sorted(seminars, key=_cohort_order)
+    ledger.designs = sorted(designs, key=_cohort_order)
     ledger.evaluations = _evaluation_averages(
         widyaiswara=widyaiswara, speaker=speaker, start=start, end=end
     )
