@@ -40,9 +40,11 @@ from curriculum.models import (
     ProgramVersion,
     Subject,
 )
+from curriculum.services import evaluation_criteria_ensure
 from documents.batches import certificates_issue
 from documents.models import CertificateBatch
 from participants.accounts import mentor_account_ensure
+from participants.evaluations import evaluation_submit, questionnaires_of
 from participants.groups import groups_propose
 from participants.models import Enrolment, Mentor, Participant
 from participants.services import (
@@ -675,6 +677,50 @@ def classical_week_record(cohort, rng, widyaiswara, staff, speakers=()):
         attendance_record(phase=phase, date=day, statuses=statuses, recorded_by=staff)
 
 
+# Comments participants leave in the demo's evaluations (invented, in their words).
+EVALUATION_COMMENTS = {
+    "speaker": ["Materi jelas dan contohnya dekat dengan pekerjaan kami.",
+                "Mohon waktu tanya jawab ditambah.", "Penyampaian menarik, tidak membosankan.",
+                "Slide terlalu padat, sulit dibaca dari belakang."],
+    "organiser": ["Pendingin ruangan kelas sering mati.", "Konsumsi baik dan tepat waktu.",
+                  "Panitia sigap membantu.", "Jadwal sore terlalu padat."],
+}  # fmt: skip
+
+
+def evaluations_fill(cohort, rng, *, today, answering=0.9, last_few=3):
+    """Participants' evaluations of each questionnaire of `cohort` open by `today`: about
+    `answering` of them answer each one, ratings drawn around each speaker's own level; the
+    last questionnaire has only `last_few` answers, so staff see one below the rule of five."""
+    criteria = evaluation_criteria_ensure(program=cohort.program)
+    enrolments = list(
+        cohort.enrolments.exclude(status=Enrolment.Status.WITHDRAWN).select_related(
+            "cohort__program"
+        )
+    )
+    questionnaires = questionnaires_of(cohort, today)
+    levels = [100, 80, 60, 40]
+    for number, questionnaire in enumerate(questionnaires):
+        last = number == len(questionnaires) - 1
+        answering_now = enrolments[:last_few] if last else [
+            e for e in enrolments if rng.random() < answering
+        ]  # fmt: skip
+        targets = [(t.key, "speaker", (t.widyaiswara_id or 0) + (t.speaker_id or 0))
+                   for t in questionnaire.teachers] + [("org", "organiser", 7)]  # fmt: skip
+        for enrolment in answering_now:
+            ratings, comments = {}, {}
+            for key, target, seed in targets:
+                # Each speaker has a usual level: mostly Baik, some mostly Sangat Baik.
+                weights = [5, 4, 1, 0] if seed % 3 == 0 else [2, 6, 2, 0.3]
+                for criterion in (c for c in criteria if c.target == target):
+                    ratings[(key, criterion.pk)] = rng.choices(levels, weights=weights)[0]
+                if rng.random() < 0.15:
+                    comments[key] = rng.choice(EVALUATION_COMMENTS[target])
+            evaluation_submit(
+                enrolment=enrolment, questionnaire=questionnaire, ratings=ratings,
+                comments=comments,
+            )  # fmt: skip
+
+
 def pka_cohort_fill(cohort, rng, units, coach):
     """30 eselon III officials; the rule of the Probolinggo example: at most two per OPD."""
     taken = set()
@@ -850,6 +896,7 @@ def demo_data_load(*, today=None):
                     cohort, random.Random(172), [wi_siti, wi_bambang, wi_hary], staff,
                     speakers=speakers["bpsdmd-banten"],
                 )  # fmt: skip
+                evaluations_fill(cohort, random.Random(272), today=today)
             if angkatan in (72, 73):
                 gradebook_fill(cohort, random.Random(200 + angkatan), staff)
             if angkatan == 72:
@@ -882,6 +929,7 @@ def demo_data_load(*, today=None):
         pka_cohort_fill(cohort, random.Random(7), governments["pemkab-probolinggo"], wi_hary)
         pka_projects_run(cohort, staff_jatim, [wi_siti, wi_bambang], today)
         gradebook_fill(cohort, random.Random(707), staff_jatim)
+        evaluations_fill(cohort, random.Random(717), today=today)
         grades_close(cohort=cohort, actor=staff_jatim)
 
     # Jawa Timur's PKA has had its certificates since the demo was loaded, so that its

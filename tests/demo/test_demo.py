@@ -371,3 +371,22 @@ def test_make_demo_serves_on_the_port_it_is_given():
     # honcho hands the port to the web process, which listens on it.
     procfile = (Path(settings.BASE_DIR) / "Procfile.demo").read_text()
     assert "runserver 127.0.0.1:$PORT" in procfile
+
+
+def test_angkatan_72_and_probolinggo_have_filled_evaluations(demo, client):
+    from django.contrib.auth import get_user_model
+
+    from participants.evaluations import NOT_ENOUGH
+
+    users = get_user_model().objects
+    client.force_login(users.get(username="staf"))
+    latsar = Cohort.objects.get(program__code="latsar", angkatan=72, year=2022)
+    page = client.get(reverse("participants:evaluation_results", args=[latsar.pk])).content
+    page = page.decode()
+    # The widyaiswara and the register's speakers of the classical week, averaged.
+    assert "Dra. Siti Rohmah, M.Pd." in page and "Penguasaan materi" in page
+    assert "Sangat Baik" in page and str(NOT_ENOUGH) in page  # the last questionnaire: 3
+    client.force_login(users.get(username="staf-jatim"))
+    pka = Cohort.objects.get(program__code="pka", angkatan=7, year=2019)
+    page = client.get(reverse("participants:evaluation_results", args=[pka.pk])).content
+    assert "Sarana dan prasarana" in page.decode()
