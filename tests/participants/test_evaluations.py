@@ -284,3 +284,26 @@ def test_the_results_page_costs_the_same_queries_whatever_the_answers(
     with django_assert_num_queries(15):
         response = client.get(url)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("guests", [0, 4])
+def test_the_form_costs_the_same_queries_whatever_the_speakers(
+    client, world, django_assert_num_queries, guests
+):
+    for number in range(guests):
+        speaker = speaker_create(
+            institution=world["cohort"].organiser, name=f"Narasumber Tamu {number}", kind="praktisi"
+        )
+        session_add(
+            phase=world["phase"], date=world["day"], start_time=f"{13 + number}:00",
+            end_time=f"{13 + number}:45", subject="Studi kasus", speaker=speaker,
+        )  # fmt: skip
+    login_participant(client, world["enrolments"][0])
+    url = reverse("participants:evaluation_form", args=[world["cohort"].pk, world["key"]])
+    client.get(url)  # the program's default criteria are made on the first visit
+    # The session, the user, their groups (role), the participant, the enrolment with its
+    # cohort and program; the cohort's phases and sessions with their teachers; whether they
+    # answered already; the program's criteria (the menu reuses the groups read for the role).
+    with django_assert_num_queries(9):
+        response = client.get(url)
+    assert response.content.decode().count("<section") == 3 + guests
