@@ -47,7 +47,6 @@ Target = EvaluationCriterion.Target
 ERROR_ALREADY_ANSWERED = gettext_lazy(
     "Anda sudah mengisi evaluasi ini. Terima kasih; jawaban hanya dapat dikirim sekali."
 )
-ERROR_NOT_OPEN = gettext_lazy("Evaluasi ini belum dibuka atau tidak ada.")
 ERROR_MISSING = gettext_lazy("Beri nilai untuk setiap kriteria.")
 ERROR_VALUE = gettext_lazy("Nilai harus antara 1 dan 100.")
 NOT_ENOUGH = gettext_lazy("Belum cukup jawaban (minimal 5)")
