@@ -46,7 +46,7 @@ test-fast: install
 ## goals, the date and the machine. Each script has BENCH_TIMEOUT seconds at most; one that
 ## fails or overruns is reported and the others still run. DATABASE_URL, when set, names the
 ## database the scripts measure on.
-BENCH_SCRIPTS := certificates pages imports logins
+BENCH_SCRIPTS := certificates pages imports logins evaluations
 BENCH_TIMEOUT ?= 1800
 bench: install
 	.ci/system-packages runtime
