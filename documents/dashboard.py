@@ -16,10 +16,11 @@ cohort.
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import ClassSession, Cohort
+from participants.evaluations import cohorts_evaluation_averages
 from participants.models import Enrolment
 from projects.selectors import finals_summary, grading_of
 
@@ -201,8 +202,8 @@ def results_of(cohorts):
 
 def dashboard_of(*, institution, year, today):
     """Every figure of the dashboard. Queries: the cohorts, participants by program and by
-    agency, JP by teacher (4), and three per program among the finished cohorts
-    (results_of), whatever the number of cohorts."""
+    agency, JP by teacher, the evaluation averages (5), and three per program among the
+    finished cohorts (results_of), whatever the number of cohorts."""
     cohorts = dashboard_cohorts(institution, year, today)
     ids = [cohort.pk for cohort in cohorts]
     by_agency = participants_by_agency(ids) if ids else []
@@ -218,8 +219,19 @@ def dashboard_of(*, institution, year, today):
         results=results_of([cohort for cohort in cohorts if cohort.state == FINISHED]),
         jp_by_teacher=top_and_rest(jp),
         jp_total=sum(value for _name, value in jp),
-        evaluations=None,
+        evaluations=cohorts_evaluation_averages(ids),
     )
+
+
+def dashboard_default_year(institution, current):
+    """The year a dashboard opens on: the latest year, not after `current`, in which the
+    institution has a cohort; `current` when it has none. One query."""
+    latest = (
+        Cohort.objects.filter(Q(organiser=institution) | Q(co_organiser=institution))
+        .filter(year__lte=current)
+        .aggregate(latest=Max("year"))["latest"]
+    )
+    return latest or current
 
 
 def dashboard_years(institution, current):

@@ -17,7 +17,7 @@ from config.audit import export_record
 from config.permissions import can_manage_cohorts, covers_every_institution, rule_required
 
 from .charts import bar_chart
-from .dashboard import dashboard_of, dashboard_years
+from .dashboard import dashboard_default_year, dashboard_of, dashboard_years
 from .pdf import report_pdf
 
 ERROR_YEAR = gettext_lazy("Tahun harus antara 2000 dan 2100.")
@@ -51,14 +51,14 @@ class DashboardChoiceForm(forms.Form):
         self.fields["instansi"].queryset = dashboard_institutions(user)
 
 
-def _year_chosen(request):
-    """The year asked for in `tahun`, or this year (and the form's error) when it is not a
-    sensible year."""
-    form = DashboardChoiceForm(request.GET, user=request.user)
+def _year_chosen(form, institution):
+    """The year asked for in `tahun`; when none is asked, the institution's latest year with
+    a cohort, not after this one (dashboard_default_year); this year (and the form's error)
+    when it is not a sensible year."""
     current = timezone.localdate().year
-    if form.is_valid():
-        return form.cleaned_data.get("tahun") or current, form
-    return current, form
+    if not form.is_valid():
+        return current
+    return form.cleaned_data.get("tahun") or dashboard_default_year(institution, current)
 
 
 def _dashboard_url(institution_pk, year):
@@ -68,8 +68,9 @@ def _dashboard_url(institution_pk, year):
 @rule_required(can_manage_cohorts)
 def dashboard_choose(request):
     """The navigation's link and the chooser's answer: on to the chosen institution's
-    dashboard for the chosen year (by default the first of one's institutions, this year)."""
-    year, form = _year_chosen(request)
+    dashboard for the chosen year (by default the first of one's institutions, its latest
+    year with a cohort)."""
+    form = DashboardChoiceForm(request.GET, user=request.user)
     if "instansi" in form.errors:
         raise Http404  # another agency's, as if it did not exist (cohorts.scope)
     institution = form.cleaned_data.get("instansi")
@@ -77,7 +78,7 @@ def dashboard_choose(request):
         institution = form.fields["instansi"].queryset.first()
     if institution is None:
         return render(request, "documents/dashboard.html", {"dashboard": None, "form": form})
-    return redirect(_dashboard_url(institution.pk, year))
+    return redirect(_dashboard_url(institution.pk, _year_chosen(form, institution)))
 
 
 def _dashboard_charts(dashboard):
@@ -116,7 +117,8 @@ def _dashboard_charts(dashboard):
 
 def _dashboard_context(request, pk):
     institution = institution_or_404(request.user, pk)
-    year, form = _year_chosen(request)
+    form = DashboardChoiceForm(request.GET, user=request.user)
+    year = _year_chosen(form, institution)
     today = timezone.localdate()
     dashboard = dashboard_of(institution=institution, year=year, today=today)
     return {

@@ -27,7 +27,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cohorts.models import ClassSession, Cohort
+from cohorts.models import ClassSession, Cohort, Speaker
 from cohorts.scope import cohorts_within_reach, speakers_within_reach
 from config.users import user_label
 from participants.evaluations import teacher_evaluation_averages
@@ -43,13 +43,41 @@ MONTHS = [_("Jan"), _("Feb"), _("Mar"), _("Apr"), _("Mei"), _("Jun"), _("Jul"), 
           _("Sep"), _("Okt"), _("Nov"), _("Des")]  # fmt: skip
 
 
-def ledger_period(start=None, end=None, *, today=None):
-    """The period asked for, whole days both ends; this calendar year by default, and the
-    ends swapped when typed the wrong way round."""
-    today = today or timezone.localdate()
-    start = start or date(today.year, 1, 1)
-    end = end or date(today.year, 12, 31)
+def ledger_period(start=None, end=None, *, today=None, year=None):
+    """The period asked for, whole days both ends; calendar year `year` (this one unless
+    given) by default, and the ends swapped when typed the wrong way round."""
+    year = year or (today or timezone.localdate()).year
+    start = start or date(year, 1, 1)
+    end = end or date(year, 12, 31)
     return (end, start) if end < start else (start, end)
+
+
+def ledger_default_year(*, widyaiswara=None, speaker=None, cohorts=None, today=None):
+    """The calendar year a ledger opens on: that of the person's latest session taught or
+    cohort coached (its start), not after this year, within `cohorts` when given (staff's
+    reach); this year when there is none. One query."""
+    current = (today or timezone.localdate()).year
+    last_day = date(current, 12, 31)
+    if speaker is not None:
+        person = Speaker.objects.filter(pk=speaker.pk)
+        sessions = ClassSession.objects.filter(speaker=OuterRef("pk"))
+        coached = None
+    else:
+        person = get_user_model().objects.filter(pk=widyaiswara.pk)
+        sessions = ClassSession.objects.filter(widyaiswara=OuterRef("pk"))
+        coached = Enrolment.objects.filter(coach=OuterRef("pk"), cohort__start_date__lte=last_day)
+    sessions = sessions.filter(date__lte=last_day)
+    if cohorts is not None:
+        sessions = sessions.filter(phase__cohort__in=cohorts.values("pk"))
+        if coached is not None:
+            coached = coached.filter(cohort__in=cohorts.values("pk"))
+    latest = {"taught": Subquery(sessions.order_by("-date").values("date")[:1])}
+    if coached is not None:
+        latest["coached"] = Subquery(
+            coached.order_by("-cohort__start_date").values("cohort__start_date")[:1]
+        )
+    found = [day for day in person.annotate(**latest).values_list(*latest).first() or () if day]
+    return max(found).year if found else current
 
 
 @dataclass

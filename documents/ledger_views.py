@@ -26,6 +26,7 @@ from config.permissions import (
 )
 
 from .ledger import (
+    ledger_default_year,
     ledger_period,
     ledger_speakers_within_reach,
     ledger_widyaiswara_within_reach,
@@ -39,16 +40,21 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class LedgerFilterForm(ListFilterForm):
-    """The period of a ledger (this calendar year when left empty)."""
+    """The period of a ledger (when left empty, the calendar year of the person's latest
+    work, ledger_default_year; this calendar year on staff's list)."""
 
     mulai = forms.DateField(label=_("Dari tanggal"), required=False, widget=DATE_INPUT)
     sampai = forms.DateField(label=_("Sampai tanggal"), required=False, widget=DATE_INPUT)
 
 
-def _period(request):
+def _period(request, **person):
+    """The form and the period; `person` (widyaiswara= or speaker=, and cohorts=) gives the
+    default year when no date is given (one query)."""
     form = LedgerFilterForm(request.GET or None)
     filters = form.filters()
-    start, end = ledger_period(filters.get("mulai"), filters.get("sampai"))
+    start, end = filters.get("mulai"), filters.get("sampai")
+    year = ledger_default_year(**person) if person and not (start or end) else None
+    start, end = ledger_period(start, end, year=year)
     if not form.is_bound:
         form = LedgerFilterForm(initial={"mulai": start, "sampai": end})
     return form, start, end
@@ -109,14 +115,14 @@ def _file(request, ledger, kind, subject):
 @rule_required(is_widyaiswara)
 def ledger_mine(request):
     """A widyaiswara's own ledger over the period, across every cohort and organiser."""
-    form, start, end = _period(request)
+    form, start, end = _period(request, widyaiswara=request.user)
     ledger = teacher_ledger(widyaiswara=request.user, start=start, end=end)
     return _render(request, ledger, form, files=MINE)
 
 
 @rule_required(is_widyaiswara)
 def ledger_mine_file(request, kind):
-    _form, start, end = _period(request)
+    _form, start, end = _period(request, widyaiswara=request.user)
     ledger = teacher_ledger(widyaiswara=request.user, start=start, end=end)
     return _file(request, ledger, kind, request.user)
 
@@ -125,7 +131,7 @@ def ledger_mine_file(request, kind):
 def ledger_widyaiswara(request, pk):
     """A widyaiswara's ledger: their own, or for staff one of their agencies' widyaiswara."""
     person, cohorts = _widyaiswara_for(request, pk)
-    form, start, end = _period(request)
+    form, start, end = _period(request, widyaiswara=person, cohorts=cohorts)
     ledger = teacher_ledger(widyaiswara=person, start=start, end=end, cohorts=cohorts)
     return _render(
         request,
@@ -140,17 +146,16 @@ def ledger_widyaiswara(request, pk):
 @rule_required(object_checked_in_view)
 def ledger_widyaiswara_file(request, pk, kind):
     person, cohorts = _widyaiswara_for(request, pk)
-    _form, start, end = _period(request)
+    _form, start, end = _period(request, widyaiswara=person, cohorts=cohorts)
     ledger = teacher_ledger(widyaiswara=person, start=start, end=end, cohorts=cohorts)
     return _file(request, ledger, kind, person)
 
 
 def _speaker_ledger(request, pk):
     speaker = speaker_or_404(request.user, pk)
-    form, start, end = _period(request)
-    ledger = teacher_ledger(
-        speaker=speaker, start=start, end=end, cohorts=_staff_scope(request.user)
-    )
+    cohorts = _staff_scope(request.user)
+    form, start, end = _period(request, speaker=speaker, cohorts=cohorts)
+    ledger = teacher_ledger(speaker=speaker, start=start, end=end, cohorts=cohorts)
     return speaker, form, ledger
 
 

@@ -245,10 +245,10 @@ class TargetResult:
         return self.respondents >= MIN_RESPONDENTS
 
 
-def _aggregate(answers, comments=None):
-    """Group `answers` by (cohort, questionnaire, speaker or organiser): the groups rated by at
-    least five count, the others not at all. Returns {(cohort id, Teacher key-tuple):
-    TargetResult}. Three queries (four with comments) whatever the number of answers."""
+def _grouped(answers):
+    """The sums of `answers` per (cohort, questionnaire, speaker or organiser) and criterion,
+    with each group's respondents and the groups rated by at least five (`counted`): one
+    query. A group below five counts nowhere."""
     rows = list(
         answers.values(
             "cohort_id", "questionnaire", "widyaiswara_id", "speaker_id", "criterion_id",
@@ -262,6 +262,14 @@ def _aggregate(answers, comments=None):
         group = (row["cohort_id"], row["questionnaire"], row["widyaiswara_id"], row["speaker_id"])
         respondents[group] = max(respondents[group], row["answers"])
     counted = {group for group, n in respondents.items() if n >= MIN_RESPONDENTS}
+    return rows, respondents, counted
+
+
+def _aggregate(answers, comments=None):
+    """Group `answers` by (cohort, questionnaire, speaker or organiser): the groups rated by at
+    least five count, the others not at all. Returns {(cohort id, Teacher key-tuple):
+    TargetResult}. Three queries (four with comments) whatever the number of answers."""
+    rows, respondents, counted = _grouped(answers)
     sums = defaultdict(lambda: defaultdict(lambda: [0, 0, "", 0]))
     results = {}
     for (cohort_id, _q, w, s), n in respondents.items():
@@ -425,6 +433,70 @@ def teacher_evaluation_averages(*, widyaiswara=None, speaker=None, start=None, e
     total = sum(t for t, _c in sums.values())
     count = sum(c for _t, c in sums.values())
     return TeacherAverages(criteria=criteria, average=_rounded(total, count), answers=respondents)
+
+
+@dataclass
+class CohortsAverages:
+    """The evaluation averages over a set of cohorts: the speakers' (every widyaiswara and
+    outside speaker together) and the organiser's, each a TeacherAverages."""
+
+    speakers: TeacherAverages
+    organiser: TeacherAverages
+
+    @property
+    def shown(self):
+        return bool(self.speakers.answers or self.organiser.answers)
+
+    @property
+    def parts(self):
+        """The two, speakers first, for a table."""
+        return [("speakers", self.speakers), ("organiser", self.organiser)]
+
+
+def _averages_of(rows, respondents, counted, *, organiser):
+    """TeacherAverages of the counted groups of the speakers (organiser=False) or of the
+    organiser: per criterion label (programs' criteria with the same label are one), overall,
+    and the respondents summed over the groups."""
+    sums, order = defaultdict(lambda: [0, 0]), {}
+    for row in rows:
+        group = (row["cohort_id"], row["questionnaire"], row["widyaiswara_id"], row["speaker_id"])
+        is_organiser = not (row["widyaiswara_id"] or row["speaker_id"])
+        if group not in counted or is_organiser != organiser:
+            continue
+        label = row["criterion__label"]
+        sums[label][0] += row["total"]
+        sums[label][1] += row["answers"]
+        position = (row["criterion__target"], row["criterion__order"])
+        order[label] = min(order.get(label, position), position)
+    criteria = [
+        (label, _rounded(t, c), c)
+        for label, (t, c) in sorted(sums.items(), key=lambda i: (order[i[0]], i[0]))
+    ]
+    answers = sum(
+        n for group, n in respondents.items()
+        if group in counted and (not (group[2] or group[3])) == organiser
+    )  # fmt: skip
+    total = sum(t for t, _c in sums.values())
+    count = sum(c for _t, c in sums.values())
+    return TeacherAverages(criteria=criteria, average=_rounded(total, count), answers=answers)
+
+
+def cohorts_evaluation_averages(cohorts):
+    """For the head's dashboard: the averages of the speaker evaluations and of the organiser
+    evaluations over `cohorts` (ids or a queryset), overall and per criterion, with the
+    number of answers (respondents summed over the questionnaires that count). Only the
+    groups (a cohort's questionnaire's speaker, or its organiser) rated by at least five
+    count, as everywhere else. One query whatever the number of cohorts; none without
+    cohorts."""
+    cohorts = cohorts if hasattr(cohorts, "values") else list(cohorts)
+    if isinstance(cohorts, list) and not cohorts:
+        rows, respondents, counted = [], {}, set()
+    else:
+        rows, respondents, counted = _grouped(EvaluationAnswer.objects.filter(cohort__in=cohorts))
+    return CohortsAverages(
+        speakers=_averages_of(rows, respondents, counted, organiser=False),
+        organiser=_averages_of(rows, respondents, counted, organiser=True),
+    )
 
 
 # Reminders --------------------------------------------------------------------------------

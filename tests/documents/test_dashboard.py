@@ -12,9 +12,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cohorts.services import session_add, speaker_create
-from documents.dashboard import FINISHED, RUNNING, UPCOMING, dashboard_of, top_and_rest
+from curriculum.models import EvaluationCriterion
+from curriculum.services import evaluation_criteria_ensure
+from documents.dashboard import (
+    FINISHED,
+    RUNNING,
+    UPCOMING,
+    dashboard_default_year,
+    dashboard_of,
+    top_and_rest,
+)
 from documents.dashboard_views import ERROR_YEAR
 from participants.accounts import mentor_account_ensure
+from participants.evaluations import evaluation_submit, questionnaire_of
 from participants.models import Enrolment
 from participants.services import mentor_upsert, participant_account_ensure
 
@@ -189,8 +199,8 @@ def test_staff_see_the_figures_with_charts_and_tables(client, year):
     assert "Wida Utama" in page and "Dinas Kesehatan Kota Uji" in page
     assert "Pelatihan Kepemimpinan Administrator" in page
     assert str(year["cohorts"][2]) in page  # the co-organised cohort
-    # The evaluations are not joined yet: the page says so.
-    assert 'id="evaluations-placeholder"' in page
+    # No evaluation answered by five yet: the page says so, with no figures.
+    assert 'id="evaluations-none"' in page and 'id="dashboard-evaluation-table"' not in page
 
 
 def test_the_chooser_goes_to_ones_own_institution_and_the_year_asked(client, year):
@@ -283,6 +293,86 @@ def test_administrators_choose_any_training_agency(client, year):
     assert page.context["dashboard"].participants == 2
 
 
+def evaluate_day(cohort, speakers=80, organiser=60):
+    """A new participant of `cohort` rates every speaker of its first classical day
+    `speakers` and the organiser `organiser` on every criterion."""
+    key = f"hari-{classical_day(cohort).isoformat()}"
+    questionnaire = questionnaire_of(cohort, key, TODAY)
+    criteria = evaluation_criteria_ensure(program=cohort.program)
+    ratings = {}
+    for teacher in [*questionnaire.teachers, None]:
+        target = EvaluationCriterion.Target.ORGANISER if teacher is None else "speaker"
+        value = organiser if teacher is None else speakers
+        for criterion in (c for c in criteria if c.target == target):
+            ratings[(teacher.key if teacher else "org", criterion.pk)] = value
+    evaluation_submit(
+        enrolment=enrol(cohort), questionnaire=questionnaire, ratings=ratings, comments={}
+    )
+
+
+def test_the_evaluation_averages_show_from_the_fifth_answer(client, year):
+    """The year's speaker and organiser averages, from the questionnaires answered by at
+    least five; one answered by four counts nowhere, as on the evaluation results page."""
+    finished, pka_cohort = year["cohorts"][:2]
+    for _n in range(4):
+        evaluate_day(finished, speakers=60, organiser=80)
+    for _n in range(3):
+        evaluate_day(pka_cohort, speakers=40, organiser=40)  # three: never counted
+    client.force_login(staff_user())
+    url = reverse("documents:dashboard", args=[year["home"].pk])
+    response = client.get(url, {"tahun": 2022})
+    assert not response.context["dashboard"].evaluations.shown
+    page = response.content.decode()
+    assert 'id="evaluations-none"' in page and 'id="dashboard-evaluation-table"' not in page
+
+    evaluate_day(finished, speakers=100, organiser=40)
+    response = client.get(url, {"tahun": 2022})
+    evaluations = response.context["dashboard"].evaluations
+    # Finished Latsar's day: Wida, Bayu and the professor, each rated by five (15 answers),
+    # (4 × 60 + 100) / 5 = 68; the organiser by five, (4 × 80 + 40) / 5 = 72 (the program's
+    # scale: Sangat Baik 100 … Kurang 40). The PKA's three answers of 40 are left out.
+    speakers, organiser = evaluations.speakers, evaluations.organiser
+    assert (str(speakers.average), speakers.answers) == ("68.00", 15)
+    assert (str(organiser.average), organiser.answers) == ("72.00", 5)
+    assert speakers.criteria[0] == ("Penguasaan materi", Decimal("68.00"), 15)
+    assert {average for _label, average, _n in organiser.criteria} == {Decimal("72.00")}
+    page = response.content.decode()
+    assert 'id="dashboard-evaluation-table"' in page and 'id="evaluations-none"' not in page
+    for text in ("Evaluasi pengajar", "Evaluasi penyelenggaraan", "Penguasaan materi"):
+        assert text in page
+    pdf = pdf_text(
+        client.get(
+            reverse("documents:dashboard_pdf", args=[year["home"].pk]), {"tahun": 2022}
+        ).content
+    )
+    assert "Evaluasi penyelenggaraan" in pdf and "Penguasaan materi" in pdf
+
+
+def test_the_dashboard_opens_on_the_latest_year_with_a_cohort(
+    client, year, django_assert_num_queries
+):
+    """Without a year asked: the institution's latest year with a cohort, not after this
+    year (a cohort planned for next year does not count); this year with none."""
+    this_year = timezone.localdate().year
+    CohortFactory(year=this_year + 1, start_date=date(this_year + 1, 3, 1))
+    with django_assert_num_queries(1):
+        assert dashboard_default_year(year["home"], this_year) == 2022
+    client.force_login(staff_user())
+    response = client.get(reverse("documents:dashboard_choose"))
+    expected = reverse("documents:dashboard", args=[year["home"].pk]) + "?tahun=2022"
+    assert response["Location"] == expected
+    page = client.get(reverse("documents:dashboard", args=[year["home"].pk]))
+    assert page.context["dashboard"].year == 2022 and len(page.context["dashboard"].cohorts) == 5
+    # Any year can still be chosen.
+    page = client.get(reverse("documents:dashboard", args=[year["home"].pk]), {"tahun": 2021})
+    assert page.context["dashboard"].year == 2021
+    # An agency with no cohort: this year.
+    empty = TrainingAgencyFactory(code="bpsdm-kosong", name="BPSDM Provinsi Kosong")
+    client.force_login(administrator_user())
+    page = client.get(reverse("documents:dashboard", args=[empty.pk]))
+    assert page.context["dashboard"].year == this_year
+
+
 def many_cohorts(count):
     """`count` cohorts of the home agency in 2022 over two programs, half finished, half
     running on TODAY, each with a participant and a widyaiswara's session."""
@@ -300,10 +390,10 @@ def many_cohorts(count):
 @pytest.mark.parametrize("count", [5, 50])
 def test_the_figures_cost_the_same_queries_for_5_or_50_cohorts(django_assert_num_queries, count):
     institution = many_cohorts(count)
-    # The cohorts; participants by program; by agency; JP by teacher (4), and for each of
-    # the two programs among the finished cohorts its components, its predicate bands and
-    # its counts (3 × 2).
-    with django_assert_num_queries(10):
+    # The cohorts; participants by program; by agency; JP by teacher; the evaluation averages,
+    # one GROUP BY over every cohort's answers (5), and for each of the two programs among the
+    # finished cohorts its components, its predicate bands and its counts (3 × 2).
+    with django_assert_num_queries(11):
         board = dashboard_of(institution=institution, year=2022, today=TODAY)
     assert len(board.cohorts) == count
     assert board.participants == count
@@ -355,7 +445,7 @@ def test_the_head_reads_the_dashboard_on_a_phone(browser, live_server, year, tmp
         if toggler.is_visible():
             toggler.click()
         page.get_by_role("link", name="Dasbor", exact=True).click()
-        page.get_by_label("Tahun").select_option("2022")
+        page.get_by_label("Tahun", exact=True).select_option("2022")
         page.get_by_role("button", name="Tampilkan").click()
         expect(page.get_by_role("heading", name="Dasbor pimpinan")).to_be_visible()
         expect(page.get_by_role("img", name="JP per widyaiswara dan narasumber")).to_be_visible()

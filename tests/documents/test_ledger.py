@@ -13,7 +13,7 @@ from cohorts.models import ClassSession, Cohort, CohortPhase
 from cohorts.services import session_add, speaker_create
 from curriculum.models import DayRule, EvaluationCriterion, PhaseKind
 from curriculum.services import evaluation_criteria_ensure
-from documents.ledger import teacher_ledger
+from documents.ledger import ledger_default_year, teacher_ledger
 from participants.evaluations import evaluation_submit, questionnaire_of
 from participants.models import Enrolment
 from projects.models import ChangeProject, ProjectStep, Seminar, State
@@ -446,15 +446,57 @@ def test_the_staff_list_costs_the_same_queries_for_5_or_50_cohorts(
     assert response.context["widyaiswara"][0].period_jp == 10 + 2 * count
 
 
-def test_a_mistyped_date_is_left_out_and_the_period_is_this_year(client, world):
+def test_a_mistyped_date_is_left_out_and_the_period_is_the_default(client, world):
     client.force_login(world["wi"])
     response = client.get(reverse("documents:ledger_mine"), {"mulai": "31-31-2022"})
     assert response.status_code == 200
-    year = timezone.localdate().year
+    # Dr. Wi's default year: that of their latest work, 2022.
     ledger = response.context["ledger"]
-    assert (ledger.start, ledger.end) == (date(year, 1, 1), date(year, 12, 31))
+    assert (ledger.start, ledger.end) == (date(2022, 1, 1), date(2022, 12, 31))
     # The ends typed the wrong way round are swapped.
     response = client.get(
         reverse("documents:ledger_mine"), {"mulai": "2022-12-31", "sampai": "2022-01-01"}
     )
     assert response.context["ledger"].totals["jp"] == 14
+
+
+def test_a_ledger_opens_on_the_year_of_the_persons_latest_work(
+    client, world, django_assert_num_queries
+):
+    """With no period asked, a ledger shows the calendar year of its person's latest session
+    taught or cohort coached, not after this year; this year for one who has none. Any
+    period can still be chosen."""
+    this_year = timezone.localdate().year
+    later = CohortFactory(year=this_year + 1, start_date=date(this_year + 1, 3, 1))
+    session(later, "Wawasan kebangsaan", 9, widyaiswara=world["wi"])  # next year: not yet
+    client.force_login(world["wi"])
+    page = client.get(reverse("documents:ledger_mine"))
+    ledger = page.context["ledger"]
+    assert (ledger.start, ledger.end) == (date(2022, 1, 1), date(2022, 12, 31))
+    assert ledger.totals["jp"] == 14
+    assert page.context["filter_form"]["mulai"].value() == date(2022, 1, 1)
+    # The files without a period follow the same default.
+    assert (
+        "20220101-20221231"
+        in client.get(reverse("documents:ledger_mine_xlsx"))["Content-Disposition"]
+    )
+
+    # A cohort coached in 2024 is later work.
+    enrol(CohortFactory(year=2024, start_date=date(2024, 2, 5)), coach=world["wi"])
+    ledger = client.get(reverse("documents:ledger_mine")).context["ledger"]
+    assert (ledger.start, ledger.end) == (date(2024, 1, 1), date(2024, 12, 31))
+    ledger = client.get(reverse("documents:ledger_mine"), YEAR_2022).context["ledger"]
+    assert ledger.totals["jp"] == 14
+    # One query: the latest session and the latest cohort coached, two subqueries.
+    with django_assert_num_queries(1):
+        assert ledger_default_year(widyaiswara=world["wi"]) == 2024
+
+    # An outside speaker's ledger, read by staff: the year of their latest session.
+    client.force_login(staff_user())
+    page = client.get(reverse("documents:ledger_speaker", args=[world["speaker"].pk]))
+    assert page.context["ledger"].start == date(2022, 1, 1)
+
+    # Someone who has taught nothing: this year.
+    client.force_login(widyaiswara_user(username="wi-baru"))
+    ledger = client.get(reverse("documents:ledger_mine")).context["ledger"]
+    assert (ledger.start, ledger.end) == (date(this_year, 1, 1), date(this_year, 12, 31))

@@ -44,7 +44,9 @@ def test_a_widyaiswara_reads_their_ledger_and_downloads_the_xlsx_on_a_phone(brow
             toggler.click()
         page.get_by_role("link", name="Catatan mengajar", exact=True).click()
         expect(page.get_by_role("heading", name="Catatan mengajar")).to_be_visible()
-        # This calendar year by default: the sessions of the cohort's year are not in it yet.
+        # The year of their latest session by default; any period can still be chosen.
+        expect(page.locator("#total-jp")).to_have_text("5")
+        expect(page.get_by_label("Dari tanggal")).to_have_value(f"{year}-01-01")
         page.get_by_label("Dari tanggal").fill(f"{year}-01-01")
         page.get_by_label("Sampai tanggal").fill(f"{year}-12-31")
         page.get_by_role("button", name="Terapkan").click()
