@@ -653,6 +653,9 @@ def classical_week_record(cohort, rng, widyaiswara, staff, speakers=()):
     # (day number, slot) → the outside speaker who teaches it: the afternoons of the second
     # day on, one guest each.
     taught_by_guest = {(number, 1): guest for number, guest in enumerate(guests, start=1)}
+    # One participant misses four days without leave from the second day on: past the
+    # program's rule (at most three), so staff see an attendance warning on the cohort page.
+    truant = enrolments[len(enrolments) // 2] if enrolments else None
     for number, day in enumerate(phase_days(phase)):
         if number == 0 and official is not None:
             # Half an hour: one JP, the least a session counts.
@@ -674,6 +677,8 @@ def classical_week_record(cohort, rng, widyaiswara, staff, speakers=()):
         for pk in enrolments:
             roll = rng.random()
             statuses[pk] = "hadir" if roll < 0.94 else "izin" if roll < 0.97 else "sakit"
+        if truant is not None and 1 <= number <= 4:
+            statuses[truant] = "alpa"
         attendance_record(phase=phase, date=day, statuses=statuses, recorded_by=staff)
 
 

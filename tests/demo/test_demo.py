@@ -349,6 +349,21 @@ def test_outside_speakers_teach_in_angkatan_72_s_classical_week(demo, client):
     assert opening.speaker.name in register and "Sekretaris Daerah" not in register
 
 
+def test_angkatan_72_shows_the_participant_past_the_attendance_rule(demo, client):
+    """One participant of each classical week missed four days without leave: staff see them
+    warned about on the cohort page (beside those whose leave took them under 90%)."""
+    from cohorts.models import Cohort
+    from participants.attendance import attendance_warnings
+
+    cohort = Cohort.objects.get(program__code="latsar", angkatan=72)
+    warnings = list(attendance_warnings(cohort).select_related("participant"))
+    [warned] = [w for w in warnings if w.too_many_absences]
+    assert warned.absent == 4
+    signed_in(client, "staf")
+    page = client.get(reverse("cohort_detail", args=[cohort.pk])).content.decode()
+    assert "Peringatan presensi" in page and warned.participant.name in page
+
+
 def test_the_administrator_finds_the_batch_issued_when_the_demo_loaded(demo, client):
     landing = signed_in(client, login_of(demo, roles.ADMINISTRATOR))
     assert landing.request["PATH_INFO"] == reverse("documents:documents")
