@@ -68,6 +68,13 @@ def pages_per_role(demo):
                 reverse("cohorts:phase_detail", args=[closed.pk, classical.pk]),
                 reverse("participants:attendance", args=[closed.pk, classical.pk, first_day]),
                 reverse("curriculum:program_list"),
+                # Issue 16's staff pages.
+                reverse("cohorts:speaker_list"),
+                reverse("participants:attendance_recap", args=[closed.pk]),
+                reverse("participants:evaluation_results", args=[closed.pk]),
+                reverse("participants:notifications_without_email", args=[running.pk]),
+                reverse("documents:ledger_people"),
+                reverse("documents:dashboard", args=[closed.organiser_id]),
             ],
         ),
         ("admin", [reverse("documents:documents"), reverse("documents:audit_log")]),
@@ -77,11 +84,18 @@ def pages_per_role(demo):
                 reverse("projects:queue"),
                 coach_project.get_absolute_url(),
                 reverse("projects:my_seminars"),
+                reverse("documents:ledger_mine"),
+                reverse("participants:my_teaching_evaluations"),
+                reverse("participants:notification_preferences"),
             ],
         ),
         (
             mentor,
-            [reverse("participants:my_mentees"), mentee.first().project.get_absolute_url()],
+            [
+                reverse("participants:my_mentees"),
+                mentee.first().project.get_absolute_url(),
+                reverse("participants:notification_preferences"),
+            ],
         ),
         (
             logins[roles.PARTICIPANT],
@@ -89,6 +103,7 @@ def pages_per_role(demo):
                 reverse("participants:my_schedule"),
                 reverse("projects:my_project"),
                 reverse("projects:my_training"),
+                reverse("participants:my_evaluations"),
             ],
         ),
         (

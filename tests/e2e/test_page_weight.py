@@ -105,6 +105,8 @@ def test_participant_and_verification_pages_weigh_under_60_kb(browser, productio
         (reverse("participants:my_schedule"), session),
         (reverse("projects:my_project"), session),
         (reverse("projects:my_training"), session),
+        (reverse("participants:my_evaluations"), session),
+        (reverse("participants:notification_preferences"), session),
         (certificate.get_verification_path(), None),
     ]:
         weight, requested = first_visit_bytes(browser, production_server + path, state)
