@@ -1,7 +1,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import MAX_DAYS, MAX_JP, DayRule, PhaseKind, PhaseMode, Program
+from .models import (
+    MAX_DAYS,
+    MAX_JP,
+    DayRule,
+    EvaluationCriterion,
+    EvaluationScale,
+    PhaseKind,
+    PhaseMode,
+    Program,
+)
 from .services import LOCKED_ONCE_USED, PHASE_FIELDS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -115,3 +124,37 @@ def formset_rows(formset):
         data["delete"] = data.pop("DELETE", False)
         rows.append(data)
     return rows
+
+
+class EvaluationScaleForm(forms.Form):
+    scale = forms.ChoiceField(label=_("Skala penilaian"), choices=EvaluationScale.choices)
+
+
+class EvaluationCriterionForm(forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    order = forms.IntegerField(label=_("Urutan"), min_value=1, max_value=99)
+    label = forms.CharField(label=_("Kriteria"), max_length=200)
+
+
+EvaluationCriterionFormSet = forms.formset_factory(
+    EvaluationCriterionForm, extra=2, can_delete=True
+)
+
+
+def evaluation_forms(data, *, program, criteria):
+    """The scale form and one criteria formset per target (prefix: the target), filled from
+    the program's criteria."""
+    form = EvaluationScaleForm(data, initial={"scale": program.evaluation_scale})
+    formsets = {
+        target: EvaluationCriterionFormSet(
+            data,
+            prefix=target,
+            initial=[
+                {"id": c.pk, "order": c.order, "label": c.label}
+                for c in criteria
+                if c.target == target
+            ],
+        )
+        for target in EvaluationCriterion.Target.values
+    }
+    return form, formsets

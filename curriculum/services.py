@@ -274,3 +274,97 @@ def evaluation_criteria_ensure(*, program):
         ignore_conflicts=True,  # two first answers at once: the set is made once
     )
     return list(EvaluationCriterion.objects.filter(program=program))
+
+
+ERROR_LAST_CRITERION = _(
+    "Evaluasi %(target)s harus memiliki paling sedikit satu kriteria: ubah namanya bila perlu, "
+    "jangan hapus semuanya."
+)
+ERROR_CRITERION_TWICE = _("Kriteria %(target)s \u201c%(label)s\u201d tertulis lebih dari sekali.")
+ERROR_CRITERION_ANSWERED = _(
+    "Kriteria \u201c%(label)s\u201d sudah dinilai peserta dan tidak dapat dihapus: jawabannya "
+    "akan kehilangan pertanyaannya. Ubah namanya saja."
+)
+ERROR_SCALE_ANSWERED = _(
+    "Skala tidak dapat diubah: peserta sudah mengisi evaluasi program ini, dan rata-rata dari "
+    "dua skala yang berbeda tidak bermakna."
+)
+
+
+def _answers_to(criteria):
+    """Per model that refers to a criterion (a participant's answer), its rows on `criteria`,
+    and the field's name. Found through the relations to EvaluationCriterion, so curriculum
+    need not import the layer above."""
+    for relation in EvaluationCriterion._meta.get_fields(include_hidden=True):
+        if relation.auto_created and not relation.concrete and relation.one_to_many:
+            name = relation.field.name
+            rows = relation.related_model._default_manager.filter(**{f"{name}__in": criteria})
+            yield rows, name
+
+
+def _criteria_answered(criteria):
+    """The ids among `criteria` that participants have rated."""
+    used = set()
+    for rows, name in _answers_to(criteria):
+        used.update(rows.values_list(name, flat=True).distinct())
+    return used
+
+
+def evaluation_answered(*, program):
+    """Whether any participant has rated one of the program's criteria."""
+    criteria = EvaluationCriterion.objects.filter(program=program)
+    return any(rows.exists() for rows, _name in _answers_to(criteria))
+
+
+@transaction.atomic
+def evaluation_setup_save(*, program, scale, criteria):
+    """Save a program's evaluation scale and criteria.
+
+    `criteria` is a list of dicts with `target`, `label`, `order`, plus `id` for an existing
+    criterion and `delete` to remove it. Each target keeps at least one criterion; a criterion
+    already rated cannot be removed (renaming it keeps its answers), and the scale cannot change
+    once anyone has answered. On any error nothing is saved.
+    """
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    existing = {c.pk: c for c in EvaluationCriterion.objects.filter(program=program)}
+    if scale != program.evaluation_scale and evaluation_answered(program=program):
+        raise ValidationError(ERROR_SCALE_ANSWERED)
+    for data in criteria:  # an existing criterion keeps its target, and so its answers' meaning
+        if data.get("id") in existing:
+            data["target"] = existing[data["id"]].target
+    kept = [c for c in criteria if not c.get("delete")]
+    for target, name in EvaluationCriterion.Target.choices:
+        labels = [c["label"].strip().casefold() for c in kept if c["target"] == target]
+        if not labels:
+            raise ValidationError(ERROR_LAST_CRITERION, params={"target": str(name).lower()})
+        for c in kept:
+            if c["target"] == target and labels.count(c["label"].strip().casefold()) > 1:
+                raise ValidationError(
+                    ERROR_CRITERION_TWICE,
+                    params={"target": str(name).lower(), "label": c["label"].strip()},
+                )
+    removed = [existing[c["id"]] for c in criteria if c.get("delete") and c.get("id") in existing]
+    answered = _criteria_answered([c.pk for c in removed])
+    for criterion in removed:
+        if criterion.pk in answered:
+            raise ValidationError(ERROR_CRITERION_ANSWERED, params={"label": criterion.label})
+    EvaluationCriterion.objects.filter(pk__in=[c.pk for c in removed]).delete()
+    updated, created = [], []
+    for data in kept:
+        criterion = existing.get(data.get("id")) or EvaluationCriterion(
+            program=program, target=data["target"]
+        )
+        criterion.label = data["label"].strip()
+        criterion.order = data["order"]
+        (updated if criterion.pk else created).append(criterion)
+    # Labels are unique per program and target: park the kept ones first, so two criteria
+    # can swap their names.
+    parked = [EvaluationCriterion(pk=c.pk, label=f"\u2063{c.pk}") for c in updated]
+    EvaluationCriterion.objects.bulk_update(parked, ["label"])
+    EvaluationCriterion.objects.bulk_update(updated, ["target", "label", "order"])
+    EvaluationCriterion.objects.bulk_create(created)
+    if scale != program.evaluation_scale:
+        program.evaluation_scale = scale
+        program.full_clean()
+        program.save(update_fields=["evaluation_scale"])
+    return program

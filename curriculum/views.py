@@ -14,10 +14,11 @@ from .forms import (
     ProgramForm,
     SubjectFormSet,
     VersionNewForm,
+    evaluation_forms,
     formset_rows,
     version_forms,
 )
-from .models import PhaseTemplate, Program, ProgramVersion
+from .models import EvaluationCriterion, PhaseTemplate, Program, ProgramVersion
 
 
 def _version(code, number):
@@ -84,6 +85,47 @@ def program_detail(request, code):
             "version": selectors.version_with_phases(chosen),
             "version_info": chosen,
             "latest": versions[-1],
+        },
+    )
+
+
+@rule_required(can_edit_programs)
+def evaluation_setup(request, code):
+    program = get_object_or_404(Program, code=code)
+    criteria = services.evaluation_criteria_ensure(program=program)
+    form, formsets = evaluation_forms(request.POST or None, program=program, criteria=criteria)
+    error = None
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and all(formset.is_valid() for formset in formsets.values())
+    ):
+        try:
+            services.evaluation_setup_save(
+                program=program,
+                scale=form.cleaned_data["scale"],
+                criteria=[
+                    {**row, "target": target}
+                    for target, formset in formsets.items()
+                    for row in formset_rows(formset)
+                ],
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("Kriteria evaluasi disimpan."))
+            return redirect(program)
+    return render(
+        request,
+        "curriculum/evaluation_setup.html",
+        {
+            "program": program,
+            "form": form,
+            "sections": [
+                (label, formsets[target]) for target, label in EvaluationCriterion.Target.choices
+            ],
+            "answered": services.evaluation_answered(program=program),
+            "error": error,
         },
     )
 

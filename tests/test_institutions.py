@@ -43,7 +43,8 @@ PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\
 SHARED = {
     "curriculum:program_detail", "curriculum:program_edit", "curriculum:version_new",
     "curriculum:version_edit", "curriculum:version_publish", "curriculum:version_unpublish",
-    "curriculum:subjects_edit", "participants:eligibility", "projects:rubrics",
+    "curriculum:subjects_edit", "curriculum:evaluation_setup", "participants:eligibility",
+    "projects:rubrics",
     "participants:import_template", "cohorts:cohort_feed", "participants:calendar_feed",
     "verify", "password_set", "password_reset", "password_reset_done",
     "documents:audit_log_export",

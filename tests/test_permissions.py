@@ -79,6 +79,7 @@ def staff_urls(world):
         ("get", reverse("curriculum:program_edit", args=[cohort.program.code]), 200),
         ("get", reverse("curriculum:program_create"), 200),
         ("get", reverse("curriculum:version_new", args=[cohort.program.code]), 200),
+        ("get", reverse("curriculum:evaluation_setup", args=[code]), 200),
         # A published version sends staff back to the program page with a message.
         ("get", reverse("curriculum:version_edit", args=[code, 1]), 302),
         ("get", reverse("curriculum:subjects_edit", args=[code, 1, 4]), 302),
