@@ -280,9 +280,9 @@ ERROR_LAST_CRITERION = _(
     "Evaluasi %(target)s harus memiliki paling sedikit satu kriteria: ubah namanya bila perlu, "
     "jangan hapus semuanya."
 )
-ERROR_CRITERION_TWICE = _("Kriteria %(target)s \u201c%(label)s\u201d tertulis lebih dari sekali.")
+ERROR_CRITERION_TWICE = _("Kriteria %(target)s “%(label)s” tertulis lebih dari sekali.")
 ERROR_CRITERION_ANSWERED = _(
-    "Kriteria \u201c%(label)s\u201d sudah dinilai peserta dan tidak dapat dihapus: jawabannya "
+    "Kriteria “%(label)s” sudah dinilai peserta dan tidak dapat dihapus: jawabannya "
     "akan kehilangan pertanyaannya. Ubah namanya saja."
 )
 ERROR_SCALE_ANSWERED = _(
