@@ -75,6 +75,7 @@ def pages_per_role(demo):
                 reverse("participants:notifications_without_email", args=[running.pk]),
                 reverse("documents:ledger_people"),
                 reverse("documents:dashboard", args=[closed.organiser_id]),
+                reverse("curriculum:evaluation_setup", args=[closed.program.code]),
             ],
         ),
         ("admin", [reverse("documents:documents"), reverse("documents:audit_log")]),
