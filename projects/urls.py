@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import paper_views, views
+from . import lms_views, paper_views, views
 
 app_name = "projects"
 
@@ -33,6 +33,12 @@ urlpatterns = [
         views.grades_closing,
         {"action": "reopen"},
         name="grades_reopen",
+    ),
+    path("angkatan/<int:cohort_pk>/nilai/lms/", lms_views.lms_upload, name="lms_upload"),
+    path(
+        "angkatan/<int:cohort_pk>/nilai/lms/pratinjau/",
+        lms_views.lms_preview_page,
+        name="lms_preview",
     ),
     path("angkatan/<int:cohort_pk>/seminar/", views.cohort_seminars, name="cohort_seminars"),
     path("program/<slug:code>/rubrik/", views.rubrics, name="rubrics"),

@@ -104,6 +104,7 @@ def staff_urls(world):
             200,
         ),
         ("get", reverse("projects:gradebook", args=[cohort.pk]), 200),
+        ("get", reverse("projects:lms_upload", args=[cohort.pk]), 200),
         (
             "get",
             reverse("participants:participant_detail", args=[world["other"].participant.pk]),
