@@ -134,3 +134,11 @@ urlpatterns += [
         "angkatan/<int:cohort_pk>/evaluasi.pdf", evaluation_report_pdf, name="evaluation_report_pdf"
     ),
 ]
+
+# The LAN report pack of a cohort (documents.lan_report).
+from .lan_report import lan_report_pdf, lan_report_xlsx  # noqa: E402
+
+urlpatterns += [
+    path("angkatan/<int:cohort_pk>/laporan-lan.xlsx", lan_report_xlsx, name="lan_report_xlsx"),
+    path("angkatan/<int:cohort_pk>/laporan-lan.pdf", lan_report_pdf, name="lan_report_pdf"),
+]

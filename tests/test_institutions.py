@@ -167,6 +167,8 @@ def object_urls(w):
         ("participants:evaluation_remind", "post", [c, evaluation], "cohort", 302),
         ("documents:evaluation_report_xlsx", "get", [c], "cohort", 200),
         ("documents:evaluation_report_pdf", "get", [c], "cohort", 200),
+        ("documents:lan_report_xlsx", "get", [c], "cohort", 200),
+        ("documents:lan_report_pdf", "get", [c], "cohort", 200),
         ("projects:detail", "get", [project], "cohort", 200),
         ("projects:step", "post", [project], "cohort", 302),
         ("projects:document", "get", [w["document"].pk], "cohort", 200),
@@ -274,11 +276,11 @@ def test_every_url_role_and_institution_gets_what_it_should_and_no_more(client, 
     # 7 people × every URL of the table, and the statuses the refused got.
     assert len(results) == 7 * len(object_urls(w))
     refused = Counter(r[4] for r in results if r[1] not in MAY[r[2]])
-    # The home agency's staff get 404 on the 73 cohort and agency pages; the co-organiser's
+    # The home agency's staff get 404 on the 75 cohort and agency pages; the co-organiser's
     # on the organiser's own 10 (its non-working days, numbering, certificate look, register
     # of speakers, its dashboard with the dashboard's PDF, and its speaker's ledger with the
     # ledger's XLSX and PDF).
-    assert refused[404] == 73 + 10 and refused[200] == 0
+    assert refused[404] == 75 + 10 and refused[200] == 0
 
 
 def test_every_url_with_an_object_is_in_the_table(agencies):

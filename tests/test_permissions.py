@@ -98,6 +98,8 @@ def staff_urls(world):
         ("get", reverse("participants:evaluation_results", args=[cohort.pk]), 200),
         ("get", reverse("documents:evaluation_report_xlsx", args=[cohort.pk]), 200),
         ("get", reverse("documents:evaluation_report_pdf", args=[cohort.pk]), 200),
+        ("get", reverse("documents:lan_report_xlsx", args=[cohort.pk]), 200),
+        ("get", reverse("documents:lan_report_pdf", args=[cohort.pk]), 200),
         (
             "get",
             reverse("documents:sign_in_sheet", args=[cohort.pk, phase.pk, phase.start_date]),
