@@ -267,3 +267,29 @@ def test_the_preview_runs_a_fixed_number_of_queries(client, staff, world):
     more = [world["first"], world["second"], *(enrol(cohort) for _ in range(6))]
     # No query per row: matching, flags and the table read the cohort's enrolments once.
     assert preview_queries(client, cohort, more) == small == PREVIEW_QUERIES
+
+
+def test_a_participant_on_two_rows_is_a_row_error(client, staff, world):
+    cohort, first = world["cohort"], world["first"]
+    upload(client, cohort, csv_file([moodle_row(first, "80"), moodle_row(first, "81")]))
+    page = client.get(preview_url(cohort)).content.decode()
+    name = first.participant.name
+    assert f"Baris 3: peserta {name} sudah ada di baris 2; hapus salah satunya." in page
+    assert 'id="lms-confirm"' not in page
+
+
+def test_matching_by_nip_in_the_username_column_with_semicolons(client, staff, world):
+    cohort, first = world["cohort"], world["first"]
+    text = f"Username;Email address;Course total (Real)\n{first.participant.nip};;77,5\n"
+    upload(client, cohort, SimpleUploadedFile("nilai.csv", text.encode("utf-8-sig")))
+    page = client.get(preview_url(cohort)).content.decode()
+    # The file has a Username column and no ID number: the rule follows; the course total too.
+    assert '<option value="username" selected>' in page
+    assert '<option value="2" selected>Course total (Real)</option>' in page
+    assert "77,5" in page
+    column = 2
+    client.post(
+        reverse("projects:lms_preview", args=[cohort.pk]),
+        {"rule": "username", f"c{world['academic'].pk}": column},
+    )
+    assert academic_scores(world) == {first.pk: Decimal("77.5")}
