@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from cohorts.services import cohort_total_jp, session_add
-from documents.issuing import certificate_ensure
+from documents.issuing import certificate_ensure, certificate_revoke
 from participants.models import Attendance, Enrolment
 from participants.services import participant_account_ensure
 
@@ -153,3 +153,13 @@ def test_the_pack_costs_the_same_whatever_the_cohort(client, django_assert_num_q
     # the teachers; the export's audit entry.
     with django_assert_num_queries(20):
         assert client.get(url).status_code == 200
+
+
+def test_a_revoked_sttp_has_no_number_in_the_pack(client):
+    cohort = lan_cohort(2)
+    staff = staff_user()
+    certificate = cohort.enrolments.get(certificate__isnull=False).certificate
+    certificate_revoke(certificate=certificate, actor=staff, reason="Data peserta salah")
+    client.force_login(staff)
+    rows = list(workbook(client, cohort)["Peserta"].iter_rows(values_only=True))
+    assert certificate.number not in {row[7] for row in rows}
