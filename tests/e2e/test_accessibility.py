@@ -76,6 +76,7 @@ def pages_per_role(demo):
                 reverse("documents:ledger_people"),
                 reverse("documents:dashboard", args=[closed.organiser_id]),
                 reverse("curriculum:evaluation_setup", args=[closed.program.code]),
+                reverse("projects:lms_upload", args=[running.pk]),
             ],
         ),
         ("admin", [reverse("documents:documents"), reverse("documents:audit_log")]),
