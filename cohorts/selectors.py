@@ -4,9 +4,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from curriculum.models import PhaseMode
 
@@ -196,3 +197,45 @@ def speaker_list(*, q=""):
     if q := (q or "").strip():
         speakers = speakers.filter(name__icontains=q)
     return speakers
+
+
+@dataclass(frozen=True)
+class TeacherJP:
+    """A widyaiswara or an outside speaker with the sessions and JP they taught."""
+
+    name: str
+    is_speaker: bool
+    sessions: int
+    jp: int
+
+    @property
+    def role(self):
+        return _("Narasumber luar") if self.is_speaker else _("Widyaiswara")
+
+
+def teachers_jp(sessions):
+    """Each widyaiswara and outside speaker of `sessions` (a ClassSession queryset) with the
+    number of sessions and the JP they taught, in no particular order: one query. Sessions with
+    nobody set yet are left out. Names as ClassSession.teacher_name gives them."""
+    rows = (
+        sessions.exclude(widyaiswara__isnull=True, speaker__isnull=True)
+        .values(
+            "widyaiswara_id",
+            "widyaiswara__first_name",
+            "widyaiswara__last_name",
+            "widyaiswara__username",
+            "speaker_id",
+            "speaker__name",
+        )
+        .annotate(jp=Sum("jp"), sessions=Count("pk"))
+        .order_by()
+    )
+    teachers = []
+    for row in rows:
+        if row["speaker_id"]:
+            name = row["speaker__name"]
+        else:
+            full = f"{row['widyaiswara__first_name']} {row['widyaiswara__last_name']}".strip()
+            name = full or row["widyaiswara__username"]
+        teachers.append(TeacherJP(name, bool(row["speaker_id"]), row["sessions"], row["jp"]))
+    return teachers

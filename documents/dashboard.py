@@ -16,10 +16,11 @@ cohort.
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Q
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import ClassSession, Cohort
+from cohorts.selectors import teachers_jp
 from participants.evaluations import cohorts_evaluation_averages
 from participants.models import Enrolment
 from projects.selectors import finals_summary, grading_of
@@ -149,33 +150,11 @@ def participants_by_agency(cohorts):
     return [(row["participant__agency__name"], row["count"]) for row in rows]
 
 
-def _teacher_name(row):
-    if row["speaker_id"]:
-        return row["speaker__name"]
-    full = f"{row['widyaiswara__first_name']} {row['widyaiswara__last_name']}".strip()
-    return full or row["widyaiswara__username"]
-
-
 def jp_by_teacher(cohorts, today):
     """(widyaiswara or outside speaker, JP), most first: the JP of the sessions they taught
-    in these cohorts up to `today` (a session to come is not delivered yet). One query;
-    sessions with nobody set are left out."""
-    rows = (
-        ClassSession.objects.filter(phase__cohort__in=cohorts, date__lte=today)
-        .filter(Q(widyaiswara__isnull=False) | Q(speaker__isnull=False))
-        .values(
-            "widyaiswara_id",
-            "widyaiswara__first_name",
-            "widyaiswara__last_name",
-            "widyaiswara__username",
-            "speaker_id",
-            "speaker__name",
-        )
-        .annotate(jp=Sum("jp"))
-        .order_by()
-    )
-    named = [(_teacher_name(row), row["jp"]) for row in rows]
-    return sorted(named, key=lambda pair: (-pair[1], pair[0]))
+    in these cohorts up to `today` (a session to come is not delivered yet). One query."""
+    taught = teachers_jp(ClassSession.objects.filter(phase__cohort__in=cohorts, date__lte=today))
+    return sorted(((t.name, t.jp) for t in taught), key=lambda pair: (-pair[1], pair[0]))
 
 
 def results_of(cohorts):

@@ -12,7 +12,6 @@ participants and the pack reads a fixed number of queries (docs/decisions.md).""
 import io
 from dataclasses import dataclass
 
-from django.db.models import Count, Sum
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +19,7 @@ from openpyxl.styles import Font
 
 from cohorts.models import ClassSession, Cohort
 from cohorts.scope import cohort_or_404
+from cohorts.selectors import teachers_jp
 from cohorts.services import cohort_total_jp
 from config.audit import export_record
 from config.permissions import can_manage_cohorts, rule_required
@@ -30,14 +30,6 @@ from projects.selectors import cohort_finals
 
 from .models import Certificate
 from .pdf import report_pdf
-
-
-@dataclass
-class TeacherJP:
-    name: str
-    role: str
-    sessions: int
-    jp: int
 
 
 @dataclass
@@ -54,32 +46,11 @@ class LanPack:
         return sum(t.jp for t in self.teachers)
 
 
-def teachers_jp(cohort):
+def cohort_teachers(cohort):
     """Each widyaiswara and outside speaker of the cohort's sessions with their sessions and
-    JP, by name: one query. Sessions with nobody set yet are left out."""
-    rows = (
-        ClassSession.objects.filter(phase__cohort=cohort)
-        .exclude(widyaiswara__isnull=True, speaker__isnull=True)
-        .values(
-            "widyaiswara_id",
-            "widyaiswara__first_name",
-            "widyaiswara__last_name",
-            "widyaiswara__username",
-            "speaker_id",
-            "speaker__name",
-        )  # fmt: skip
-        .annotate(jp=Sum("jp"), sessions=Count("pk"))
-        .order_by()
-    )
-    teachers = []
-    for row in rows:
-        if row["speaker_id"]:
-            name, role = row["speaker__name"], _("Narasumber luar")
-        else:
-            full = f"{row['widyaiswara__first_name']} {row['widyaiswara__last_name']}".strip()
-            name, role = full or row["widyaiswara__username"], _("Widyaiswara")
-        teachers.append(TeacherJP(name, role, row["sessions"], row["jp"]))
-    return sorted(teachers, key=lambda t: t.name.lower())
+    JP, by name: one query."""
+    taught = teachers_jp(ClassSession.objects.filter(phase__cohort=cohort))
+    return sorted(taught, key=lambda t: t.name.lower())
 
 
 def lan_pack(cohort, today):
@@ -96,7 +67,7 @@ def lan_pack(cohort, today):
         total_jp=cohort_total_jp(cohort),
         participants=participants,
         attendance=attendance_rows(attendance_recap(cohort)),
-        teachers=teachers_jp(cohort),
+        teachers=cohort_teachers(cohort),
         evaluation=evaluation if any(r.shown for r in rated) else None,
     )
 
