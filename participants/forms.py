@@ -93,11 +93,11 @@ class EnrolForm(forms.Form):
         return data
 
 
-class ImportUploadForm(forms.Form):
-    file = forms.FileField(
-        label=_("Berkas peserta (XLSX atau CSV)"),
-        help_text=_("Paling besar 5 MB. Pakai templat agar kolomnya dikenali."),
-    )
+class SpreadsheetUploadForm(forms.Form):
+    """An XLSX or CSV upload of at most 5 MB; subclasses name the file their page expects.
+    What is inside is checked by participants.importing.spreadsheet_table."""
+
+    file = forms.FileField()
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
@@ -106,6 +106,13 @@ class ImportUploadForm(forms.Form):
         if not uploaded.name.lower().endswith((".xlsx", ".csv")):
             raise forms.ValidationError(_("Berkas harus CSV atau XLSX."))
         return uploaded
+
+
+class ImportUploadForm(SpreadsheetUploadForm):
+    file = forms.FileField(
+        label=_("Berkas peserta (XLSX atau CSV)"),
+        help_text=_("Paling besar 5 MB. Pakai templat agar kolomnya dikenali."),
+    )
 
 
 SORTS = [

@@ -155,7 +155,7 @@ def _key(header):
     return " ".join(re.sub(r"[^a-z0-9]+", " ", str(header or "").lower()).split())
 
 
-def _text(value):
+def cell_text(value):
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -163,8 +163,10 @@ def _text(value):
     return " ".join(str(value).replace("\u00a0", " ").split())
 
 
-def rows_from_file(uploaded):
-    """(row number as the spreadsheet shows it, {column: raw value}) for each non-empty row."""
+def spreadsheet_table(uploaded):
+    """The uploaded XLSX or CSV as a list of rows of raw cell values, through the guards of
+    both formats (size, zip bomb, XML entities), with the index of each row that has a value.
+    Raises ImportFileError. Shared by every upload that reads a spreadsheet."""
     name = uploaded.name.lower()
     head = uploaded.read(4)
     uploaded.seek(0)
@@ -174,9 +176,15 @@ def rows_from_file(uploaded):
         table = _csv_rows(uploaded)
     else:
         raise ImportFileError(_("Berkas harus CSV atau XLSX."))
-    filled = [i for i, row in enumerate(table) if any(_text(c) for c in row)]
+    filled = [i for i, row in enumerate(table) if any(cell_text(c) for c in row)]
     if not filled:
         raise ImportFileError(_("Berkas kosong."))
+    return table, filled
+
+
+def rows_from_file(uploaded):
+    """(row number as the spreadsheet shows it, {column: raw value}) for each non-empty row."""
+    table, filled = spreadsheet_table(uploaded)
     # The header is the first row naming the required columns; a title above it is skipped.
     header_at = next(
         (
@@ -195,7 +203,7 @@ def rows_from_file(uploaded):
         )
     rows = []
     for index, raw in enumerate(table[header_at + 1 :], start=header_at + 2):
-        if not any(_text(cell) for cell in raw):
+        if not any(cell_text(cell) for cell in raw):
             continue  # empty rows, often at the end of a sheet
         rows.append((index, {key: raw[i] for i, key in enumerate(header) if key and i < len(raw)}))
     if not rows:
@@ -298,7 +306,7 @@ def nip_from_cell(value):
             _("NIP tersimpan sebagai angka sehingga digit terakhirnya hilang; format kolom NIP "
               "sebagai teks lalu ketik ulang.")
         )  # fmt: skip
-    text = _text(value).lstrip("'’")
+    text = cell_text(value).lstrip("'’")
     nip = nip_normalize(text)
     nip_parse(nip)
     return nip
@@ -334,7 +342,7 @@ def rows_check(cohort, raw_rows):
     seen = {}
     cleaned = []
     for number, raw in raw_rows:
-        if nip_normalize(_text(raw.get("nip")).lstrip("'’")) == EXAMPLE_NIP:
+        if nip_normalize(cell_text(raw.get("nip")).lstrip("'’")) == EXAMPLE_NIP:
             result.examples.append(number)  # the template's example: never imported
             continue
         data, ok = {"row": number}, True
@@ -344,7 +352,7 @@ def rows_check(cohort, raw_rows):
             result.error(number, "nip", " ".join(error.messages))
             ok = False
         for column in ("name", "position"):
-            data[column] = _text(raw.get(column))
+            data[column] = cell_text(raw.get(column))
             if not data[column]:
                 result.error(number, column, _("Wajib diisi."))
                 ok = False
@@ -353,7 +361,7 @@ def rows_check(cohort, raw_rows):
             result.error(
                 number, "rank",
                 _("Pangkat/golongan “%(value)s” tidak dikenal; tulis misalnya III/a atau "
-                  "Penata Muda (III/a).") % {"value": _text(raw.get("rank"))},
+                  "Penata Muda (III/a).") % {"value": cell_text(raw.get("rank"))},
             )  # fmt: skip
             ok = False
         data["rank"] = rank
@@ -362,7 +370,7 @@ def rows_check(cohort, raw_rows):
             result.error(
                 number, "position_level",
                 _("Jenjang jabatan “%(value)s” tidak dikenal.") % {
-                    "value": _text(raw.get("position_level"))
+                    "value": cell_text(raw.get("position_level"))
                 },
             )  # fmt: skip
             ok = False
@@ -372,24 +380,24 @@ def rows_check(cohort, raw_rows):
             result.error(
                 number, "agency",
                 _("Instansi “%(value)s” tidak terdaftar; periksa ejaannya atau minta admin "
-                  "menambahkannya.") % {"value": _text(raw.get("agency"))},
+                  "menambahkannya.") % {"value": cell_text(raw.get("agency"))},
             )  # fmt: skip
             ok = False
         data["agency"] = agency.pk if agency else None
         for column in ("email", "mentor_email"):
-            data[column] = _text(raw.get(column)).lower()
+            data[column] = cell_text(raw.get(column)).lower()
             if data[column]:
                 try:
                     validate_email(data[column])
                 except ValidationError:
                     result.error(number, column, _("Alamat surel tidak sah."))
                     ok = False
-        data["phone"] = _text(raw.get("phone"))
-        data["mentor_name"] = _text(raw.get("mentor_name"))
-        data["mentor_phone"] = _text(raw.get("mentor_phone"))
-        data["mentor_position"] = _text(raw.get("mentor_position"))
+        data["phone"] = cell_text(raw.get("phone"))
+        data["mentor_name"] = cell_text(raw.get("mentor_name"))
+        data["mentor_phone"] = cell_text(raw.get("mentor_phone"))
+        data["mentor_position"] = cell_text(raw.get("mentor_position"))
         data["mentor_nip"] = ""
-        if _text(raw.get("mentor_nip")) or data["mentor_name"]:
+        if cell_text(raw.get("mentor_nip")) or data["mentor_name"]:
             try:
                 data["mentor_nip"] = nip_from_cell(raw.get("mentor_nip"))
             except ValidationError as error:

@@ -13,11 +13,10 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from curriculum.models import PhaseKind
-from participants.importing import ImportFileError, _csv_rows, _text, _xlsx_rows
+from participants.importing import ImportFileError, cell_text, spreadsheet_table
 from participants.models import Enrolment
 from participants.nip import nip_normalize
 
@@ -73,22 +72,12 @@ def _key(header):
 def lms_table_read(uploaded):
     """The export as {"file_name", "header", "rows": [[row number, [cell text...]]]}, kept
     in the session between the upload and the confirmation. Raises ImportFileError."""
-    head = uploaded.read(4)
-    uploaded.seek(0)
-    if uploaded.name.lower().endswith(".xlsx") or head == b"PK\x03\x04":
-        table = _xlsx_rows(uploaded)
-    elif uploaded.name.lower().endswith(".csv"):
-        table = _csv_rows(uploaded)
-    else:
-        raise ImportFileError(_("Berkas harus CSV atau XLSX."))
-    filled = [i for i, row in enumerate(table) if any(_text(c) for c in row)]
-    if not filled:
-        raise ImportFileError(_("Berkas kosong."))
-    header = [_text(c) for c in table[filled[0]]]
+    table, filled = spreadsheet_table(uploaded)
+    header = [cell_text(c) for c in table[filled[0]]]
     rows = [
-        [number, [_text(c) for c in raw]]
+        [number, [cell_text(c) for c in raw]]
         for number, raw in enumerate(table[filled[0] + 1 :], start=filled[0] + 2)
-        if any(_text(c) for c in raw)
+        if any(cell_text(c) for c in raw)
     ]
     if not rows:
         raise ImportFileError(ERROR_NO_ROWS)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from cohorts.models import Cohort
 from cohorts.scope import cohort_or_404
 from config.permissions import can_manage_cohorts, rule_required
-from participants.forms import MAX_UPLOAD_BYTES
+from participants.forms import SpreadsheetUploadForm
 
 from .lms_import import (
     ERROR_HAS_ERRORS,
@@ -27,7 +27,7 @@ from .lms_import import (
 )
 
 
-class LmsUploadForm(forms.Form):
+class LmsUploadForm(SpreadsheetUploadForm):
     file = forms.FileField(
         label=gettext_lazy("Berkas nilai dari LMS (XLSX atau CSV)"),
         help_text=gettext_lazy(
@@ -35,14 +35,6 @@ class LmsUploadForm(forms.Form):
             "besar 5 MB."
         ),
     )
-
-    def clean_file(self):
-        uploaded = self.cleaned_data["file"]
-        if uploaded.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("Berkas lebih dari 5 MB."))
-        if not uploaded.name.lower().endswith((".xlsx", ".csv")):
-            raise forms.ValidationError(_("Berkas harus CSV atau XLSX."))
-        return uploaded
 
 
 class LmsMappingForm(forms.Form):
