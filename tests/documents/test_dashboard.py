@@ -28,6 +28,7 @@ from participants.evaluations import evaluation_submit, questionnaire_of
 from participants.models import Enrolment
 from participants.services import mentor_upsert, participant_account_ensure
 
+from ..e2e.browsing import log_in, menu
 from ..factories import (
     PASSWORD,
     AgencyFactory,
@@ -436,15 +437,8 @@ def test_the_head_reads_the_dashboard_on_a_phone(browser, live_server, year, tmp
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
     try:
-        page.goto(f"{live_server.url}/masuk/")
-        page.locator("#id_username").fill(user.username)
-        page.locator("#id_password").fill(PASSWORD)
-        page.locator("main form button[type=submit]").click()
-        page.wait_for_load_state("load")
-        toggler = page.locator(".navbar-toggler")
-        if toggler.is_visible():
-            toggler.click()
-        page.get_by_role("link", name="Dasbor", exact=True).click()
+        log_in(page, live_server.url, user.username)
+        menu(page, "Dasbor")
         page.get_by_label("Tahun", exact=True).select_option("2022")
         page.get_by_role("button", name="Tampilkan").click()
         expect(page.get_by_role("heading", name="Dasbor pimpinan")).to_be_visible()

@@ -1,8 +1,6 @@
 """A participant evaluates a campus day on a 390 px phone; staff see the day's aggregate only
 after the fifth answer (issue 16)."""
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
@@ -11,19 +9,11 @@ from participants.services import participant_account_ensure
 
 from ..factories import PASSWORD, staff_user
 from ..participants.test_evaluations import answer, world  # noqa: F401
+from .browsing import log_in
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
-
-
-def log_in(page, url, username):
-    page.goto(f"{url}/masuk/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page).not_to_have_url(re.compile(r"/masuk/"))
-    page.wait_for_load_state("load")
 
 
 def test_a_participant_evaluates_a_day_and_staff_see_it_from_the_fifth(

@@ -3,7 +3,6 @@ mengajar* in the menu, chooses the period, reads their JP and the chart, and dow
 with the page's figures."""
 
 import io
-import re
 from datetime import time
 
 import openpyxl
@@ -13,7 +12,8 @@ from playwright.sync_api import expect
 
 from cohorts.models import ClassSession
 
-from ..factories import PASSWORD, CohortFactory, widyaiswara_user
+from ..factories import CohortFactory, widyaiswara_user
+from .browsing import log_in, menu
 
 pytestmark = pytest.mark.browser
 
@@ -33,16 +33,8 @@ def test_a_widyaiswara_reads_their_ledger_and_downloads_the_xlsx_on_a_phone(brow
     context = browser.new_context(viewport=PHONE, accept_downloads=True)
     page = context.new_page()
     try:
-        page.goto(f"{live_server.url}/masuk/")
-        page.locator("#id_username").fill(wi.username)
-        page.locator("#id_password").fill(PASSWORD)
-        page.locator("main form button[type=submit]").click()
-        expect(page).not_to_have_url(re.compile(r"/masuk/"))
-        page.wait_for_load_state("load")
-        toggler = page.locator(".navbar-toggler")
-        if toggler.is_visible():
-            toggler.click()
-        page.get_by_role("link", name="Catatan mengajar", exact=True).click()
+        log_in(page, live_server.url, wi.username)
+        menu(page, "Catatan mengajar")
         expect(page.get_by_role("heading", name="Catatan mengajar")).to_be_visible()
         # The year of their latest session by default; any period can still be chosen.
         expect(page.locator("#total-jp")).to_have_text("5")

@@ -1,8 +1,6 @@
 """Notification preferences on a phone (issue 16, at 390 px): a mentor finds *Pemberitahuan*
 in the menu, takes the daily digest for submitted designs and turns another kind off."""
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
@@ -11,6 +9,7 @@ from participants.models import NotificationKind, NotificationPreference
 from participants.services import mentor_upsert
 
 from ..factories import PASSWORD, valid_nip
+from .browsing import log_in, menu
 
 pytestmark = pytest.mark.browser
 
@@ -25,16 +24,8 @@ def test_a_mentor_chooses_the_daily_digest_on_a_phone(browser, live_server):
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
     try:
-        page.goto(f"{live_server.url}/masuk/")
-        page.locator("#id_username").fill(user.username)
-        page.locator("#id_password").fill(PASSWORD)
-        page.locator("main form button[type=submit]").click()
-        expect(page).not_to_have_url(re.compile(r"/masuk/"))
-        page.wait_for_load_state("load")
-        toggler = page.locator(".navbar-toggler")
-        if toggler.is_visible():
-            toggler.click()
-        page.get_by_role("link", name="Pemberitahuan", exact=True).click()
+        log_in(page, live_server.url, user.username)
+        menu(page, "Pemberitahuan")
         expect(page.get_by_role("heading", name="Pemberitahuan")).to_be_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         designs = page.get_by_role("group", name="Rancangan proyek diajukan")

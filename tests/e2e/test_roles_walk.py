@@ -6,8 +6,6 @@ Staff open a cohort, its roster and its gradebook; a widyaiswara goes from the q
 design and approves it; a mentor opens a mentee's project; a participant opens *Jadwal saya*
 then *Proyek saya*; an administrator opens the documents and the audit log."""
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
@@ -16,27 +14,11 @@ from config import roles
 from demo.loaders import DEMO_PASSWORD, demo_data_load
 from projects.models import ChangeProject, State
 
+from .browsing import log_in, menu
+
 pytestmark = pytest.mark.browser
 
 WIDTHS = [(1366, 900), (390, 844)]
-
-
-def log_in(page, base_url, username):
-    page.goto(f"{base_url}/masuk/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(DEMO_PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page).not_to_have_url(re.compile(r"/masuk/"))
-
-
-def menu(page, name):
-    """Follows a link of the top menu, opening it first where it is folded (on a phone)."""
-    # The stylesheets decide whether the menu is folded: wait until they have loaded.
-    page.wait_for_load_state("load")
-    toggler = page.locator(".navbar-toggler")
-    if toggler.is_visible():
-        toggler.click()
-    page.locator("#nav").get_by_role("link", name=name, exact=True).click()
 
 
 def assert_within_width(page, action):
@@ -57,7 +39,7 @@ def walk(page, live_server):
     def start(username, width, height):
         page.context.clear_cookies()
         page.set_viewport_size({"width": width, "height": height})
-        log_in(page, live_server.url, username)
+        log_in(page, live_server.url, username, DEMO_PASSWORD)
         return page
 
     start.logins = {role: username for role, username, _ in reversed(demo.logins)}
