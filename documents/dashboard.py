@@ -126,28 +126,27 @@ def dashboard_cohorts(institution, year, today):
     return cohorts
 
 
-def participants_by_program(cohorts):
-    """(program name, participants), most first: one query. A participant counts once per
-    program, even in two of its cohorts."""
+def _participants_by(cohorts, field):
+    """(value of `field`, participants), most first: one query. A participant counts once
+    per value, even in two cohorts."""
     rows = (
         Enrolment.objects.filter(cohort__in=cohorts)
-        .values("cohort__program__name")
+        .values(field)
         .annotate(count=Count("participant", distinct=True))
-        .order_by("-count", "cohort__program__name")
+        .order_by("-count", field)
     )
-    return [(row["cohort__program__name"], row["count"]) for row in rows]
+    return [(row[field], row["count"]) for row in rows]
+
+
+def participants_by_program(cohorts):
+    """(program name, participants), most first: one query."""
+    return _participants_by(cohorts, "cohort__program__name")
 
 
 def participants_by_agency(cohorts):
     """(agency, participants), most first, every agency (OPD) that sent someone: one query.
     A participant belongs to one agency, so the counts add up to the participants."""
-    rows = (
-        Enrolment.objects.filter(cohort__in=cohorts)
-        .values("participant__agency__name")
-        .annotate(count=Count("participant", distinct=True))
-        .order_by("-count", "participant__agency__name")
-    )
-    return [(row["participant__agency__name"], row["count"]) for row in rows]
+    return _participants_by(cohorts, "participant__agency__name")
 
 
 def jp_by_teacher(cohorts, today):
