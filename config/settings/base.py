@@ -397,3 +397,15 @@ LOGGING = {
         "weasyprint": {"level": "ERROR"},
     },
 }
+
+# --- Outside systems (config/integrations; README, "Integrations") -----------------------------
+# Each is optional: without its address a client says it is not configured, and the pages that
+# use it say so. Timeouts are in seconds.
+
+# SIASN (BKN): data utama and riwayat diklat. [config/integrations/siasn.py]
+
+# BSrE (BSSN): electronic signatures on certificates. [config/integrations/bsre.py]
+
+# LMS (Moodle web services): grades without a file. [config/integrations/lms.py]
+
+# REST API (config/api.py; README, "API").
