@@ -4,7 +4,7 @@ A stand-in has routes (method, path pattern, handler) and records every call it 
 test can count what reached the outside world. Faults are queued and each spoils the next
 request: an error status, a garbled body, or a hang until the client gives up (the server
 holds the request until it is stopped, so the client's own timeout decides, however busy the
-machine is).
+machine is), or a lost answer (the request is carried out, then held the same way).
 
 Tests start a stand-in in a thread of the test process; the Celery worker, a separate
 process, reaches it over HTTP like the real thing. `python -m demo.standins` runs them all
@@ -100,6 +100,12 @@ class StandIn:
         for _ in range(times):
             self._queue(("hang",))
 
+    def lose_reply_next(self, times=1):
+        """The next requests are carried out (the system's state changes and the call is
+        recorded) but the answer never leaves: the client times out not knowing it worked."""
+        for _ in range(times):
+            self._queue(("lose",))
+
     def fail_after(self, good, status=500, times=1):
         """Answer `good` requests normally, then fail `times` with `status`: mid-batch."""
         for _ in range(good):
@@ -187,6 +193,10 @@ class StandIn:
             reply = self._route(request)
         with self._lock:
             self.calls.append(Call(request.method, request.path, reply.status))
+        if fault and fault[0] == "lose":
+            self._release.wait(timeout=120)
+            handler.close_connection = True
+            return
         data = reply.encoded()
         handler.send_response(reply.status)
         handler.send_header("Content-Type", reply.content_type)
