@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import attendance_views, evaluation_views, invitation_views, views
+from . import attendance_views, evaluation_views, invitation_views, siasn_views, views
 from .notification_views import notification_preferences, notifications_without_email_view
 
 app_name = "participants"
@@ -8,6 +8,7 @@ app_name = "participants"
 urlpatterns = [
     path("angkatan/<int:cohort_pk>/peserta/tambah/", views.enrol, name="enrol"),
     path("bimbingan/", views.my_mentees, name="my_mentees"),
+    path("angkatan/<int:cohort_pk>/siasn/", siasn_views.siasn_check_page, name="siasn_check"),
     path("angkatan/<int:cohort_pk>/impor/", views.import_upload, name="import_upload"),
     path("angkatan/<int:cohort_pk>/impor/<int:pk>/", views.import_preview, name="import_preview"),
     path("impor/templat.<str:kind>", views.import_template, name="import_template"),

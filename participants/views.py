@@ -79,7 +79,8 @@ from .tables import ROSTER_HEADER, export_title, roster_row, table_response
 @rule_required(can_manage_cohorts)
 def enrol(request, cohort_pk):
     cohort = cohort_or_404(request.user, cohort_pk, Cohort.objects.select_related("program"))
-    form = EnrolForm(request.POST or None)
+    # Cek SIASN links here with SIASN's values in the query, to fill the form.
+    form = EnrolForm(request.POST or None, initial=request.GET.dict() or None)
     refusals = []
     if request.method == "POST" and form.is_valid():
         try:
