@@ -1,6 +1,10 @@
 from django.contrib import admin
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
-from .models import Cohort, CohortPhase, Institution
+from .api_keys import api_key_revoke, api_key_secret_set
+from .models import ApiKey, Cohort, CohortPhase, Institution
 from .scope import cohorts_within_reach, institutions_within_reach, within_reach
 
 
@@ -43,3 +47,58 @@ class CohortAdmin(WithinReachAdmin):
     list_display = ["__str__", "organiser", "co_organiser", "start_date", "end_date"]
     list_select_related = ["program", "organiser", "co_organiser"]
     inlines = [CohortPhaseInline]
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    """Administrators make a key for an outside system (the full key is shown once, on the
+    page after saving), see when each was last used, and revoke them. Saves are in the audit
+    log (cohorts.apps)."""
+
+    list_display = ["name", "prefix", "institution", "access", "created_by", "created_at",
+                    "last_used_at", "revoked_at"]  # fmt: skip
+    list_filter = ["access", ("revoked_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["institution", "created_by"]
+    search_fields = ["name", "prefix", "institution__name"]
+    readonly_fields = ["prefix", "created_by", "created_at", "last_used_at", "revoked_at"]
+    actions = ["revoke"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["name", "institution", "access"]
+        return ["name", "institution", "access", *self.readonly_fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A key's institution and access are what it was made for: a new need, a new key.
+        if obj is None:
+            return []
+        return ["institution", "access", *self.readonly_fields]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoked, never deleted: the audit log and the last use stay
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+            obj._shown_once = api_key_secret_set(obj)
+        super().save_model(request, obj, form, change)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return TemplateResponse(
+            request,
+            "admin/cohorts/apikey/created.html",
+            {
+                **self.admin_site.each_context(request),
+                "api_key": obj,
+                "key": obj._shown_once,
+                "list_url": reverse("admin:cohorts_apikey_changelist"),
+                "opts": self.opts,
+                "title": _("Kunci API dibuat"),
+            },
+        )
+
+    @admin.action(description=_("Cabut kunci yang dipilih"), permissions=["change"])
+    def revoke(self, request, queryset):
+        for api_key in queryset.filter(revoked_at__isnull=True):
+            api_key_revoke(api_key=api_key)
+        self.message_user(request, _("Kunci yang dipilih dicabut."))

@@ -34,3 +34,6 @@ class CohortsConfig(AppConfig):
         audit_accounts_register()
         two_factor_register()
         auditlog.register(self.get_model("Institution"), m2m_fields={"staff"})
+        # API keys: who made which key for which institution, and when it was revoked (its
+        # digest and its last use, written at most once a minute, stay out).
+        auditlog.register(self.get_model("ApiKey"), exclude_fields=["hashed_key", "last_used_at"])

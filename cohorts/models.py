@@ -352,3 +352,58 @@ class ClassSession(models.Model):
         if self.widyaiswara_id:
             return self.widyaiswara.get_full_name() or self.widyaiswara.username
         return ""
+
+
+class ApiKey(models.Model):
+    """A key an outside system (an LMS, a province's dashboard) calls the REST API with: it
+    reads, or reads and writes, the cohorts its one institution organises or co-organises.
+
+    Only the first characters (`prefix`, to find the key and to tell keys apart on a list) and a
+    SHA-256 digest of the whole key are stored: the key is 32 random bytes, so a slow password
+    hash would add nothing against guessing, and a fast digest lets every request be checked
+    without costing an Argon2 round (cohorts.api_keys)."""
+
+    class Access(models.TextChoices):
+        READ = "read", _("Baca saja")
+        READ_WRITE = "read_write", _("Baca dan tulis")
+
+    name = models.CharField(
+        _("nama"), max_length=100, help_text=_("Untuk apa kunci ini, mis. LMS Banten Ceria.")
+    )
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        related_name="api_keys",
+        verbose_name=_("instansi"),
+        help_text=_("Kunci hanya membaca dan menulis angkatan yang diselenggarakan instansi ini."),
+    )
+    access = models.CharField(
+        _("akses"), max_length=10, choices=Access.choices, default=Access.READ
+    )
+    prefix = models.CharField(_("awalan kunci"), max_length=12, unique=True, editable=False)
+    hashed_key = models.CharField(max_length=64, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        verbose_name=_("dibuat oleh"),
+    )
+    created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("dicabut pada"), null=True, blank=True, editable=False)
+    last_used_at = models.DateTimeField(
+        _("terakhir dipakai"), null=True, blank=True, editable=False
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("kunci API")
+        verbose_name_plural = _("kunci API")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def writes(self):
+        return self.access == self.Access.READ_WRITE

@@ -30,10 +30,19 @@ def within_reach(queryset, user, cohort="cohort"):
     caller adds distinct() or uses an Exists."""
     if covers_every_institution(user):
         return queryset
+    return queryset.filter(_organised_by(institution_ids_of(user), cohort))
+
+
+def within_institution(queryset, institution_id, cohort="cohort"):
+    """The rows of `queryset` whose cohort one institution organises or co-organises: the
+    reach of an API key (cohorts.api_keys), which belongs to one institution."""
+    return queryset.filter(_organised_by([institution_id], cohort))
+
+
+def _organised_by(institutions, cohort):
     prefix = f"{cohort}__" if cohort else ""
-    mine = institution_ids_of(user)
-    return queryset.filter(
-        Q(**{f"{prefix}organiser_id__in": mine}) | Q(**{f"{prefix}co_organiser_id__in": mine})
+    return Q(**{f"{prefix}organiser_id__in": institutions}) | Q(
+        **{f"{prefix}co_organiser_id__in": institutions}
     )
 
 

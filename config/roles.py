@@ -62,6 +62,10 @@ ROLE_PERMISSIONS = {
         "auditlog.view_logentry",
         # and look up a report job that failed or stalled, with its reason (issue 15).
         "documents.view_reportjob",
+        # and make and revoke the keys outside systems call the REST API with (issue 17).
+        "cohorts.view_apikey",
+        "cohorts.add_apikey",
+        "cohorts.change_apikey",
     ],
 }
 
