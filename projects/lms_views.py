@@ -1,6 +1,7 @@
 """Staff pages importing academic scores from a Moodle gradebook export (projects.lms_import):
 upload, choose the columns and the match rule, preview, confirm. The file read is kept in
-the session between the steps, for this cohort only."""
+the session between the steps, for this cohort only. The gradebook can also be fetched from
+the LMS's web services (projects.lms_fetch) instead of uploaded; the steps after are the same."""
 
 from django import forms
 from django.contrib import messages
@@ -11,9 +12,12 @@ from django.utils.translation import gettext_lazy
 
 from cohorts.models import Cohort
 from cohorts.scope import cohort_or_404
+from config.integrations import lms
+from config.integrations.base import IntegrationError
 from config.permissions import can_manage_cohorts, rule_required
 from participants.forms import SpreadsheetUploadForm
 
+from .lms_fetch import lms_course_default, lms_table_fetch
 from .lms_import import (
     ERROR_HAS_ERRORS,
     MATCH_RULES,
@@ -62,6 +66,17 @@ class LmsMappingForm(forms.Form):
         }
 
 
+class LmsFetchForm(forms.Form):
+    course = forms.CharField(
+        label=gettext_lazy("Kursus di LMS"),
+        max_length=100,
+        help_text=gettext_lazy(
+            "Nama singkat (short name) atau ID number kursus MOOC/e-learning angkatan ini di "
+            "Moodle."
+        ),
+    )
+
+
 def _session_key(cohort):
     return f"lms_import_{cohort.pk}"
 
@@ -79,6 +94,26 @@ def lms_upload(request, cohort_pk):
             request.session[_session_key(cohort)] = table
             return redirect("projects:lms_preview", cohort_pk=cohort.pk)
     return render(request, "projects/lms_import.html", {"cohort": cohort, "form": form})
+
+
+@rule_required(can_manage_cohorts)
+def lms_fetch(request, cohort_pk):
+    """The course's gradebook from the LMS's web services, then the same preview as a file."""
+    cohort = cohort_or_404(request.user, cohort_pk, Cohort.objects.select_related("program"))
+    form = LmsFetchForm(request.POST or None, initial={"course": lms_course_default(cohort)})
+    if request.method == "POST" and lms.configured() and form.is_valid():
+        try:
+            table = lms_table_fetch(form.cleaned_data["course"])
+        except IntegrationError as error:
+            # Not answering, refused, course unknown: said on the page, nothing kept or saved.
+            form.add_error(None, str(error))
+        else:
+            request.session[_session_key(cohort)] = table
+            return redirect("projects:lms_preview", cohort_pk=cohort.pk)
+    context = {"cohort": cohort, "form": form, "configured": lms.configured()}
+    if not context["configured"]:
+        context["not_configured"] = lms.health().detail
+    return render(request, "projects/lms_fetch.html", context)
 
 
 @rule_required(can_manage_cohorts)

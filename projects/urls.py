@@ -35,6 +35,7 @@ urlpatterns = [
         name="grades_reopen",
     ),
     path("angkatan/<int:cohort_pk>/nilai/lms/", lms_views.lms_upload, name="lms_upload"),
+    path("angkatan/<int:cohort_pk>/nilai/lms/ambil/", lms_views.lms_fetch, name="lms_fetch"),
     path(
         "angkatan/<int:cohort_pk>/nilai/lms/pratinjau/",
         lms_views.lms_preview_page,
