@@ -22,6 +22,26 @@ migrate: install
 ## another port) and a Celery worker. Links in e-mails and certificates name the same port.
 PORT ?= 8000
 demo: export SITE_URL ?= http://127.0.0.1:$(PORT)
+# The outside systems are the stand-ins (`python -m demo.standins`, Procfile.demo) on their
+# own ports; the web server and the worker get their addresses and demo credentials.
+SIASN_STANDIN_PORT ?= 8701
+BSRE_STANDIN_PORT ?= 8702
+LMS_STANDIN_PORT ?= 8703
+demo: export SIASN_STANDIN_PORT := $(SIASN_STANDIN_PORT)
+demo: export BSRE_STANDIN_PORT := $(BSRE_STANDIN_PORT)
+demo: export LMS_STANDIN_PORT := $(LMS_STANDIN_PORT)
+demo: export SIASN_BASE_URL ?= http://127.0.0.1:$(SIASN_STANDIN_PORT)
+demo: export SIASN_CONSUMER_KEY ?= angkatan-demo
+demo: export SIASN_CONSUMER_SECRET ?= rahasia-demo
+demo: export SIASN_CLIENT_ID ?= angkatan
+demo: export SIASN_USERNAME ?= operator-demo
+demo: export SIASN_PASSWORD ?= rahasia-demo
+demo: export BSRE_BASE_URL ?= http://127.0.0.1:$(BSRE_STANDIN_PORT)
+demo: export BSRE_USERNAME ?= angkatan
+demo: export BSRE_PASSWORD ?= bsre-demo
+demo: export BSRE_TRUST_ROOTS ?= $(CURDIR)/var/standins/bsre/ca.pem
+demo: export LMS_BASE_URL ?= http://127.0.0.1:$(LMS_STANDIN_PORT)
+demo: export LMS_TOKEN ?= demo-lms-token
 demo: install
 	.ci/system-packages runtime
 	$(BIN)/python manage.py migrate --noinput
