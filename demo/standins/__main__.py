@@ -22,8 +22,8 @@ def _logged(stand_in):
     def logging_route(request):
         reply = route(request)
         what = request.param("wsfunction") or _form_field(request, "wsfunction")
-        print(f"[{stand_in.name}] {request.method} {request.path} {what} -> {reply.status}",
-              flush=True)  # fmt: skip
+        line = " ".join(filter(None, [request.method, request.path, what]))
+        print(f"[{stand_in.name}] {line} -> {reply.status}", flush=True)
         return reply
 
     stand_in._route = logging_route
