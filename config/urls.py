@@ -7,6 +7,7 @@ from projects.views import cohort_detail
 
 from . import two_factor
 from .converters import IsoDateConverter
+from .integrations_views import integrations_health
 from .logins import LoginForm, PasswordResetRequestView
 from .views import home, no_role
 
@@ -55,7 +56,11 @@ urlpatterns = [
     path("", include("projects.urls")),
     path("", include("curriculum.urls")),
     path("", include("documents.urls")),
+    # Before the admin site, whose last pattern catches every other address under admin/.
+    path("admin/integrasi/", integrations_health, name="integrations_health"),
     path("admin/", admin.site.urls),
+    # The REST API (README, "API"): keyed endpoints, the public verification, its schema.
+    path("api/", include("documents.api_urls")),
 ]
 
 admin.site.site_header = "Angkatan"

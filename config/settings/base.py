@@ -37,6 +37,9 @@ INSTALLED_APPS = [
     "auditlog",  # who did what, when and from where (see "Audit log" below)
     "django_otp",  # two-factor login with TOTP codes (see "Two-factor login" below)
     "django_otp.plugins.otp_totp",
+    "rest_framework",  # the REST API (see "REST API" at the end)
+    "django_filters",
+    "drf_spectacular",
     "curriculum",
     "cohorts",
     "participants",
@@ -403,9 +406,87 @@ LOGGING = {
 # use it say so. Timeouts are in seconds.
 
 # SIASN (BKN): data utama and riwayat diklat. [config/integrations/siasn.py]
+# The API Manager (apimws.bkn.go.id:8243 in production) answers the API; its token endpoint
+# and SIASN's SSO may sit elsewhere (SIASN_APIM_URL, SIASN_SSO_URL; empty: SIASN_BASE_URL).
+SIASN_BASE_URL = env("SIASN_BASE_URL", default="")
+SIASN_APIM_URL = env("SIASN_APIM_URL", default="")
+SIASN_SSO_URL = env("SIASN_SSO_URL", default="")
+SIASN_CONSUMER_KEY = env("SIASN_CONSUMER_KEY", default="")
+SIASN_CONSUMER_SECRET = env("SIASN_CONSUMER_SECRET", default="")
+SIASN_CLIENT_ID = env("SIASN_CLIENT_ID", default="")
+SIASN_USERNAME = env("SIASN_USERNAME", default="")
+SIASN_PASSWORD = env("SIASN_PASSWORD", default="")
+SIASN_TIMEOUT = env.float("SIASN_TIMEOUT", default=20)
+# Seconds between a push's retries after SIASN did not answer (documents.siasn_sync).
+SIASN_RETRY_DELAY = env.int("SIASN_RETRY_DELAY", default=60)
 
 # BSrE (BSSN): electronic signatures on certificates. [config/integrations/bsre.py]
+# The e-sign client's address (http://esign.example.go.id, without /api/...) and its basic-auth
+# account; BSRE_TRUST_ROOTS is a PEM file of the CA certificate(s) whose signatures Angkatan
+# accepts on a returned PDF (BSrE's root and intermediates; the stand-in's CA in the demo).
+# An approval (NIK and passphrase, or a seal TOTP) is held encrypted in the cache this long.
+BSRE_BASE_URL = env("BSRE_BASE_URL", default="")
+BSRE_USERNAME = env("BSRE_USERNAME", default="")
+BSRE_PASSWORD = env("BSRE_PASSWORD", default="")
+BSRE_TIMEOUT = env.float("BSRE_TIMEOUT", default=60)
+BSRE_TRUST_ROOTS = env("BSRE_TRUST_ROOTS", default="")
+BSRE_APPROVAL_SECONDS = env.int("BSRE_APPROVAL_SECONDS", default=900)
 
 # LMS (Moodle web services): grades without a file. [config/integrations/lms.py]
+# The site's address (https://lms.example.go.id, without /webservice/...) and a web-service
+# token of a user allowed the functions listed in docs/integrations-lms.md.
+LMS_BASE_URL = env("LMS_BASE_URL", default="")
+LMS_TOKEN = env("LMS_TOKEN", default="")
+LMS_TIMEOUT = env.int("LMS_TIMEOUT", default=20)
 
 # REST API (config/api.py; README, "API").
+# Integrations call it with a key an administrator makes in the admin site (cohorts.api_keys),
+# never with a session: "Authorization: Api-Key <key>". A key reads (or also writes) the
+# cohorts of its one institution. Errors come in one shape (config.api.api_exception_handler).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["cohorts.api_keys.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["cohorts.api_keys.ApiKeyAccess"],
+    "DEFAULT_THROTTLE_CLASSES": ["config.api.KeyRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "config.api.api_exception_handler",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+# Requests per key (django-ratelimit's syntax as VERIFY_RATE: "600/m", "10/s", "5000/h"),
+# counted in the shared cache (CACHE_URL), so every web process counts the same key together.
+API_RATE_READ = env("API_RATE_READ", default="600/m")
+API_RATE_WRITE = env("API_RATE_WRITE", default="60/m")
+# Largest page a client may ask for with ?page_size= (50 without it).
+API_PAGE_SIZE_MAX = env.int("API_PAGE_SIZE_MAX", default=200)
+# A key's "last used" time is written at most this often, not on every request.
+API_KEY_TOUCH_SECONDS = env.int("API_KEY_TOUCH_SECONDS", default=60)
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Angkatan API",
+    "DESCRIPTION": (
+        "Programs, cohorts with their phases, enrolments with final scores and predicates, "
+        "and certificates of one institution; enrolments and component scores written. "
+        "Authorization: `Api-Key <key>`. Every error: "
+        '`{"error": {"code": ..., "message": ..., "fields": {...}}}`. See docs/integrations-api.md.'
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its docs page are public: they describe the API, not anyone's data.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "EnrolmentStatusEnum": "participants.models.Enrolment.Status",
+        "CertificateStatusEnum": "documents.models.Certificate.Status",
+    },
+}
+try:  # Swagger UI's files served from this site (the CSP allows no other), when installed.
+    import drf_spectacular_sidecar  # noqa: F401
+except ImportError:
+    pass
+else:
+    INSTALLED_APPS.append("drf_spectacular_sidecar")
+    SPECTACULAR_SETTINGS["SWAGGER_UI_DIST"] = "SIDECAR"
+    SPECTACULAR_SETTINGS["SWAGGER_UI_FAVICON_HREF"] = "SIDECAR"
