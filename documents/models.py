@@ -337,3 +337,7 @@ class ReportJob(models.Model):
         if self.status == self.Status.DONE:
             return 100
         return min(99, round(100 * self.done / self.total)) if self.total else 0
+
+
+# Each certificate's record in SIASN (issue 17): in a module of its own, registered here.
+from .siasn_models import SiasnSync  # noqa: E402, F401

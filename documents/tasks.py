@@ -115,3 +115,8 @@ def fonts_check(**kwargs):
         logger.warning(HARFBUZZ_MISSING)
         return False
     return True
+
+
+# Pushing issued certificates to SIASN (documents.siasn_sync): one job per cohort request
+# queues one job per record; a record's job retries only what SIASN may accept later.
+from .siasn_sync import siasn_push_job, siasn_record_job  # noqa: E402, F401

@@ -3,7 +3,7 @@ certificates and bookmarks keep working."""
 
 from django.urls import path
 
-from . import audit, dashboard_views, sign_in_sheet, views
+from . import audit, dashboard_views, siasn_views, sign_in_sheet, views
 from .ledger_views import (
     ledger_mine,
     ledger_mine_file,
@@ -23,6 +23,21 @@ urlpatterns = [
         name="certificates_issue",
     ),
     path("sertifikat/penerbitan/<int:pk>/", views.batch_detail, name="batch_detail"),
+    path(
+        "angkatan/<int:cohort_pk>/sertifikat/siasn/",
+        siasn_views.siasn_sync_page,
+        name="siasn_sync",
+    ),
+    path(
+        "angkatan/<int:cohort_pk>/sertifikat/siasn/kirim/",
+        siasn_views.siasn_push,
+        name="siasn_push",
+    ),
+    path(
+        "angkatan/<int:cohort_pk>/sertifikat/siasn/<int:pk>/kirim/",
+        siasn_views.siasn_push,
+        name="siasn_retry",
+    ),
     path("sertifikat/penerbitan/<int:pk>/status/", views.batch_status, name="batch_status"),
     path(
         "sertifikat/penerbitan/<int:pk>/gabungan.pdf",

@@ -327,6 +327,15 @@ def training_find(nip, number):
     return next((r for r in training_history(nip) if r.number == number), None)
 
 
+def configuration_problem():
+    """What staff must be told when SIASN is not configured ("" when it is), without a call."""
+    try:
+        _config()
+    except NotConfigured as error:
+        return str(error)
+    return ""
+
+
 def health():
     """Configured, and both token endpoints answer."""
     try:
