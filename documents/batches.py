@@ -30,6 +30,7 @@ from participants.models import NotificationKind
 from participants.notifications import notify_each
 from projects.selectors import enrolments_passing
 
+from .bsre_signing import signing_await, uses_bsre
 from .issuing import certificates_ensure
 from .models import Certificate, CertificateBatch
 from .rendering import certificate_store, certificates_render_many
@@ -235,10 +236,13 @@ def _chunk_render(batch_id, certificate_ids, complete_before):
     ]
     if certificates:
         # Rendered together (the slow part, shared), then one signed file per participant.
+        # An institution that signs through BSrE keeps them unsigned until its signer
+        # approves the batch (documents.bsre_signing).
+        sign = (lambda pdf: pdf) if uses_bsre(batch.cohort.organiser_id) else pdf_sign
         for certificate, pdf in zip(
             certificates, certificates_render_many(certificates), strict=True
         ):
-            certificate_store(certificate, pdf_sign(pdf))
+            certificate_store(certificate, sign(pdf))
     # What was complete before the batch, and what it has rendered since it began (this
     # chunk, the others, an earlier try of this one): a row counts once however often it was
     # rendered.
@@ -272,6 +276,10 @@ def _batch_finish(batch):
         raise
     merging.update(status=CertificateBatch.Status.DONE, finished_at=timezone.now())
     logger.info("certificates issued for %s: %d", batch.cohort, batch.total)
+    if uses_bsre(batch.cohort.organiser_id):
+        # Rendered, not signed: the signer approves, then participants are told.
+        signing_await(batch)
+        return
     certificates_ready_notify(batch.cohort)
 
 

@@ -339,5 +339,12 @@ class ReportJob(models.Model):
         return min(99, round(100 * self.done / self.total)) if self.total else 0
 
 
-# Each certificate's record in SIASN (issue 17): in a module of its own, registered here.
+# Signatories and BSrE signing (issue 17), and each certificate's record in SIASN (issue 17):
+# in modules of their own, registered here.
+from .bsre_models import (  # noqa: E402, F401
+    BatchSigning,
+    CertificateSignature,
+    InstitutionSigner,
+    SigningEvent,
+)
 from .siasn_models import SiasnSync  # noqa: E402, F401

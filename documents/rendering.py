@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 
 from cohorts.services import cohort_total_jp
 
+from .bsre_signing import signatory_for, signer_of
 from .pdf import html_to_pdf, image_data_uri
 from .signing import pdf_sign
 
@@ -40,9 +41,11 @@ def certificates_render_many(certificates):
     if len(certificates) == 1:
         return [certificate_render(certificates[0])]
     head, bodies = None, []
-    total_jp = cohort_total_jp(certificates[0].enrolment.cohort)
+    cohort = certificates[0].enrolment.cohort
+    total_jp = cohort_total_jp(cohort)
+    signer = signer_of(cohort.organiser_id)
     for certificate in certificates:
-        html = certificate_html(certificate, total_jp=total_jp)
+        html = certificate_html(certificate, total_jp=total_jp, signer=signer)
         start, end = html.index("<body>") + len("<body>"), html.rindex("</body>")
         head = head or html[:start]
         bodies.append(f'<section class="sheet">{html[start:end]}</section>')
@@ -65,10 +68,13 @@ def certificates_render_many(certificates):
     return files
 
 
-def certificate_html(certificate, total_jp=None):
+def certificate_html(certificate, total_jp=None, signer=False):
+    """`signer`: the organiser's InstitutionSigner (or None) when the caller has read it."""
     enrolment = certificate.enrolment
     cohort = enrolment.cohort
     total_jp = cohort_total_jp(cohort) if total_jp is None else total_jp
+    signer = signer_of(cohort.organiser_id) if signer is False else signer
+    signatory = signatory_for(cohort.organiser, signer)
     url = certificate.get_verification_url()
     with translation.override("id"):
         return render_to_string(
@@ -82,7 +88,12 @@ def certificate_html(certificate, total_jp=None):
                 "verification_url": url,
                 "qr_data_uri": qr_svg_data_uri(url),
                 "logo_uri": image_data_uri(cohort.organiser.logo.name),
-                "signature_uri": image_data_uri(cohort.organiser.head_signature.name),
+                "signatory": signatory,
+                # With BSrE the signature image is in BSrE's visible signature, drawn over
+                # the block's empty space (documents.bsre_signing.appearance_for).
+                "signature_uri": ""
+                if signatory["bsre"]
+                else image_data_uri(cohort.organiser.head_signature.name),
             },
         )
 

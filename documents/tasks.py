@@ -120,3 +120,20 @@ def fonts_check(**kwargs):
 # Pushing issued certificates to SIASN (documents.siasn_sync): one job per cohort request
 # queues one job per record; a record's job retries only what SIASN may accept later.
 from .siasn_sync import siasn_push_job, siasn_record_job  # noqa: E402, F401
+
+# Signing a batch through BSrE (documents.bsre_signing). Not retried by itself: an outage stops
+# the signing with the reason and the signer resumes it; a redelivered message finds the
+# signing no longer queued and does nothing. Its message holds the signing's id only, never
+# the approval (docs/decisions.md).
+BSRE_SIGN_JOB = {"acks_late": True, "soft_time_limit": 30 * 60, "time_limit": 31 * 60}
+
+
+@shared_task(name=f"{__name__}.batch_bsre_sign_job", **BSRE_SIGN_JOB)
+def batch_bsre_sign_job(signing_id):
+    from .bsre_signing import batch_sign, signing_fail
+
+    try:
+        batch_sign(signing_id=signing_id)
+    except Exception as exc:
+        signing_fail(signing_id=signing_id, reason=f"{type(exc).__name__}: {exc}")
+        raise

@@ -157,3 +157,20 @@ urlpatterns += [
     path("angkatan/<int:cohort_pk>/laporan-lan.xlsx", lan_report_xlsx, name="lan_report_xlsx"),
     path("angkatan/<int:cohort_pk>/laporan-lan.pdf", lan_report_pdf, name="lan_report_pdf"),
 ]
+
+# Signing through BSrE (documents.bsre_views).
+from . import bsre_views  # noqa: E402
+
+urlpatterns += [
+    path(
+        "instansi/<int:pk>/penanda-tangan/",
+        bsre_views.institution_signer,
+        name="institution_signer",
+    ),
+    path("tanda-tangan/", bsre_views.signing_queue, name="signing_queue"),
+    path(
+        "sertifikat/penerbitan/<int:pk>/tanda-tangan/",
+        bsre_views.batch_signing,
+        name="batch_signing",
+    ),
+]
