@@ -19,6 +19,7 @@ from datetime import timedelta
 
 from auditlog.context import auditlog_value, set_extra_data
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -161,10 +162,14 @@ def key_user(request):
 
 @contextlib.contextmanager
 def api_write_audited(request):
-    """Audit log entries written inside name the key (its name and prefix), under the
-    administrator who made it and the caller's address: AuditMiddleware saw no user, as an API
-    call has no session."""
+    """What is written inside is recorded as done by the administrator who made the key: in
+    the audit log, with the key's name and prefix and the caller's address (AuditMiddleware saw
+    no user: an API call has no session), and in the score and outcome histories
+    (simple_history reads the request's user, which is the key's client, not a person)."""
     previous = auditlog_value.get(None)
+    django_request = getattr(request, "_request", request)
+    client = django_request.user
+    django_request.user = key_user(request) or AnonymousUser()
     context = {
         "actor": key_user(request),
         "remote_addr": client_address(request),
@@ -174,6 +179,7 @@ def api_write_audited(request):
         with set_extra_data(context_data=context):
             yield
     finally:
+        django_request.user = client
         if previous is not None:
             auditlog_value.set(previous)
 

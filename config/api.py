@@ -51,35 +51,79 @@ def error_body(code, message, fields=None):
     return {"error": {"code": code, "message": str(message), "fields": fields or {}}}
 
 
+# DRF's own field messages, in Indonesian: its Indonesian catalogue has few of them. By code,
+# except "invalid", which our services' refusals carry too: that one by DRF's English sentence.
+FIELD_MESSAGES = {
+    "required": gettext_lazy("Isian ini wajib diisi."),
+    "null": gettext_lazy("Isian ini tidak boleh null."),
+    "blank": gettext_lazy("Isian ini tidak boleh kosong."),
+    "empty": gettext_lazy("Daftar ini tidak boleh kosong."),
+    "not_a_list": gettext_lazy("Isian ini harus berupa daftar."),
+    "invalid_choice": gettext_lazy("Pilihan ini tidak dikenal."),
+    "max_length": gettext_lazy("Isian ini terlalu panjang."),
+    "min_length": gettext_lazy("Isian ini terlalu pendek."),
+    "max_string_length": gettext_lazy("Angka ini terlalu panjang."),
+    "date": gettext_lazy("Harus berupa tanggal (YYYY-MM-DD)."),
+}
+INVALID_MESSAGES = {
+    str(serializers.DecimalField.default_error_messages["invalid"]): gettext_lazy(
+        "Harus berupa angka."
+    ),
+    str(serializers.IntegerField.default_error_messages["invalid"]): gettext_lazy(
+        "Harus berupa bilangan bulat."
+    ),
+    str(serializers.CharField.default_error_messages["invalid"]): gettext_lazy(
+        "Harus berupa teks."
+    ),
+    str(serializers.EmailField.default_error_messages["invalid"]): gettext_lazy(
+        "Alamat surel tidak valid."
+    ),
+    str(serializers.SlugField.default_error_messages["invalid"]): gettext_lazy(
+        "Hanya huruf, angka, garis bawah, dan tanda hubung."
+    ),
+    str(serializers.BooleanField.default_error_messages["invalid"]): gettext_lazy(
+        "Harus berupa true atau false."
+    ),
+}
+INVALID_DATA = gettext_lazy("Harus berupa objek JSON.")
+
+
+def _message(detail):
+    code = getattr(detail, "code", None)
+    if code in FIELD_MESSAGES:
+        return str(FIELD_MESSAGES[code])
+    if code == "invalid":
+        if str(detail) in INVALID_MESSAGES:
+            return str(INVALID_MESSAGES[str(detail)])
+        if str(detail).startswith("Invalid data. Expected a dictionary"):
+            return str(INVALID_DATA)
+    return str(detail)
+
+
 def _messages(detail):
     """A field's errors as a list of sentences (nested errors joined into the field's)."""
     if isinstance(detail, dict):
         return [m for value in detail.values() for m in _messages(value)]
     if isinstance(detail, list):
         return [m for item in detail for m in _messages(item)]
-    return [str(detail)]
+    return [_message(detail)]
 
 
 def _fields(detail, prefix=""):
     """DRF's error detail as {field: [sentences]}, nested fields named with dots
-    ("scores.0.value"); errors that belong to no field under "non_field_errors"."""
-    if isinstance(detail, list):
-        if any(isinstance(item, dict) for item in detail):
-            out = {}
-            for index, item in enumerate(detail):
-                if item:
-                    out.update(_fields(item, f"{prefix}{index}."))
-            return out
-        return {(prefix.rstrip(".") or "non_field_errors"): _messages(detail)}
+    ("scores.0.score"); errors that belong to no field under "non_field_errors"."""
     if isinstance(detail, dict):
         out = {}
         for name, value in detail.items():
-            if isinstance(value, dict | list) and any(isinstance(v, dict) for v in value):
-                out.update(_fields(value, f"{prefix}{name}."))
-            else:
-                out[f"{prefix}{name}"] = _messages(value)
+            out.update(_fields(value, f"{prefix}{name}."))
         return out
-    return {(prefix.rstrip(".") or "non_field_errors"): [str(detail)]}
+    if isinstance(detail, list) and any(isinstance(item, dict) for item in detail):
+        out = {}
+        for index, item in enumerate(detail):
+            if item:
+                out.update(_fields(item, f"{prefix}{index}."))
+        return out
+    return {(prefix.rstrip(".") or "non_field_errors"): _messages(detail)}
 
 
 def api_exception_handler(exc, context):

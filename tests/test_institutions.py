@@ -49,6 +49,12 @@ SHARED = {
     "verify", "password_set", "password_reset", "password_reset_done",
     "documents:audit_log_export",
 }  # fmt: skip
+# The REST API is opened with a key of one institution, not a session: tests/api requests its
+# URLs with a key of one agency against the objects of another (404), and without a key (401).
+API = {
+    "api:program-detail", "api:cohort-detail", "api:enrolment-list", "api:enrolment-detail",
+    "api:component-scores", "api:certificate-detail", "api:verify",
+}  # fmt: skip
 
 
 @pytest.fixture
@@ -299,7 +305,7 @@ def test_every_url_with_an_object_is_in_the_table(agencies):
 
     walk(get_resolver())
     tabled = {name for name, *_rest in object_urls(agencies)}
-    assert with_object - tabled - SHARED == set()
+    assert with_object - tabled - SHARED - API == set()
     assert tabled <= with_object
 
 

@@ -38,6 +38,13 @@ def test_the_public_views_are_the_ones_we_mean():
     assert public == [
         ":verify",
         ":verify_lookup",
+        # The REST API's description and docs page, its 404 for unknown addresses, and the
+        # verification in JSON (documents.api_urls).
+        "api:docs",
+        "api:not_found",
+        "api:schema",
+        "api:verify",
+        "api:verify_lookup",
         "cohorts:cohort_feed",
         "participants:calendar_feed",
     ]
