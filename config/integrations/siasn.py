@@ -226,7 +226,12 @@ def _data_of(body):
 
 def data_utama(nip):
     """The civil servant's master data; NotFound if SIASN has no one with this NIP."""
-    body = _call("GET", f"{API}/pns/data-utama/{nip}")
+    try:
+        body = _call("GET", f"{API}/pns/data-utama/{nip}")
+    except Refused as error:
+        if error.status == 404:
+            raise NotFound(nip) from error
+        raise
     data = _data_of(body)
     # SIASN answers an unknown NIP with 200, code 0 and a sentence in `data`.
     if not isinstance(data, dict) or not data:

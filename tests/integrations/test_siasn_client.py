@@ -133,3 +133,10 @@ def test_health(stand_in):
     assert (health.configured, health.ok, health.address) == (True, True, stand_in.url)
     stand_in.fail_next(503)
     assert not siasn.health().ok
+
+
+def test_a_404_for_a_nip_is_not_found_too(stand_in):
+    siasn.data_utama(NIP)
+    stand_in.fail_next(404, body={"message": "Not Found"})
+    with pytest.raises(siasn.NotFound):
+        siasn.data_utama(NIP)

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 
 from cohorts.models import Cohort
 from demo.loaders import DEMO_PASSWORD, demo_data_load
+from demo.siasn_people import siasn_standin_write
 from demo.standins import lms as lms_standin
 from projects.lms_fetch import lms_course_default
 
@@ -18,6 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         result = demo_data_load()
         lms_standin_write()
+        siasn_standin_write()
         self.stdout.write(self.style.SUCCESS("Data contoh siap. Login demo (kata sandi sama):"))
         for role, username, note in result.logins:
             line = f"  {role:<14} {username:<20} {DEMO_PASSWORD}"
