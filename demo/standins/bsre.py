@@ -30,10 +30,11 @@ from .base import Reply, StandIn
 
 DEMO_USERNAME = "angkatan"
 DEMO_PASSWORD = "bsre-demo"
-# NIK: (passphrase, name). The first is the head of BPSDM Provinsi Jawa Timur in the demo.
+# NIK: (passphrase, name). The first is the acting head (Plt.) of BPSDM Provinsi Jawa Timur
+# in the demo (demo.bsre_demo), the second the head of BPSDMD Provinsi Banten.
 DEMO_PEOPLE = {
-    "3578012003700001": ("Jatim#2026", "Dr. Ir. Aries Agung Paewai, S.STP., M.M."),
-    "3671014405800002": ("Banten#2026", "Dr. H. Deden Apriandhi H., M.Si."),
+    "3578012003700001": ("Jatim#2026", "Drs. Agung Prasetyo, M.Si."),
+    "3671014405800002": ("Banten#2026", "Dr. H. Rachmat Hidayat, S.Sos., M.Si."),
 }
 DEMO_SEAL_ID = "BPSDM-JATIM-SEGEL"
 DEMO_SEAL_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"

@@ -80,7 +80,7 @@ def cohort_signed_by_bsre(passing=3, acting=True):
         institution=cohort.organiser,
         mode=InstitutionSigner.Mode.BSRE,
         user=head,
-        name="Dr. H. Deden Apriandhi H., M.Si.",
+        name="Dr. H. Rachmat Hidayat, S.Sos., M.Si.",
         nip="197004152000031003",
         title=TITLE,
         acting=acting,
@@ -139,7 +139,7 @@ def test_the_acting_heads_title_is_on_the_certificate(stand_in):
     rendered(cohort)
     text = " ".join(pdf_text(Certificate.objects.get().pdf.read()).split())
     assert f"Plt. {TITLE}" in text
-    assert "Dr. H. Deden Apriandhi H., M.Si." in text
+    assert "Dr. H. Rachmat Hidayat, S.Sos., M.Si." in text
 
 
 @pytest.mark.django_db

@@ -4,6 +4,7 @@ import random
 from django.core.management.base import BaseCommand
 
 from cohorts.models import Cohort
+from demo.bsre_demo import bsre_demo_ensure
 from demo.loaders import DEMO_PASSWORD, demo_data_load
 from demo.siasn_people import siasn_standin_write
 from demo.standins import lms as lms_standin
@@ -20,8 +21,9 @@ class Command(BaseCommand):
         result = demo_data_load()
         lms_standin_write()
         siasn_standin_write()
+        bsre_login = bsre_demo_ensure()
         self.stdout.write(self.style.SUCCESS("Data contoh siap. Login demo (kata sandi sama):"))
-        for role, username, note in result.logins:
+        for role, username, note in [*result.logins, bsre_login]:
             line = f"  {role:<14} {username:<20} {DEMO_PASSWORD}"
             self.stdout.write(f"{line}   ({note})" if note else line)
 
