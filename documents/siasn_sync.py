@@ -157,8 +157,11 @@ def siasn_record_push(*, sync_id):
         if not sync.document_sent:
             siasn.document_upload(sync.siasn_id, pdf, f"STTP-{nip}.pdf")
             sync.document_sent = True
-    except IntegrationError as error:
-        sync.status, sync.error = SiasnSync.Status.FAILED, str(error)
+    except Exception as error:
+        # Whatever stopped it (SIASN, or the PDF's storage), the row says so and can be
+        # retried; it does not stay "sending".
+        reason = str(error) if isinstance(error, IntegrationError) else repr(error)
+        sync.status, sync.error = SiasnSync.Status.FAILED, reason
         sync.save(update_fields=["status", "error", "document_sent", "updated_at"])
         raise
     sync.status, sync.error, sync.sent_at = SiasnSync.Status.SENT, "", timezone.now()
