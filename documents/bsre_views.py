@@ -138,8 +138,8 @@ def _signing_for(request, pk):
 @rule_required(object_checked_in_view)
 def batch_signing(request, pk):
     signing, signer_here = _signing_for(request, pk)
-    signing_stalled_interrupt(signing)
-    signing.refresh_from_db()
+    if signing_stalled_interrupt(signing):
+        signing.refresh_from_db(fields=["state", "error"])
     signer = signer_of(signing.batch.cohort.organiser_id)
     seal = signer is not None and signer.mode == InstitutionSigner.Mode.SEAL
     form = ApprovalForm(request.POST or None, seal=seal)

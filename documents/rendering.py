@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 
 from cohorts.services import cohort_total_jp
 
-from .bsre_signing import signatory_for, signer_of
+from .bsre_signing import signatory_for, signer_of, uses_bsre
 from .pdf import html_to_pdf, image_data_uri
 from .signing import pdf_sign
 
@@ -99,8 +99,13 @@ def certificate_html(certificate, total_jp=None, signer=False):
 
 
 def certificate_pdf_store(certificate):
-    """Render, sign (when a key is configured) and store the certificate's PDF."""
-    certificate_store(certificate, pdf_sign(certificate_render(certificate)))
+    """Render, sign (when a key is configured) and store the certificate's PDF. An
+    institution that signs through BSrE keeps it unsigned: its next batch (*Terbitkan
+    sertifikat* again) finds it rendered since it was signed and asks the signer for it."""
+    pdf = certificate_render(certificate)
+    if not uses_bsre(certificate.enrolment.cohort.organiser_id):
+        pdf = pdf_sign(pdf)
+    certificate_store(certificate, pdf)
 
 
 def certificate_store(certificate, pdf_bytes):

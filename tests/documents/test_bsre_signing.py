@@ -12,6 +12,7 @@ import pytest
 from asn1crypto import x509 as asn1_x509
 from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -51,6 +52,11 @@ from ..standins import running
 
 NIK, PASSPHRASE = "3671014405800002", "Banten#2026"
 TITLE = "Kepala BPSDMD Provinsi Banten"
+# The signing page (session, user, the signing with its batch and cohort, the stall check, the
+# signer, the rows' count and page with certificate and participant, the menu's roles, the
+# events) and the signer's queue, whatever the batch's size (pinned at two sizes below).
+PAGE_QUERIES = 9
+QUEUE_QUERIES = 6
 
 
 def configure(settings, server, tmp_path, timeout=5):
@@ -379,3 +385,73 @@ def test_a_batch_approved_and_signed_by_a_real_worker(bsre_for_worker, celery_wo
         assert f"Plt. {TITLE}" in " ".join(pdf_text(data).split())
     page = client.get(url).content.decode()
     assert "3 / 3 sertifikat ditandatangani" in page
+
+
+@pytest.mark.django_db
+def test_sealed_with_the_institutions_totp(stand_in, settings):
+    from demo.standins.bsre import DEMO_SEAL_ID, DEMO_SEAL_SECRET, totp_at
+
+    cohort, head = cohort_signed_by_bsre(passing=2)
+    InstitutionSigner.objects.filter(institution=cohort.organiser).update(
+        mode=InstitutionSigner.Mode.SEAL, seal_id=DEMO_SEAL_ID
+    )
+    signing = rendered(cohort)
+    with pytest.raises(ValidationError) as refused:
+        signing_approve(signing=signing, user=head, totp="12345")
+    assert "totp" in refused.value.message_dict
+    with pytest.raises(ValidationError, match="TOTP tidak valid"):
+        signing_approve(signing=signing, user=head, totp="000000")
+    signing.refresh_from_db()
+    assert signing.state == BatchSigning.State.AWAITING
+    signing_approve(signing=signing, user=head, totp=totp_at(DEMO_SEAL_SECRET))
+    assert "passphrase" not in approval_read(signing)  # the granted TOTP, not the code
+    batch_sign(signing_id=signing.pk)
+    signing.refresh_from_db()
+    assert signing.state == BatchSigning.State.DONE, signing.error
+    assert len(stand_in.calls_to("POST", "/api/v2/seal/pdf")) == 2
+    for certificate in Certificate.objects.filter(enrolment__cohort=cohort):
+        status = status_of(certificate.pdf.read(), settings.BSRE_TRUST_ROOTS)
+        assert status.bottom_line
+
+
+@pytest.mark.django_db
+def test_a_reissued_certificate_waits_for_the_signer_again(stand_in, settings):
+    from documents.issuing import certificate_reissue, certificate_revoke
+
+    cohort, head = cohort_signed_by_bsre(passing=2)
+    signing = rendered(cohort)
+    signing_approve(signing=signing, user=head, nik=NIK, passphrase=PASSPHRASE)
+    batch_sign(signing_id=signing.pk)
+    certificate = Certificate.objects.filter(enrolment__cohort=cohort).first()
+    certificate_revoke(certificate=certificate, actor=head, reason="Salah nama")
+    certificate_reissue(certificate=certificate, actor=head, reason="Nama dibetulkan")
+    from documents.rendering import certificate_pdf_store
+
+    certificate.refresh_from_db()
+    certificate_pdf_store(certificate)  # what the reissue does once committed
+    certificate.refresh_from_db()
+    assert PdfFileReader(io.BytesIO(certificate.pdf.read())).embedded_signatures == []
+    again = rendered(cohort)  # staff issue again: only the reissued one waits
+    assert (again.total, again.signed, again.state) == (2, 1, BatchSigning.State.AWAITING)
+    signing_approve(signing=again, user=head, nik=NIK, passphrase=PASSPHRASE)
+    batch_sign(signing_id=again.pk)
+    certificate.refresh_from_db()
+    assert status_of(certificate.pdf.read(), settings.BSRE_TRUST_ROOTS).bottom_line
+    assert len(successful_signs(stand_in)) == 3
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("passing", [2, 6])
+def test_the_signing_page_and_queue_read_a_fixed_number_of_queries(
+    stand_in, client, django_assert_num_queries, passing
+):
+    cohort, head = cohort_signed_by_bsre(passing=passing)
+    signing = rendered(cohort)
+    client.force_login(head)
+    url = reverse("documents:batch_signing", args=[signing.batch_id])
+    # The same count for 2 and 6 certificates: the rows come with their certificate and
+    # participant in one query, whatever the page holds.
+    with django_assert_num_queries(PAGE_QUERIES):
+        assert client.get(url).status_code == 200
+    with django_assert_num_queries(QUEUE_QUERIES):
+        assert client.get(reverse("documents:signing_queue")).status_code == 200
