@@ -19,6 +19,8 @@ from .models import Participant
 from .nip import nip_normalize, validate_nip
 from .siasn import (
     ACCEPTABLE,
+    ERROR_NOT_ENROLLED,
+    ERROR_NOTHING_CHOSEN,
     participant_siasn_accept,
     position_level_of,
     siasn_check,
@@ -90,9 +92,9 @@ def siasn_check_page(request, cohort_pk):
         allowed = {row.key for row in check.rows if row.acceptable}
         try:
             if participant is None:
-                raise ValueError(_("Peserta ini belum terdaftar di angkatan ini; daftarkan dulu."))
+                raise ValueError(str(ERROR_NOT_ENROLLED))
             if not chosen:
-                raise ValueError(_("Pilih sedikitnya satu data SIASN yang akan diterima."))
+                raise ValueError(str(ERROR_NOTHING_CHOSEN))
             changed = participant_siasn_accept(
                 participant=participant, person=check.person,
                 fields=[f for f in chosen if f in allowed], actor=request.user,
