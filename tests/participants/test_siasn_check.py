@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from config import roles
 from demo.standins.siasn import SiasnStandIn
-from participants.models import Participant
+from participants.models import ImportBatch, Participant
 
 from ..factories import (
     AgencyFactory,
@@ -165,5 +165,17 @@ def test_other_agency_404_and_other_roles_refused(client, world):
 
 def test_enrol_and_import_pages_link_to_the_check(client, world):
     client.force_login(staff_user())
-    html = client.get(reverse("participants:enrol", args=[world["cohort"].pk])).content.decode()
-    assert reverse("participants:siasn_check", args=[world["cohort"].pk]) in html
+    cohort = world["cohort"]
+    check = reverse("participants:siasn_check", args=[cohort.pk])
+    html = client.get(reverse("participants:enrol", args=[cohort.pk])).content.decode()
+    assert check in html
+    batch = ImportBatch.objects.create(
+        cohort=cohort, file_name="peserta.xlsx",
+        rows=[{"row": 2, "nip": "199001012015031001", "name": "Budi", "rank": "III/a",
+               "action": "new"}],
+    )  # fmt: skip
+    preview = reverse("participants:import_preview", args=[cohort.pk, batch.pk])
+    assert f"{check}?nip=199001012015031001" in client.get(preview).content.decode()
+    batch.status = ImportBatch.Status.IMPORTED
+    batch.save()
+    assert check in client.get(preview).content.decode()
