@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .api_keys import api_key_revoke, api_key_secret_set
-from .models import ApiKey, Cohort, CohortPhase, Institution
+from .models import ApiKey, Cohort, CohortPhase, Institution, Webhook, WebhookDelivery
 from .scope import cohorts_within_reach, institutions_within_reach, within_reach
 
 
@@ -102,3 +102,35 @@ class ApiKeyAdmin(admin.ModelAdmin):
         for api_key in queryset.filter(revoked_at__isnull=True):
             api_key_revoke(api_key=api_key)
         self.message_user(request, _("Kunci yang dipilih dicabut."))
+
+
+@admin.register(Webhook)
+class WebhookAdmin(admin.ModelAdmin):
+    """An institution's address told of its certificates (documents.webhooks). The secret
+    that signs the POSTs is made here and shown on the webhook's page, for the receiver."""
+
+    list_display = ["institution", "url", "active", "created_at"]
+    list_select_related = ["institution"]
+    list_filter = ["active"]
+    readonly_fields = ["secret", "created_at"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # turned off (Aktif), not deleted: its deliveries stay readable
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    """What was sent where, with its attempts and, when it failed, why. Read only."""
+
+    list_display = ["event", "webhook", "status", "attempts", "created_at", "sent_at", "error"]
+    list_select_related = ["webhook__institution"]
+    list_filter = ["status", "event"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

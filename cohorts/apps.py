@@ -37,3 +37,4 @@ class CohortsConfig(AppConfig):
         # API keys: who made which key for which institution, and when it was revoked (its
         # digest and its last use, written at most once a minute, stay out).
         auditlog.register(self.get_model("ApiKey"), exclude_fields=["hashed_key", "last_used_at"])
+        auditlog.register(self.get_model("Webhook"), exclude_fields=["secret"])

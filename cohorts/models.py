@@ -407,3 +407,66 @@ class ApiKey(models.Model):
     @property
     def writes(self):
         return self.access == self.Access.READ_WRITE
+
+
+def webhook_secret_new():
+    return secrets.token_hex(32)
+
+
+class Webhook(models.Model):
+    """An address of an institution's own system that is told, by a signed POST, when one of
+    its cohorts' certificates is issued, revoked or reissued (documents.webhooks). The secret
+    signs each POST (HMAC-SHA256); the receiver keeps the same secret to check it, so it is
+    stored as it is, shown to administrators only."""
+
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        related_name="webhooks",
+        verbose_name=_("instansi"),
+    )
+    url = models.URLField(_("alamat"), max_length=500)
+    secret = models.CharField(
+        _("rahasia penanda tangan"), max_length=64, default=webhook_secret_new, editable=False
+    )
+    active = models.BooleanField(_("aktif"), default=True)
+    created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["institution", "url"]
+        verbose_name = _("webhook")
+        verbose_name_plural = _("webhook")
+
+    def __str__(self):
+        return f"{self.institution}: {self.url}"
+
+
+class WebhookDelivery(models.Model):
+    """One event sent (or to send) to one webhook: kept with its attempts and, when every
+    attempt failed, the reason, for administrators to read."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Menunggu")
+        SENT = "sent", _("Terkirim")
+        FAILED = "failed", _("Gagal")
+
+    webhook = models.ForeignKey(
+        Webhook, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("webhook")
+    )
+    event = models.CharField(_("peristiwa"), max_length=40)
+    payload = models.JSONField(_("isi"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("percobaan"), default=0)
+    error = models.TextField(_("galat terakhir"), blank=True)
+    created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("terkirim pada"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("kiriman webhook")
+        verbose_name_plural = _("kiriman webhook")
+
+    def __str__(self):
+        return f"{self.event} → {self.webhook.url}"

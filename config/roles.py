@@ -66,6 +66,11 @@ ROLE_PERMISSIONS = {
         "cohorts.view_apikey",
         "cohorts.add_apikey",
         "cohorts.change_apikey",
+        # and the addresses told when a certificate is issued or revoked, with what was sent.
+        "cohorts.view_webhook",
+        "cohorts.add_webhook",
+        "cohorts.change_webhook",
+        "cohorts.view_webhookdelivery",
     ],
 }
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from config.audit import audit_bulk_record
 from projects.selectors import enrolment_final_score, finals_locked, passes
 
+from . import webhooks
 from .models import Certificate, CertificateEvent
 from .numbering import number_of, number_pattern_for, series_locked
 from .rendering import certificate_pdf_store
@@ -80,6 +81,9 @@ def certificates_ensure(*, cohort, enrolments, batch=None):
                 "additional_data": {"batch": batch.pk},
             }
         audit_bulk_record([(None, c) for c in created], **by_batch)
+        webhooks.certificate_webhooks_queue(
+            certificate_ids=[c.pk for c in created], event=webhooks.ISSUED
+        )
         certificates.update({c.enrolment_id: c for c in created})
     return certificates
 
@@ -106,6 +110,7 @@ def certificate_revoke(*, certificate, actor, reason):
         certificate=certificate, action=CertificateEvent.Action.REVOKED,
         number=certificate.number, actor=actor, reason=reason,
     )  # fmt: skip
+    webhooks.certificate_webhooks_queue(certificate_ids=[certificate.pk], event=webhooks.REVOKED)
     return certificate
 
 
@@ -144,5 +149,6 @@ def certificate_reissue(*, certificate, actor, reason):
         certificate=certificate, action=CertificateEvent.Action.REISSUED,
         number=certificate.number, actor=actor, reason=reason,
     )  # fmt: skip
+    webhooks.certificate_webhooks_queue(certificate_ids=[certificate.pk], event=webhooks.REISSUED)
     transaction.on_commit(lambda: certificate_pdf_store(certificate))
     return certificate

@@ -1,4 +1,6 @@
 import django.db.models.deletion
+
+import cohorts.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -28,6 +30,41 @@ class Migration(migrations.Migration):
                 'verbose_name': 'kunci API',
                 'verbose_name_plural': 'kunci API',
                 'ordering': ['-created_at'],
+            },
+        ),
+        migrations.CreateModel(
+            name='Webhook',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('url', models.URLField(max_length=500, verbose_name='alamat')),
+                ('secret', models.CharField(default=cohorts.models.webhook_secret_new, editable=False, max_length=64, verbose_name='rahasia penanda tangan')),
+                ('active', models.BooleanField(default=True, verbose_name='aktif')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='dibuat pada')),
+                ('institution', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='webhooks', to='cohorts.institution', verbose_name='instansi')),
+            ],
+            options={
+                'verbose_name': 'webhook',
+                'verbose_name_plural': 'webhook',
+                'ordering': ['institution', 'url'],
+            },
+        ),
+        migrations.CreateModel(
+            name='WebhookDelivery',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('event', models.CharField(max_length=40, verbose_name='peristiwa')),
+                ('payload', models.JSONField(verbose_name='isi')),
+                ('status', models.CharField(choices=[('pending', 'Menunggu'), ('sent', 'Terkirim'), ('failed', 'Gagal')], default='pending', max_length=10, verbose_name='status')),
+                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='percobaan')),
+                ('error', models.TextField(blank=True, verbose_name='galat terakhir')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='dibuat pada')),
+                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='terkirim pada')),
+                ('webhook', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='cohorts.webhook', verbose_name='webhook')),
+            ],
+            options={
+                'verbose_name': 'kiriman webhook',
+                'verbose_name_plural': 'kiriman webhook',
+                'ordering': ['-created_at', '-pk'],
             },
         ),
     ]

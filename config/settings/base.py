@@ -463,6 +463,11 @@ API_RATE_WRITE = env("API_RATE_WRITE", default="60/m")
 API_PAGE_SIZE_MAX = env.int("API_PAGE_SIZE_MAX", default=200)
 # A key's "last used" time is written at most this often, not on every request.
 API_KEY_TOUCH_SECONDS = env.int("API_KEY_TOUCH_SECONDS", default=60)
+# Webhooks (documents.webhooks): seconds a receiver has to answer, and how many times an
+# event is sent before it is marked failed, the retries WEBHOOK_RETRY_SECONDS apart, doubling.
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=10)
+WEBHOOK_ATTEMPTS = env.int("WEBHOOK_ATTEMPTS", default=5)
+WEBHOOK_RETRY_SECONDS = env.int("WEBHOOK_RETRY_SECONDS", default=60)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Angkatan API",
     "DESCRIPTION": (
