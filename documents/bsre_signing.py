@@ -334,9 +334,11 @@ def signed_pdf_check(sent, returned, roots):
 
 
 def appearance_for(batch, signer):
-    """The visible signature: over the space of the signature block of the certificate
-    (documents/certificate_pdf.html, A4 landscape), with the head's signature image when
-    the certificate page has one. BSrE measures from the top left corner, in points."""
+    """The visible signature: over the empty space of the certificate's signature block,
+    between the title and the name (documents/certificate_pdf.html, A4 landscape: the block's
+    centre is 225 mm from the left edge; measured on a rendered certificate), with the head's
+    signature image when the certificate page has one. BSrE measures from the top left
+    corner, in points."""
     from .pdf import image_data_uri
 
     image = None
@@ -348,9 +350,9 @@ def appearance_for(batch, signer):
         visible=True,
         page=1,
         x=195 * mm,
-        y=150 * mm,
+        y=156 * mm,
         width=60 * mm,
-        height=20 * mm,
+        height=18 * mm,
         image=image,
         location=batch.cohort.organiser.city or settings.SIGNING_LOCATION,
         reason="Surat Tanda Tamat Pelatihan",

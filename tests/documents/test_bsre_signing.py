@@ -121,6 +121,26 @@ def _pem_ders(path):
     return [der for _, _, der in pem.unarmor(Path(path).read_bytes(), multiple=True)]
 
 
+def signature_box_between(data):
+    """The signature widget's bottom and top, and the baselines of the title and the name
+    of the signature block (PDF points from the bottom of the page)."""
+    import pypdf
+
+    page = pypdf.PdfReader(io.BytesIO(data)).pages[0]
+    lines = {}
+
+    def seen(text, cm, tm, font, size):
+        if text.strip():
+            lines[text.strip()] = tm[5] * cm[3] + cm[5]
+
+    page.extract_text(visitor_text=seen)
+    [widget] = [a.get_object() for a in page["/Annots"] if a.get_object().get("/FT") == "/Sig"]
+    rect = [float(v) for v in widget["/Rect"]]
+    title = next(y for text, y in lines.items() if text.startswith("Plt."))
+    name = next(y for text, y in lines.items() if text.startswith("Dr. H. Rachmat"))
+    return rect[1], rect[3], title, name
+
+
 def successful_signs(server):
     return [c for c in server.calls_to("POST", "/api/v2/sign/pdf") if c.status == 200]
 
@@ -165,6 +185,9 @@ def test_approved_signed_and_verified(stand_in, settings):
         text = " ".join(pdf_text(data).split())
         assert f"Plt. {TITLE}" in text and "verifikasi" in text.lower()
     assert len(successful_signs(stand_in)) == 3
+    # The visible signature sits in the block's empty space, between the title and the name.
+    bottom, top, title, name = signature_box_between(data)
+    assert name + 10 < bottom < top < title
     assert approval_read(signing) is None  # dropped once done
     assert [e.action for e in signing.events.all()] == ["approved", "done"]
     # The ZIP to download holds the signed files.
