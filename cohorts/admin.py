@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -113,6 +114,8 @@ class WebhookAdmin(admin.ModelAdmin):
     list_select_related = ["institution"]
     list_filter = ["active"]
     readonly_fields = ["secret", "created_at"]
+    # An address typed without its scheme is https (Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_delete_permission(self, request, obj=None):
         return False  # turned off (Aktif), not deleted: its deliveries stay readable

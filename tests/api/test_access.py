@@ -133,3 +133,14 @@ def test_the_rate_limit_answers_429_in_the_shape(agencies, settings):
     # Another key has its own count.
     other = key_for(agencies["own_agency"], name="Lain")[1]
     assert keyed_client(other).get(reverse("api:program-list")).status_code == 200
+
+
+def test_a_wrong_method_and_a_body_that_is_not_json_answer_the_shape(agencies):
+    w = agencies
+    client = keyed_client(w["write"])
+    response = client.delete(reverse("api:cohort-detail", args=[w["own"].pk]))
+    assert response.status_code == 405
+    assert error_of(response)["message"] == "Metode DELETE tidak dapat dipakai di alamat ini."
+    url = reverse("api:enrolment-list", args=[w["own"].pk])
+    response = client.post(url, "{nip:", content_type="application/json")
+    assert response.status_code == 400 and error_of(response)["code"] == "parse_error"

@@ -117,3 +117,22 @@ def test_the_signature_covers_the_body_and_the_time():
     assert not signature_valid(SECRET, "1700000000", body + b" ", signature, now=1700000100)
     assert not signature_valid(SECRET, "1700000000", body, signature, now=1700001000)  # replay
     assert not signature_valid("lain", "1700000000", body, signature, now=1700000100)
+
+
+def test_an_administrator_sets_a_webhook_and_reads_its_secret(client, agencies):
+    from django.urls import reverse
+
+    from config import roles
+
+    from ..factories import UserFactory
+
+    admin = UserFactory(role=roles.ADMINISTRATOR, is_staff=True, username="admin-webhook")
+    client.force_login(admin)
+    data = {"institution": agencies["own_agency"].pk, "url": "https://bkd.example.go.id/hook",
+            "active": "on"}  # fmt: skip
+    response = client.post(reverse("admin:cohorts_webhook_add"), data)
+    assert response.status_code == 302
+    webhook = Webhook.objects.get()
+    page = client.get(reverse("admin:cohorts_webhook_change", args=[webhook.pk]))
+    assert len(webhook.secret) == 64 and webhook.secret in page.content.decode()
+    assert client.get(reverse("admin:cohorts_webhookdelivery_changelist")).status_code == 200
