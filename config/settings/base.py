@@ -455,7 +455,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "config.api.api_exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
 }
-# Requests per key (django-ratelimit's syntax as VERIFY_RATE: "600/m", "10/s", "5000/h"),
+# Requests per key (a number, a slash and s, m, h or d: "600/m", "10/s", "5000/h"),
 # counted in the shared cache (CACHE_URL), so every web process counts the same key together.
 API_RATE_READ = env("API_RATE_READ", default="600/m")
 API_RATE_WRITE = env("API_RATE_WRITE", default="60/m")
