@@ -478,3 +478,28 @@ def test_the_signing_page_and_queue_read_a_fixed_number_of_queries(
         assert client.get(url).status_code == 200
     with django_assert_num_queries(QUEUE_QUERIES):
         assert client.get(reverse("documents:signing_queue")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_signing_whose_worker_died_stops_resumable(stand_in, client, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from documents.bsre_signing import ERROR_STALLED
+
+    cohort, head = cohort_signed_by_bsre(passing=2)
+    signing = rendered(cohort)
+    signing_approve(signing=signing, user=head, nik=NIK, passphrase=PASSPHRASE)
+    # Its job never ran (or its worker died): no heartbeat for longer than the limit.
+    old = timezone.now() - timedelta(seconds=settings.CERTIFICATE_BATCH_STALL_SECONDS + 1)
+    BatchSigning.objects.filter(pk=signing.pk).update(heartbeat_at=old)
+    client.force_login(head)
+    page = client.get(reverse("documents:batch_signing", args=[signing.batch_id]))
+    assert str(ERROR_STALLED) in page.content.decode()
+    signing.refresh_from_db()
+    assert signing.state == BatchSigning.State.INTERRUPTED
+    signing_resume(signing=signing, user=head)
+    batch_sign(signing_id=signing.pk)
+    signing.refresh_from_db()
+    assert signing.state == BatchSigning.State.DONE and signing.signed == 2
