@@ -136,3 +136,40 @@ def test_an_administrator_sets_a_webhook_and_reads_its_secret(client, agencies):
     page = client.get(reverse("admin:cohorts_webhook_change", args=[webhook.pk]))
     assert len(webhook.secret) == 64 and webhook.secret in page.content.decode()
     assert client.get(reverse("admin:cohorts_webhookdelivery_changelist")).status_code == 200
+
+
+@pytest.fixture
+def receiver_for_worker(monkeypatch):
+    """The stand-in started before the worker, whose environment sets quick retries."""
+    with running(WebhookReceiverStandIn(secret=SECRET)) as stand_in:
+        monkeypatch.setenv("WEBHOOK_RETRY_SECONDS", "1")
+        monkeypatch.setenv("WEBHOOK_TIMEOUT", "5")
+        yield stand_in
+
+
+@pytest.mark.worker
+def test_a_real_worker_sends_after_commit_and_retries_a_receiver_down(
+    receiver_for_worker, celery_worker, settings, tmp_path
+):
+    from ..conftest import wait_for
+    from ..factories import CohortFactory, home_agency, widyaiswara_user
+
+    settings.MEDIA_ROOT = tmp_path
+    receiver = receiver_for_worker
+    cohort = CohortFactory()
+    enrolment = enrol(cohort, coach=widyaiswara_user())
+    project_scored(enrolment, Decimal("85"))
+    certificates_issue(batch_id=CertificateBatch.objects.create(cohort=cohort).pk)
+    hook(home_agency(), receiver)
+    receiver.fail_next(status=503)  # the first attempt finds the receiver down
+    certificate_revoke(
+        certificate=Certificate.objects.get(enrolment=enrolment), actor=None, reason="Uji"
+    )
+
+    def sent():
+        return WebhookDelivery.objects.filter(status="sent").first()
+
+    delivery = wait_for(sent, message=f"the delivery; worker log:\n{celery_worker.output()}")
+    assert delivery.attempts == 2 and delivery.event == "certificate.revoked"
+    assert [e for _d, e, _p in receiver.events] == ["certificate.revoked"]
+    assert "webhook_deliver_job" in celery_worker.output()
