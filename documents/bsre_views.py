@@ -11,7 +11,12 @@ from django.utils.translation import gettext_lazy
 
 from cohorts.scope import institution_or_404, within_reach
 from config.pagination import page_of
-from config.permissions import can_issue_certificates, object_checked_in_view, rule_required
+from config.permissions import (
+    can_issue_certificates,
+    can_manage_cohorts,
+    object_checked_in_view,
+    rule_required,
+)
 
 from .bsre_models import NIK_VALIDATOR, BatchSigning, CertificateSignature, InstitutionSigner
 from .bsre_signing import (
@@ -105,7 +110,9 @@ def institution_signer(request, pk):
     )
 
 
-@rule_required(is_signer)
+# Every staff account has the menu link (knowing who signs would cost a query on every page);
+# the page tells an account that signs for no institution how one becomes a signer.
+@rule_required(can_manage_cohorts)
 def signing_queue(request):
     """The batches waiting for the signed-in signer, and those they signed."""
     signings = (
@@ -113,7 +120,11 @@ def signing_queue(request):
         .select_related("batch__cohort__program", "batch__cohort__organiser")
         .order_by("-created_at")
     )
-    return render(request, "documents/signing_queue.html", {"signings": page_of(request, signings)})
+    return render(
+        request,
+        "documents/signing_queue.html",
+        {"signings": page_of(request, signings), "is_signer": is_signer(request.user)},
+    )
 
 
 def _signing_for(request, pk):

@@ -437,7 +437,7 @@ BSRE_APPROVAL_SECONDS = env.int("BSRE_APPROVAL_SECONDS", default=900)
 # token of a user allowed the functions listed in docs/integrations-lms.md.
 LMS_BASE_URL = env("LMS_BASE_URL", default="")
 LMS_TOKEN = env("LMS_TOKEN", default="")
-LMS_TIMEOUT = env.int("LMS_TIMEOUT", default=20)
+LMS_TIMEOUT = env.float("LMS_TIMEOUT", default=20)
 
 # REST API (config/api.py; README, "API").
 # Integrations call it with a key an administrator makes in the admin site (cohorts.api_keys),

@@ -54,9 +54,10 @@ NIK, PASSPHRASE = "3671014405800002", "Banten#2026"
 TITLE = "Kepala BPSDMD Provinsi Banten"
 # The signing page (session, user, the signing with its batch and cohort, the stall check, the
 # signer, the rows' count and page with certificate and participant, the menu's roles, the
-# events) and the signer's queue, whatever the batch's size (pinned at two sizes below).
+# events) and the signer's queue (the staff permission's two reads, whether the account signs
+# at all), whatever the batch's size (pinned at two sizes below).
 PAGE_QUERIES = 9
-QUEUE_QUERIES = 6
+QUEUE_QUERIES = 8
 
 
 def configure(settings, server, tmp_path, timeout=5):
@@ -503,3 +504,22 @@ def test_a_signing_whose_worker_died_stops_resumable(stand_in, client, settings)
     batch_sign(signing_id=signing.pk)
     signing.refresh_from_db()
     assert signing.state == BatchSigning.State.DONE and signing.signed == 2
+
+
+@pytest.mark.django_db
+def test_every_staff_account_reaches_the_signing_queue_from_the_menu(client):
+    """The menu links *Tanda tangan* for all staff; an account that signs for no institution
+    is told how one becomes a signer, and sees no other institution's batches."""
+    cohort, head = cohort_signed_by_bsre()
+    certificates_issue(batch_id=CertificateBatch.objects.create(cohort=cohort).pk)
+    colleague = staff_user(institutions=[cohort.organiser])
+    client.force_login(colleague)
+    menu = client.get(reverse("cohorts:cohort_list")).content.decode()
+    assert reverse("documents:signing_queue") in menu
+    page = client.get(reverse("documents:signing_queue")).content.decode()
+    assert 'id="not-signer"' in page and str(cohort) not in page
+    client.force_login(head)
+    page = client.get(reverse("documents:signing_queue")).content.decode()
+    assert 'id="not-signer"' not in page and str(cohort) in page
+    client.force_login(widyaiswara_user())
+    assert client.get(reverse("documents:signing_queue")).status_code == 403
