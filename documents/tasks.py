@@ -138,6 +138,7 @@ def batch_bsre_sign_job(signing_id):
         signing_fail(signing_id=signing_id, reason=f"{type(exc).__name__}: {exc}")
         raise
 
+
 # Webhooks (documents.webhooks): a certificate issued, revoked or reissued, told to the
 # organiser's own system; retried a bounded number of times, counted on the delivery's row.
 from .webhooks import webhook_deliver_job  # noqa: E402, F401
