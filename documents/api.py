@@ -202,7 +202,11 @@ class PublicVerification(APIView):
             request._request, group="verify", key="ip", rate=verify_rate, increment=True
         ):
             raise Refused(
-                _("Terlalu banyak pemeriksaan dari alamat ini. Coba lagi sebentar lagi."),
+                # The page's own sentence (templates/documents/verify_limited.html).
+                _(
+                    "Terlalu banyak pemeriksaan sertifikat dari alamat Anda. Tunggu satu menit, "
+                    "lalu coba lagi."
+                ),
                 status_code=429,
                 code="throttled",
             )
