@@ -11,8 +11,9 @@ import sys
 import threading
 from importlib import import_module
 
-NAMES = ("siasn", "bsre", "lms")
-PORTS = {"siasn": 8701, "bsre": 8702, "lms": 8703}
+NAMES = ("siasn", "bsre", "lms", "webhooks")
+# webhooks: an institution's own system receiving Angkatan's signed POSTs (issue 17).
+PORTS = {"siasn": 8701, "bsre": 8702, "lms": 8703, "webhooks": 8704}
 
 
 def _logged(stand_in):
