@@ -1,12 +1,17 @@
 from django.contrib import admin
 from django.db import models
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from .api_keys import api_key_revoke, api_key_secret_set
 from .models import ApiKey, Cohort, CohortPhase, Institution, Webhook, WebhookDelivery
 from .scope import cohorts_within_reach, institutions_within_reach, within_reach
+
+
+def _shown_key_session(pk):
+    return f"api-key-shown-{pk}"
 
 
 class WithinReachAdmin(admin.ModelAdmin):
@@ -85,13 +90,29 @@ class ApiKeyAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
     def response_add(self, request, obj, post_url_continue=None):
+        # Post, redirect, get: the key waits in the session for the one page that shows it,
+        # so reloading that page makes no second key (and shows the key no second time).
+        request.session[_shown_key_session(obj.pk)] = obj._shown_once
+        return HttpResponseRedirect(reverse("admin:cohorts_apikey_created", args=[obj.pk]))
+
+    def get_urls(self):
+        created = self.admin_site.admin_view(self.created_view)
+        return [
+            path("<int:pk>/dibuat/", created, name="cohorts_apikey_created"),
+            *super().get_urls(),
+        ]
+
+    def created_view(self, request, pk):
+        api_key = self.get_object(request, str(pk))
+        if api_key is None or not self.has_add_permission(request):
+            raise Http404
         return TemplateResponse(
             request,
             "admin/cohorts/apikey/created.html",
             {
                 **self.admin_site.each_context(request),
-                "api_key": obj,
-                "key": obj._shown_once,
+                "api_key": api_key,
+                "key": request.session.pop(_shown_key_session(pk), None),
                 "list_url": reverse("admin:cohorts_apikey_changelist"),
                 "opts": self.opts,
                 "title": _("Kunci API dibuat"),

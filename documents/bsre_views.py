@@ -143,6 +143,9 @@ def _signing_for(request, pk):
         return get_object_or_404(
             within_reach(signings, request.user, "batch__cohort"), batch_id=pk
         ), False
+    if not can_manage_cohorts(request.user):
+        # Participants and widyaiswara: not a page of their role, as on every staff page.
+        raise PermissionDenied
     raise Http404
 
 

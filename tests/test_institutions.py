@@ -14,6 +14,7 @@ from cohorts.models import Cohort, NonWorkingDay
 from cohorts.services import non_working_day_add, session_add, speaker_create
 from config import roles
 from documents.batches import certificates_issue
+from documents.bsre_models import BatchSigning
 from documents.models import Certificate, CertificateBatch, PhaseReport, ReportJob
 from documents.phase_reports import phase_report_make
 from documents.reports import report_job_request, report_job_run
@@ -70,6 +71,7 @@ def agencies(settings, tmp_path):
         project_scored(enrolment, Decimal("85"))
     batch = CertificateBatch.objects.create(cohort=cohort)
     certificates_issue(batch_id=batch.pk)
+    BatchSigning.objects.create(batch=batch)  # as when the organiser signs through BSrE
     classical = cohort.phases.get(kind="classical")
     session = session_add(
         phase=classical, date=classical.start_date, start_time="08:00", end_time="09:30",
@@ -186,6 +188,8 @@ def object_urls(w):
         ("projects:grades_history", "get", [c], "cohort", 200),
         ("projects:lms_upload", "get", [c], "cohort", 200),
         ("projects:lms_preview", "get", [c], "cohort", 302),
+        ("projects:lms_fetch", "get", [c], "cohort", 200),
+        ("participants:siasn_check", "get", [c], "cohort", 200),
         ("projects:grades_close", "post", [c], "cohort", 302),
         ("projects:grades_reopen", "post", [c], "cohort", 302),
         ("projects:cohort_seminars", "get", [c], "cohort", 200),
@@ -194,12 +198,18 @@ def object_urls(w):
         ("documents:batch_status", "get", [w["batch"].pk], "cohort", 200),
         ("documents:batch_pdf", "get", [w["batch"].pk], "cohort", 200),
         ("documents:batch_zip", "get", [w["batch"].pk], "cohort", 200),
+        ("documents:batch_signing", "get", [w["batch"].pk], "cohort", 200),
         ("documents:certificate_detail", "get", [w["certificate"].pk], "cohort", 200),
         ("documents:certificate_download", "get", [w["certificate"].pk], "cohort", 200),
         ("documents:certificate_revoke", "post", [w["certificate"].pk], "cohort", 302),
         ("documents:certificate_reissue", "post", [w["certificate"].pk], "cohort", 302),
         ("documents:numbering", "get", [inst], "organiser", 200),
         ("documents:institution_certificate", "get", [inst], "organiser", 200),
+        ("documents:institution_signer", "get", [inst], "organiser", 200),
+        # SIASN is written by the organiser, who issued the certificates.
+        ("documents:siasn_sync", "get", [c], "organiser", 200),
+        ("documents:siasn_push", "post", [c], "organiser", 302),
+        ("documents:siasn_retry", "post", [c, w["certificate"].pk], "organiser", 302),
         ("documents:dashboard", "get", [inst], "organiser", 200),
         ("documents:dashboard_pdf", "get", [inst], "organiser", 200),
         ("documents:phase_report_request", "post", [c, p], "cohort", 302),
@@ -282,11 +292,11 @@ def test_every_url_role_and_institution_gets_what_it_should_and_no_more(client, 
     # 7 people × every URL of the table, and the statuses the refused got.
     assert len(results) == 7 * len(object_urls(w))
     refused = Counter(r[4] for r in results if r[1] not in MAY[r[2]])
-    # The home agency's staff get 404 on the 75 cohort and agency pages; the co-organiser's
-    # on the organiser's own 10 (its non-working days, numbering, certificate look, register
-    # of speakers, its dashboard with the dashboard's PDF, and its speaker's ledger with the
-    # ledger's XLSX and PDF).
-    assert refused[404] == 75 + 10 and refused[200] == 0
+    # The home agency's staff get 404 on the 82 cohort and agency pages; the co-organiser's
+    # on the organiser's own 14 (its non-working days, numbering, certificate look, signatory,
+    # register of speakers, its dashboard with the dashboard's PDF, its speaker's ledger with
+    # the ledger's XLSX and PDF, and the three SIASN pages).
+    assert refused[404] == 82 + 14 and refused[200] == 0
 
 
 def test_every_url_with_an_object_is_in_the_table(agencies):

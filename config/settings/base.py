@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "rest_framework",  # the REST API (see "REST API" at the end)
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files served from this site (the CSP allows no other)
     "curriculum",
     "cohorts",
     "participants",
@@ -482,16 +483,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
     "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "EnrolmentStatusEnum": "participants.models.Enrolment.Status",
         "CertificateStatusEnum": "documents.models.Certificate.Status",
     },
 }
-try:  # Swagger UI's files served from this site (the CSP allows no other), when installed.
-    import drf_spectacular_sidecar  # noqa: F401
-except ImportError:
-    pass
-else:
-    INSTALLED_APPS.append("drf_spectacular_sidecar")
-    SPECTACULAR_SETTINGS["SWAGGER_UI_DIST"] = "SIDECAR"
-    SPECTACULAR_SETTINGS["SWAGGER_UI_FAVICON_HREF"] = "SIDECAR"

@@ -123,11 +123,15 @@ def test_an_administrator_makes_a_key_seen_once_and_revokes_it(client, agencies)
     assert client.get(add).status_code == 200
     data = {"name": "LMS Banten Ceria", "institution": agencies["own_agency"].pk,
             "access": "read_write"}  # fmt: skip
-    response = client.post(add, data)
+    response = client.post(add, data, follow=True)
     assert response.status_code == 200
     key = response.context["key"]
     api_key = ApiKey.objects.get(name="LMS Banten Ceria")
     assert key in response.content.decode() and key.startswith(api_key.prefix + ".")
+    # Reloading the page shows the key no more, and makes no second key.
+    again = client.get(response.redirect_chain[-1][0]).content.decode()
+    assert key not in again and 'id="api-key-gone"' in again
+    assert ApiKey.objects.filter(name="LMS Banten Ceria").count() == 1
     assert key not in api_key.hashed_key and api_key.created_by == admin
     # Shown once: the list and the key's page show the prefix only.
     listing = client.get(reverse("admin:cohorts_apikey_changelist")).content.decode()

@@ -11,11 +11,17 @@ from cohorts.models import Cohort
 from cohorts.services import phase_days
 from config import roles
 from curriculum.models import PhaseKind
+from demo.bsre_demo import bsre_demo_ensure
 from demo.loaders import DEMO_PASSWORD, demo_data_load
+from demo.siasn_people import siasn_standin_write
+from demo.standins import siasn as siasn_standin
 from documents.issuing import certificate_ensure
-from documents.models import Certificate
+from documents.models import Certificate, CertificateBatch
 from participants.models import Enrolment
 from projects.models import ChangeProject
+
+from ..integrations.test_siasn_client import siasn_settings
+from ..standins import running
 
 pytestmark = pytest.mark.browser
 
@@ -35,8 +41,9 @@ def log_out(page):
     page.context.clear_cookies()
 
 
-def pages_per_role(demo):
+def pages_per_role(demo, bsre_head):
     """The main pages of each role, as (login or None, [paths]), read from the demo data."""
+    pka_batch = CertificateBatch.objects.filter(cohort__program__code="pka").latest("pk")
     logins = {}
     for role, username, _note in demo.logins:
         logins.setdefault(role, username)
@@ -77,9 +84,32 @@ def pages_per_role(demo):
                 reverse("documents:dashboard", args=[closed.organiser_id]),
                 reverse("curriculum:evaluation_setup", args=[closed.program.code]),
                 reverse("projects:lms_upload", args=[running.pk]),
+                # Issue 17's staff pages: Cek SIASN (with SIASN's answer), Kirim ke SIASN,
+                # Ambil nilai dari LMS, the signatory and the signing queue.
+                reverse("participants:siasn_check", args=[closed.pk])
+                + f"?nip={closed.enrolments.order_by('pk').first().participant.nip}",
+                reverse("documents:siasn_sync", args=[closed.pk]),
+                reverse("projects:lms_fetch", args=[running.pk]),
+                reverse("documents:institution_signer", args=[closed.organiser_id]),
+                reverse("documents:signing_queue"),
             ],
         ),
-        ("admin", [reverse("documents:documents"), reverse("documents:audit_log")]),
+        (
+            "admin",
+            [
+                reverse("documents:documents"),
+                reverse("documents:audit_log"),
+                reverse("integrations_health"),
+            ],
+        ),
+        # The acting head who approves the PKA's certificates through BSrE (demo.bsre_demo).
+        (
+            bsre_head,
+            [
+                reverse("documents:signing_queue"),
+                reverse("documents:batch_signing", args=[pka_batch.pk]),
+            ],
+        ),
         (
             "widyaiswara",
             [
@@ -119,25 +149,33 @@ def pages_per_role(demo):
     ]
 
 
-def test_no_critical_or_serious_violation_on_any_main_page(page, live_server):
+def test_no_critical_or_serious_violation_on_any_main_page(
+    page, live_server, settings, monkeypatch, tmp_path
+):
     demo = demo_data_load()
+    # What `make demo` adds: the BSrE signer waiting for the PKA, and SIASN's people.
+    _role, bsre_head, _note = bsre_demo_ensure()
+    monkeypatch.setenv(siasn_standin.PEOPLE_FILE_ENV, str(tmp_path / "siasn.json"))
+    siasn_standin_write()
     axe = Axe()
     found = []
-    for username, paths in pages_per_role(demo):
-        for width, height in [(1366, 900), (390, 844)]:
-            page.set_viewport_size({"width": width, "height": height})
-            if username:
-                log_in(page, live_server.url, username)
-            for path in paths:
-                response = page.goto(live_server.url + path)
-                assert response.status == 200, (username, path, response.status)
-                results = axe.run(page)
-                for violation in results.response["violations"]:
-                    if violation["impact"] in BLOCKING:
-                        targets = [node["target"] for node in violation["nodes"][:3]]
-                        found.append(
-                            f"{username or 'tamu'} {width}px {path}: {violation['id']} "
-                            f"({violation['impact']}) {targets}"
-                        )
-            log_out(page)
+    with running(siasn_standin.build()) as siasn:
+        siasn_settings(settings, siasn, timeout=30)
+        for username, paths in pages_per_role(demo, bsre_head):
+            for width, height in [(1366, 900), (390, 844)]:
+                page.set_viewport_size({"width": width, "height": height})
+                if username:
+                    log_in(page, live_server.url, username)
+                for path in paths:
+                    response = page.goto(live_server.url + path)
+                    assert response.status == 200, (username, path, response.status)
+                    results = axe.run(page)
+                    for violation in results.response["violations"]:
+                        if violation["impact"] in BLOCKING:
+                            targets = [node["target"] for node in violation["nodes"][:3]]
+                            found.append(
+                                f"{username or 'tamu'} {width}px {path}: {violation['id']} "
+                                f"({violation['impact']}) {targets}"
+                            )
+                log_out(page)
     assert not found, "\n".join(found)
