@@ -409,3 +409,32 @@ def test_angkatan_72_and_probolinggo_have_filled_evaluations(demo, client):
     pka = Cohort.objects.get(program__code="pka", angkatan=7, year=2019)
     page = client.get(reverse("participants:evaluation_results", args=[pka.pk])).content
     assert "Sarana dan prasarana" in page.decode()
+
+
+def test_bantens_system_hears_of_angkatan_72s_certificates_through_the_demo_webhook(
+    demo, monkeypatch, django_capture_on_commit_callbacks
+):
+    """`make demo` gives BPSDMD Banten a webhook to the receiver stand-in: issuing Angkatan
+    72's certificates tells it, signed with the demo's secret, once per certificate."""
+    from cohorts.models import WebhookDelivery
+    from demo.standins import webhooks as receiver_standin
+    from demo.webhook_demo import webhook_demo_ensure
+    from documents.batches import certificates_issue
+    from documents.webhooks import webhook_deliver
+
+    from ..standins import running
+
+    with running(receiver_standin.build()) as receiver:
+        monkeypatch.setenv("WEBHOOKS_STANDIN_PORT", str(receiver.port))
+        webhook = webhook_demo_ensure()
+        assert webhook_demo_ensure() == webhook  # once
+        cohort = Cohort.objects.get(program__code="latsar", angkatan=72)
+        with django_capture_on_commit_callbacks():
+            certificates_issue(batch_id=CertificateBatch.objects.create(cohort=cohort).pk)
+        deliveries = WebhookDelivery.objects.filter(webhook=webhook).order_by("pk")
+        for pk in deliveries.values_list("pk", flat=True):
+            webhook_deliver(delivery_id=pk)
+        issued = Certificate.objects.filter(enrolment__cohort=cohort)
+        told = {payload["certificate"]["number"] for _d, _e, payload in receiver.events}
+        assert told == set(issued.values_list("number", flat=True)) and len(told) == 38
+        assert {event for _d, event, _p in receiver.events} == {"certificate.issued"}

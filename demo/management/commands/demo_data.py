@@ -8,6 +8,7 @@ from demo.bsre_demo import bsre_demo_ensure
 from demo.loaders import DEMO_PASSWORD, demo_data_load
 from demo.siasn_people import siasn_standin_write
 from demo.standins import lms as lms_standin
+from demo.webhook_demo import webhook_demo_ensure
 from projects.lms_fetch import lms_course_default
 
 
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         lms_standin_write()
         siasn_standin_write()
         bsre_login = bsre_demo_ensure()
+        webhook_demo_ensure()
         self.stdout.write(self.style.SUCCESS("Data contoh siap. Login demo (kata sandi sama):"))
         for role, username, note in [*result.logins, bsre_login]:
             line = f"  {role:<14} {username:<20} {DEMO_PASSWORD}"
