@@ -71,6 +71,9 @@ ROLE_PERMISSIONS = {
         "cohorts.add_webhook",
         "cohorts.change_webhook",
         "cohorts.view_webhookdelivery",
+        # and follow what was sent to SIASN and signed through BSrE, to find a failure's reason.
+        "documents.view_siasnsync",
+        "documents.view_batchsigning",
     ],
 }
 

@@ -107,3 +107,20 @@ def test_the_batch_page_links_to_it(client, configured):
     client.force_login(staff_user())
     html = client.get(batch.get_absolute_url()).content.decode()
     assert page(cohort) in html
+
+
+def test_administrators_find_a_failed_push_and_its_reason_in_the_admin_site(client):
+    from ..factories import administrator_user
+
+    cohort = certificates_numbered(CohortFactory(), 2)
+    certificate = Certificate.objects.filter(enrolment__cohort=cohort).first()
+    SiasnSync.objects.create(certificate=certificate, status="failed", error="NIP tidak dikenal")
+    client.force_login(administrator_user(is_staff=True))
+    changelist = reverse("admin:documents_siasnsync_changelist")
+    listed = client.get(changelist, {"status__exact": "failed"}).content.decode()
+    assert certificate.number in listed and "NIP tidak dikenal" in listed
+    # Read only: pushes are sent and retried on Kirim ke SIASN, where their rules are kept.
+    assert client.get(reverse("admin:documents_siasnsync_add")).status_code == 403
+    assert client.get(reverse("admin:documents_batchsigning_changelist")).status_code == 200
+    client.force_login(staff_user(is_staff=True))
+    assert client.get(changelist).status_code == 403
