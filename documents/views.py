@@ -135,7 +135,10 @@ def certificates_issue(request, pk):
 def batch_detail(request, pk):
     batch = get_object_or_404(
         within_reach(
-            CertificateBatch.objects.select_related("cohort__program", "cohort__organiser"),
+            # With its BSrE signing, when its institution signs so (shown on the page).
+            CertificateBatch.objects.select_related(
+                "cohort__program", "cohort__organiser", "signing"
+            ),
             request.user,
         ),
         pk=pk,

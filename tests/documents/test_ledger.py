@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 
 import openpyxl
 import pytest
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
@@ -285,12 +286,14 @@ def many_cohorts(world, count):
     the figures are all the test needs."""
     base = world["home_latsar"]
     participant = ParticipantFactory()
+    # Numbers after every cohort's: the factory's own count grows with the tests run before.
+    first = Cohort.objects.aggregate(last=Max("angkatan"))["last"] + 1
     cohorts = Cohort.objects.bulk_create(
         Cohort(
             program=base.program,
             program_version=base.program_version,
             organiser=base.organiser,
-            angkatan=500 + n,
+            angkatan=first + n,
             year=2022,
             start_date=base.start_date,
             end_date=base.end_date,
