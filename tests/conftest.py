@@ -97,7 +97,11 @@ def s3_bucket(tmp_path_factory):
         process.wait()
 
 
-@pytest.fixture(scope="session")
+# One Chromium per module, not per run: Playwright's sync API marks an asyncio loop as running
+# in the test thread while it is started, and code run later in that thread that calls
+# asyncio.run() (pyHanko's signature validation) would fail in every module after the first
+# browser test.
+@pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
         message = f"{CHROMIUM} tidak ada: jalankan .ci/system-packages test"
