@@ -61,6 +61,8 @@ class Participant(models.Model):
     )
     email = models.EmailField(_("surel"), blank=True)
     phone = models.CharField(_("telepon"), max_length=30, blank=True)
+    # Printed on the full STTP with the birth date, which the NIP holds (nip_info).
+    birth_place = models.CharField(_("tempat lahir"), max_length=100, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -527,3 +529,20 @@ class EvaluationComment(EvaluationTarget):
 
     def __str__(self):
         return f"{self.questionnaire} {self.text[:40]}"
+
+
+# Field visits shared by cohorts (issue 18), in their own module.
+from .visit_models import (  # noqa: E402, F401
+    Visit,
+    VisitActivity,
+    VisitAssignment,
+    VisitAttendance,
+    VisitGroup,
+    VisitHost,
+    VisitMember,
+    VisitPhoto,
+    VisitReport,
+)
+
+
+from .commitment_models import CommitmentDocument  # noqa: E402, F401  (the app's model)
