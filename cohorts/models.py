@@ -68,6 +68,13 @@ class Institution(models.Model):
         blank=True,
         help_text=_("Dicetak di bawah keterangan kelulusan, misalnya dasar hukum pelatihan."),
     )
+    # The full STTP (issue 18): a second page with the subjects and their JP. Off by
+    # default, so that an institution's certificates stay one page until its staff choose it.
+    certificate_transcript = models.BooleanField(
+        _("halaman transkrip mata pelatihan"),
+        default=False,
+        help_text=_("Sertifikat diberi halaman kedua: daftar mata pelatihan dengan JP-nya."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -148,6 +155,22 @@ class Cohort(models.Model):
         on_delete=models.PROTECT,
         related_name="co_organised_cohorts",
         verbose_name=_("penyelenggara pendamping"),
+    )
+    # The body the cohort is run on behalf of (LAN RI for PKN Tingkat II): shown on the cohort
+    # and in reports, and on the certificate as a second signatory block when
+    # `on_behalf_signs` says the regulation wants one.
+    on_behalf_of = models.ForeignKey(
+        Institution,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cohorts_on_behalf",
+        verbose_name=_("atas nama"),
+    )
+    on_behalf_signs = models.BooleanField(
+        _("blok tanda tangan atas nama pada sertifikat"),
+        default=False,
+        help_text=_("Sertifikat memuat blok tanda tangan lembaga yang diwakili (a.n.)."),
     )
     angkatan = models.PositiveIntegerField(_("angkatan"))
     year = models.PositiveSmallIntegerField(_("tahun"))

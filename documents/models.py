@@ -348,3 +348,6 @@ from .bsre_models import (  # noqa: E402, F401
     SigningEvent,
 )
 from .siasn_models import SiasnSync  # noqa: E402, F401
+
+# The signatories printed on the full STTP (issue 18), in a module of its own.
+from .signatory_models import CertificateSignatory  # noqa: E402, F401

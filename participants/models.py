@@ -544,5 +544,5 @@ from .visit_models import (  # noqa: E402, F401
     VisitReport,
 )
 
-
-from .commitment_models import CommitmentDocument  # noqa: E402, F401  (the app's model)
+# The signed commitment documents of the komitmen bersama phase (issue 18), in their own module.
+from .commitment_models import CommitmentDocument  # noqa: E402, F401
