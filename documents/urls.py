@@ -3,7 +3,7 @@ certificates and bookmarks keep working."""
 
 from django.urls import path
 
-from . import audit, dashboard_views, siasn_views, sign_in_sheet, views
+from . import audit, dashboard_views, siasn_views, sign_in_sheet, views, visit_report
 from .ledger_views import (
     ledger_mine,
     ledger_mine_file,
@@ -17,6 +17,7 @@ from .ledger_views import (
 app_name = "documents"
 
 urlpatterns = [
+    path("studi-lapangan/<int:pk>/laporan.pdf", visit_report.visit_report, name="visit_report"),
     path(
         "angkatan/<int:pk>/sertifikat/terbitkan/",
         views.certificates_issue,

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import attendance_views, evaluation_views, invitation_views, siasn_views, views
 from .notification_views import notification_preferences, notifications_without_email_view
@@ -6,6 +6,7 @@ from .notification_views import notification_preferences, notifications_without_
 app_name = "participants"
 
 urlpatterns = [
+    path("", include("participants.visit_urls")),  # field visits (issue 18)
     path("angkatan/<int:cohort_pk>/peserta/tambah/", views.enrol, name="enrol"),
     path("bimbingan/", views.my_mentees, name="my_mentees"),
     path("angkatan/<int:cohort_pk>/siasn/", siasn_views.siasn_check_page, name="siasn_check"),

@@ -1,10 +1,11 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import lms_views, paper_views, views
 
 app_name = "projects"
 
 urlpatterns = [
+    path("", include("projects.visit_score_urls")),  # field visit reports (issue 18)
     path("saya/", views.my_training, name="my_training"),
     path("proyek/", views.queue, name="queue"),
     path("proyek/saya/", views.my_project, name="my_project"),
