@@ -347,6 +347,9 @@ from .bsre_models import (  # noqa: E402, F401
     InstitutionSigner,
     SigningEvent,
 )
+
+# Verifiable credentials (issue 18): each certificate number's place in the status list.
+from .credential_models import CertificateCredential  # noqa: E402, F401
 from .siasn_models import SiasnSync  # noqa: E402, F401
 
 # The signatories printed on the full STTP (issue 18), in a module of its own.

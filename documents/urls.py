@@ -175,3 +175,35 @@ urlpatterns += [
         name="batch_signing",
     ),
 ]
+
+# Verifiable credentials (documents.credential_views).
+from . import credential_views  # noqa: E402
+
+urlpatterns += [
+    path(
+        "sertifikat/<int:pk>/kredensial.jwt",
+        credential_views.credential_download,
+        name="credential_download",
+    ),
+    path("kredensial/kunci.json", credential_views.credential_keys, name="credential_keys"),
+    path(
+        "kredensial/status/<int:list_number>/",
+        credential_views.credential_status_list,
+        name="credential_status_list",
+    ),
+    path(
+        "kredensial/penerbit/<int:pk>/",
+        credential_views.credential_issuer,
+        name="credential_issuer",
+    ),
+    path(
+        "kredensial/verifikasi/",
+        credential_views.credential_verify_page,
+        name="credential_verify",
+    ),
+    path(
+        "kredensial/verifikasi.json",
+        credential_views.credential_verify_json,
+        name="credential_verify_json",
+    ),
+]

@@ -46,5 +46,12 @@ def test_the_public_views_are_the_ones_we_mean():
         "api:verify",
         "api:verify_lookup",
         "cohorts:cohort_feed",
+        # Verifiable credentials: the issuer's keys, profile and status list, and the
+        # verification a third party makes (documents.credential_views, issue 18).
+        "documents:credential_issuer",
+        "documents:credential_keys",
+        "documents:credential_status_list",
+        "documents:credential_verify",
+        "documents:credential_verify_json",
         "participants:calendar_feed",
     ]
