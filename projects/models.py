@@ -606,3 +606,7 @@ class PredicateBand(models.Model):
 
     def __str__(self):
         return f"> {self.floor}: {self.name}"
+
+
+# Follow-up after the training and the public catalogue of innovations (issue 18).
+from .follow_up_models import CataloguePublication, FollowUpAnswer, FollowUpRound  # noqa: E402,F401

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import lms_views, paper_views, views
+from . import follow_up_views, lms_views, paper_views, views
 
 app_name = "projects"
 
@@ -44,4 +44,28 @@ urlpatterns = [
     ),
     path("angkatan/<int:cohort_pk>/seminar/", views.cohort_seminars, name="cohort_seminars"),
     path("program/<slug:code>/rubrik/", views.rubrics, name="rubrics"),
+    # Follow-up after the training and the public catalogue of innovations (issue 18).
+    path("proyek/saya/tindak-lanjut/", follow_up_views.follow_up_mine, name="follow_up_mine"),
+    path("tindak-lanjut/", follow_up_views.follow_up_queue, name="follow_up_queue"),
+    path("tindak-lanjut/<int:pk>/", follow_up_views.follow_up_round, name="follow_up_round"),
+    path(
+        "tindak-lanjut/<int:pk>/konfirmasi/",
+        follow_up_views.follow_up_confirm_view,
+        name="follow_up_confirm",
+    ),
+    path(
+        "tindak-lanjut/bukti/<int:pk>/",
+        follow_up_views.follow_up_evidence,
+        name="follow_up_evidence",
+    ),
+    path(
+        "angkatan/tindak-lanjut/", follow_up_views.follow_up_dashboard, name="follow_up_dashboard"
+    ),
+    path(
+        "proyek/<int:pk>/katalog/",
+        follow_up_views.catalogue_publish_view,
+        name="catalogue_publish",
+    ),
+    path("katalog-inovasi/", follow_up_views.catalogue, name="catalogue"),
+    path("katalog-inovasi/<uuid:uid>/", follow_up_views.catalogue_entry, name="catalogue_entry"),
 ]

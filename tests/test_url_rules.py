@@ -54,4 +54,7 @@ def test_the_public_views_are_the_ones_we_mean():
         "documents:credential_verify",
         "documents:credential_verify_json",
         "participants:calendar_feed",
+        # The catalogue of innovations: what participants chose to publish (issue 18).
+        "projects:catalogue",
+        "projects:catalogue_entry",
     ]

@@ -266,6 +266,8 @@ RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default=None)
 CACHES = {"default": env.cache("CACHE_URL", default="dbcache://angkatan_cache")}
 # The largest change-project document a participant may upload.
 PROJECT_UPLOAD_MAX_MB = env.int("PROJECT_UPLOAD_MAX_MB", default=10)
+# Months after the seminar at which a change project's follow-up round opens (projects.follow_up).
+FOLLOW_UP_MONTHS = env("FOLLOW_UP_MONTHS", default="3,6,12")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -382,6 +384,11 @@ CELERY_BEAT_SCHEDULE = {
     "notification-digest": {
         "task": "participants.tasks.notifications_digest_job",
         "schedule": crontab(hour=17, minute=0),
+    },
+    # The follow-up rounds due after the seminars (projects.follow_up), once each.
+    "follow-up-rounds": {
+        "task": "projects.tasks.follow_up_rounds_open_job",
+        "schedule": crontab(hour=7, minute=10),
     },
     # The scorers whose sheets a seminar still waits for (projects.reminders).
     "scores-due": {
