@@ -51,4 +51,8 @@ def test_the_banyuwangi_visit_of_four_angkatan_in_balanced_groups(demo, client):
     visits_demo_ensure()
     assert Visit.objects.filter(title=visit.title).count() == 1
     assert VisitMember.objects.filter(visit=visit).count() == 200
-    print(f"visits_demo_ensure: {elapsed:.2f} s")  # noqa: T201
+    login = visit.members.get(enrolment__participant__user__username=result.participant_username)
+    print(  # noqa: T201
+        f"visits_demo_ensure: {elapsed:.2f} s; participant login {result.participant_username} "
+        f"({login.enrolment.participant.name}, {login.enrolment.cohort}, {login.group})"
+    )
