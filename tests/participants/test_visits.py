@@ -287,3 +287,15 @@ def test_the_head_gets_a_pdf_report_of_the_visit(client):
     assert "Dinas Pariwisata" in text and "Ibu Panitia" in text
     client.force_login(staff_user([TrainingAgencyFactory()]))
     assert client.get(url).status_code == 404
+
+
+def test_the_participant_pages_are_for_participants_of_the_visit(client):
+    visit, _cohorts, _groups = visit_world(per_cohort=3, cohorts=1, bus_capacity=5)
+    url = reverse("participants:my_visit", args=[visit.pk])
+    for user in (staff_user(), widyaiswara_user()):
+        client.force_login(user)
+        assert client.get(url).status_code == 403
+        assert client.get(reverse("participants:my_visits")).status_code == 403
+    # The escort's page is for widyaiswara only.
+    client.force_login(staff_user())
+    assert client.get(reverse("projects:visit_reports", args=[visit.pk])).status_code == 403
