@@ -21,6 +21,10 @@ to this process and to the workers (SIGNING_KEY_FILE). It measures, in one run:
    WeasyPrint embeds it), one document each, one after another in this process, and signing
    each with the same signer. It neither stores nor bundles anything; its data is read from
    the database before the clock starts.
+5. The full STTP (issue 18): a cohort of 40 whose organiser prints the transcript page and
+   which is run on LAN's behalf (two pages, two signature blocks), the job against its floor
+   (the same two-page certificates as one WeasyPrint document, plus one signature per file),
+   median of 3; its note says what it costs next to the one-page job.
 
 Every wait has a deadline (WAIT_SECONDS), so the bench never hangs. The results go to
 var/bench/certificates.json (the format of bench/summary.py) and are printed.
@@ -157,6 +161,83 @@ def floor_seconds(cohort):
     for single in singles:
         pdf_sign(single)
     return render, time.perf_counter() - started
+
+
+def full_cohort_of(size):
+    """A cohort printing the full STTP (issue 18): its organiser prints the transcript page
+    (19 subjects) and it is run on LAN's behalf with LAN's block: two pages, two blocks. Its
+    own organiser, so that the other measures keep the one-page certificate."""
+    from cohorts.models import Institution
+    from curriculum.models import Subject
+    from demo.loaders import institution_images_ensure
+    from tests.factories import (
+        CohortFactory,
+        TrainingAgencyFactory,
+        enrol,
+        project_scored,
+        widyaiswara_user,
+    )
+
+    organiser = TrainingAgencyFactory(code="bench-full-sttp", name="BPSDMD Provinsi Bench")
+    institution_images_ensure(organiser)
+    organiser.certificate_transcript = True
+    organiser.save(update_fields=["certificate_transcript"])
+    body = Institution.objects.create(
+        code="bench-lan", name="Lembaga Administrasi Negara", head_name="Dr. Bench, M.Si.",
+        head_nip="196902151995031002", head_title="Deputi Bidang Pengembangan Kompetensi",
+    )  # fmt: skip
+    institution_images_ensure(body)
+    cohort = CohortFactory(angkatan=next(_angkatan), organiser=organiser)
+    cohort.capacity, cohort.on_behalf_of, cohort.on_behalf_signs = size, body, True
+    cohort.save(update_fields=["capacity", "on_behalf_of", "on_behalf_signs"])
+    templates = [phase.template for phase in cohort.phases.select_related("template")]
+    if not Subject.objects.filter(phase_template__in=templates).exists():
+        Subject.objects.bulk_create(
+            Subject(phase_template=t, order=n, name=f"Mata pelatihan {t.order}.{n}", jp=10)
+            for t in templates
+            for n in range(1, 6 if t.order < 4 else 5)
+        )
+    coach = widyaiswara_user()
+    for _ in range(size):
+        project_scored(enrol(cohort, coach=coach), Decimal("85"))
+    return cohort
+
+
+def full_floor_seconds(cohort):
+    """The floor of the full STTP: its certificates as the pages of one WeasyPrint document
+    (two each), then one signature per two-page file (cut from it, untimed)."""
+    import pikepdf
+
+    from documents.pdf import html_to_pdf
+    from documents.rendering import certificate_html
+    from documents.signing import pdf_sign
+
+    certificates = certificates_of(cohort)
+    bodies = []
+    for certificate in certificates:
+        html = certificate_html(certificate)
+        bodies.append(html.split("<body>", 1)[1].rsplit("</body>", 1)[0])
+    head = html.split("<body>", 1)[0]
+    document = head + "<body>" + '<div style="page-break-after: always"></div>'.join(bodies)
+    started = time.perf_counter()
+    pdf = html_to_pdf(document + "</body></html>")
+    render = time.perf_counter() - started
+    files = []
+    with pikepdf.open(io.BytesIO(pdf)) as source:
+        if len(source.pages) != 2 * len(certificates):
+            raise SystemExit(f"the full STTP is not two pages: {len(source.pages)} pages")
+        for index in range(len(certificates)):
+            with pikepdf.new() as pair:
+                for page in source.pages[2 * index : 2 * index + 2]:
+                    pair.pages.append(page)
+                pair.remove_unreferenced_resources()
+                out = io.BytesIO()
+                pair.save(out)
+                files.append(out.getvalue())
+    started = time.perf_counter()
+    for data in files:
+        pdf_sign(data)
+    return render + time.perf_counter() - started
 
 
 def reportlab_peer_seconds(cohort):
@@ -380,6 +461,12 @@ def main():
         job_small = statistics.median(job for job, _ in small_runs)
         floor_small = statistics.median(floor for _, floor in small_runs)
 
+        print("The full STTP (two pages, two blocks)…", flush=True)
+        full = full_cohort_of(SMALL)
+        full_runs = [(job_seconds(full), full_floor_seconds(full)) for _ in range(SMALL_REPEATS)]
+        job_full = statistics.median(job for job, _ in full_runs)
+        floor_full = statistics.median(floor for _, floor in full_runs)
+
         print("ReportLab peer…", flush=True)
         peer, peer_size = reportlab_peer_seconds(big)
 
@@ -413,6 +500,18 @@ def main():
                 "ratio": job_small / floor_small,
                 "goal": "<= 1.2",
                 "note": f"median of {SMALL_REPEATS} runs in one process",
+            },
+            {
+                "measure": f"full STTP (2 pages) incl. signing, per certificate ({SMALL})",
+                "ours_s": job_full / SMALL,
+                "peer": "WeasyPrint one document + one signature each",
+                "peer_s": floor_full / SMALL,
+                "ratio": job_full / floor_full,
+                "goal": "<= 1.2",
+                "note": (
+                    f"median of {SMALL_REPEATS} runs; transcript page and LAN's block; "
+                    f"{job_full / job_small:.2f}x the one-page job per certificate"
+                ),
             },
             {
                 "measure": f"signing's share of the job ({BIG})",

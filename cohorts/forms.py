@@ -28,6 +28,18 @@ class CohortCreateForm(forms.Form):
             "Lembaga lain yang ikut menyelenggarakan; stafnya ikut mengelola angkatan ini."
         ),
     )
+    on_behalf_of = forms.ModelChoiceField(
+        Institution.objects.exclude(
+            kind__in=[Institution.Kind.UNIT, Institution.Kind.LOCAL_GOVERNMENT]
+        ),
+        label=_("Atas nama"),
+        required=False,
+        help_text=_("Lembaga yang diwakili, misalnya LAN RI untuk PKN Tingkat II."),
+    )
+    on_behalf_signs = forms.BooleanField(
+        label=_("Cetak blok tanda tangan lembaga yang diwakili (a.n.) pada sertifikat"),
+        required=False,
+    )
     angkatan = forms.IntegerField(label=_("Angkatan ke-"), min_value=1, max_value=9999)
     year = forms.IntegerField(label=_("Tahun"), min_value=2000, max_value=2100)
     start_date = forms.DateField(label=_("Tanggal mulai"), widget=DATE_INPUT)
@@ -62,6 +74,13 @@ class CohortCreateForm(forms.Form):
             self.add_error(
                 "co_organiser", _("Penyelenggara pendamping harus berbeda dari penyelenggara.")
             )
+        on_behalf_of = data.get("on_behalf_of")
+        if on_behalf_of and on_behalf_of == organiser:
+            self.add_error(
+                "on_behalf_of", _("Lembaga yang diwakili harus berbeda dari penyelenggara.")
+            )
+        if data.get("on_behalf_signs") and not on_behalf_of:
+            self.add_error("on_behalf_signs", _("Pilih dahulu lembaga yang diwakili (atas nama)."))
         year, start = data.get("year"), data.get("start_date")
         if year and start and abs(year - start.year) > 1:
             self.add_error("year", _("Tahun angkatan tidak sesuai dengan tanggal mulai."))

@@ -28,7 +28,7 @@ def cohort_list():
 def cohort_with_phases():
     """Cohorts with what the cohort page shows of them (program, organisers, phases)."""
     return Cohort.objects.select_related(
-        "program", "organiser", "co_organiser", "program_version"
+        "program", "organiser", "co_organiser", "on_behalf_of", "program_version"
     ).prefetch_related("phases")
 
 

@@ -68,8 +68,9 @@ def phases_schedule(*, templates, start_date, closed=frozenset()):
 
 @transaction.atomic
 def cohort_create(
-    *, program, organiser, angkatan, year, start_date, venue="", capacity=None, co_organiser=None
-):
+    *, program, organiser, angkatan, year, start_date, venue="", capacity=None, co_organiser=None,
+    on_behalf_of=None, on_behalf_signs=False,
+):  # fmt: skip
     version = version_in_force(program=program, on=start_date)
     templates = list(version.phase_templates.order_by("order"))
     if not templates:
@@ -84,6 +85,8 @@ def cohort_create(
         program_version=version,
         organiser=organiser,
         co_organiser=co_organiser,
+        on_behalf_of=on_behalf_of,
+        on_behalf_signs=bool(on_behalf_of and on_behalf_signs),
         angkatan=angkatan,
         year=year,
         start_date=schedule[0][1],

@@ -37,6 +37,7 @@ def _person(participant):
         "gelarDepan": "",
         "gelarBelakang": "",
         "tglLahir": participant.birth_date.strftime("%d-%m-%Y"),
+        "tempatLahir": participant.birth_place,
         "golRuangAkhir": participant.rank,
         "jabatanNama": participant.position,
         "jenisJabatan": KINDS.get(participant.position_level, ""),

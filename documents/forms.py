@@ -7,6 +7,7 @@ from config.uploads import document_kind_of
 from participants.nip import nip_parse
 
 from .numbering import ERROR_PATTERN_SEQ, pattern_check
+from .signatory_models import CertificateSignatory
 
 IMAGE_MAX_BYTES = 2 * 1024 * 1024
 ERROR_PROOF_MISSING = _(
@@ -23,7 +24,7 @@ class InstitutionCertificateForm(forms.ModelForm):
     class Meta:
         model = Institution
         fields = ["city", "head_name", "head_nip", "head_title", "logo", "head_signature",
-                  "certificate_title", "certificate_basis"]  # fmt: skip
+                  "certificate_title", "certificate_basis", "certificate_transcript"]  # fmt: skip
         widgets = {"certificate_basis": forms.Textarea(attrs={"rows": 3})}
 
     def _image(self, name):
@@ -127,3 +128,34 @@ class DocumentsFilterForm(ListFilterForm):
         ],
         required=False,
     )
+
+
+class CertificateSignatoryForm(forms.ModelForm):
+    """One signature block of the institution's certificates (documents.signatories)."""
+
+    # Typed as printed, with spaces: `19700101 199003 1 001`.
+    nip = forms.CharField(label=_("NIP"), max_length=25, required=False)
+
+    class Meta:
+        model = CertificateSignatory
+        fields = ["program", "order", "name", "nip", "title", "acting", "signature"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["program"].empty_label = _("Semua program")
+        self.fields["order"].help_text = _("Dicetak dari kiri ke kanan menurut urutan.")
+
+    def clean_signature(self):
+        upload = self.cleaned_data.get("signature")
+        if upload and hasattr(upload, "content_type"):
+            if upload.size > IMAGE_MAX_BYTES:
+                raise forms.ValidationError(_("Gambar paling besar 2 MB."))
+            if document_kind_of(upload) not in ("png", "jpg"):
+                raise forms.ValidationError(_("Gambar harus PNG atau JPG."))
+        return upload
+
+    def clean_nip(self):
+        value = "".join(self.cleaned_data["nip"].split())
+        if value:
+            nip_parse(value)
+        return value

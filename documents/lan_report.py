@@ -141,7 +141,7 @@ def _pack_of(request, cohort_pk):
     cohort = cohort_or_404(
         request.user,
         cohort_pk,
-        Cohort.objects.select_related("program", "organiser", "co_organiser"),
+        Cohort.objects.select_related("program", "organiser", "co_organiser", "on_behalf_of"),
     )
     return lan_pack(cohort, timezone.localdate())
 

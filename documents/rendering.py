@@ -17,6 +17,7 @@ from cohorts.services import cohort_total_jp
 
 from .bsre_signing import signatory_for, signer_of, uses_bsre
 from .pdf import html_to_pdf, image_data_uri
+from .signatories import signature_blocks, transcript_of
 from .signing import pdf_sign
 
 logger = logging.getLogger(__name__)
@@ -44,20 +45,25 @@ def certificates_render_many(certificates):
     cohort = certificates[0].enrolment.cohort
     total_jp = cohort_total_jp(cohort)
     signer = signer_of(cohort.organiser_id)
+    # What every certificate of the cohort shares, read once: its blocks and its transcript.
+    shared = cohort_print_parts(cohort, signer)
+    # The full STTP is two pages: its front and the transcript.
+    pages_each = 2 if shared["transcript"] is not None else 1
     for certificate in certificates:
-        html = certificate_html(certificate, total_jp=total_jp, signer=signer)
+        html = certificate_html(certificate, total_jp=total_jp, signer=signer, shared=shared)
         start, end = html.index("<body>") + len("<body>"), html.rindex("</body>")
         head = head or html[:start]
         bodies.append(f'<section class="sheet">{html[start:end]}</section>')
     document = html_to_pdf(head + "".join(bodies) + "</body></html>")
     with pikepdf.open(io.BytesIO(document)) as source:
-        if len(source.pages) != len(certificates):
+        if len(source.pages) != len(certificates) * pages_each:
             logger.warning("certificates overflowed their page; rendering them one by one")
             return [certificate_render(c) for c in certificates]
         files = []
-        for certificate, page in zip(certificates, source.pages, strict=True):
+        for index, certificate in enumerate(certificates):
             with pikepdf.new() as single:
-                single.pages.append(page)
+                for page in source.pages[index * pages_each : (index + 1) * pages_each]:
+                    single.pages.append(page)
                 # Pages of one document may share a resource dictionary: keep only what this
                 # page draws, so no file carries another participant's data.
                 single.remove_unreferenced_resources()
@@ -68,12 +74,29 @@ def certificates_render_many(certificates):
     return files
 
 
-def certificate_html(certificate, total_jp=None, signer=False):
-    """`signer`: the organiser's InstitutionSigner (or None) when the caller has read it."""
+def cohort_print_parts(cohort, signer):
+    """What every certificate of a cohort prints alike (issue 18): its signature blocks
+    (None: the one block of old) and, when the organiser prints the full STTP, its transcript
+    (rows and total; None otherwise); and the body the cohort is run on behalf of."""
+    transcript = None
+    if cohort.organiser.certificate_transcript:
+        rows, total = transcript_of(cohort)
+        transcript = {"rows": rows, "total": total}
+    return {
+        "blocks": signature_blocks(cohort, signer),
+        "transcript": transcript,
+        "on_behalf_of": cohort.on_behalf_of,
+    }
+
+
+def certificate_html(certificate, total_jp=None, signer=False, shared=None):
+    """`signer`: the organiser's InstitutionSigner (or None) when the caller has read it;
+    `shared`: cohort_print_parts, when the caller has read it."""
     enrolment = certificate.enrolment
     cohort = enrolment.cohort
     total_jp = cohort_total_jp(cohort) if total_jp is None else total_jp
     signer = signer_of(cohort.organiser_id) if signer is False else signer
+    shared = cohort_print_parts(cohort, signer) if shared is None else shared
     signatory = signatory_for(cohort.organiser, signer)
     url = certificate.get_verification_url()
     with translation.override("id"):
@@ -89,6 +112,9 @@ def certificate_html(certificate, total_jp=None, signer=False):
                 "qr_data_uri": qr_svg_data_uri(url),
                 "logo_uri": image_data_uri(cohort.organiser.logo.name),
                 "signatory": signatory,
+                "blocks": shared["blocks"],
+                "transcript": shared["transcript"],
+                "on_behalf_of": shared["on_behalf_of"],
                 # With BSrE the signature image is in BSrE's visible signature, drawn over
                 # the block's empty space (documents.bsre_signing.appearance_for).
                 "signature_uri": ""

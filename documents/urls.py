@@ -207,3 +207,24 @@ urlpatterns += [
         name="credential_verify_json",
     ),
 ]
+
+# The signatories certificates print (documents.signatory_views, issue 18).
+from . import signatory_views  # noqa: E402
+
+urlpatterns += [
+    path(
+        "instansi/<int:pk>/sertifikat/penanda-tangan/",
+        signatory_views.certificate_signatories,
+        name="certificate_signatories",
+    ),
+    path(
+        "instansi/<int:pk>/sertifikat/penanda-tangan/<int:signatory_pk>/",
+        signatory_views.certificate_signatory_edit,
+        name="certificate_signatory_edit",
+    ),
+    path(
+        "instansi/<int:pk>/sertifikat/penanda-tangan/<int:signatory_pk>/hapus/",
+        signatory_views.certificate_signatory_delete,
+        name="certificate_signatory_delete",
+    ),
+]

@@ -61,6 +61,8 @@ COLUMNS = [
     ("mentor_position", "Jabatan Mentor"),
     ("mentor_email", "Surel Mentor"),
     ("mentor_phone", "Telepon Mentor"),
+    # Optional: printed on the full STTP with the birth date the NIP holds (issue 18).
+    ("birth_place", "Tempat Lahir"),
 ]
 LABELS = dict(COLUMNS)
 # The template's example row. A row with its NIP is never imported: a clerk who types the
@@ -71,6 +73,7 @@ EXAMPLE_ROW = [
     "Analis Kebijakan Ahli Muda", "Fungsional", "Dinas Kesehatan Kota Tangerang",
     "hary@example.go.id", "0812 3456 7890", "19700101 199503 1 002",
     "Ir. Budi Santoso, M.T.", "Kepala Dinas Kesehatan", "budi@example.go.id", "0813 1111 2222",
+    "Kota Tangerang",
 ]  # fmt: skip
 EXAMPLE_NIP = nip_normalize(EXAMPLE_ROW[0])
 # A last column in the template that says, on the example row, that it is one; the importer
@@ -113,6 +116,7 @@ ALIASES = {
     "hp mentor": "mentor_phone",
     "whatsapp mentor": "mentor_phone",
     "wa mentor": "mentor_phone",
+    "tempat lahir": "birth_place",
 }
 REQUIRED = ["nip", "name", "rank", "position", "agency"]
 ALREADY_ENROLLED = "enrolled"
@@ -393,6 +397,7 @@ def rows_check(cohort, raw_rows):
                     result.error(number, column, _("Alamat surel tidak sah."))
                     ok = False
         data["phone"] = cell_text(raw.get("phone"))
+        data["birth_place"] = cell_text(raw.get("birth_place"))
         data["mentor_name"] = cell_text(raw.get("mentor_name"))
         data["mentor_phone"] = cell_text(raw.get("mentor_phone"))
         data["mentor_position"] = cell_text(raw.get("mentor_position"))
@@ -522,7 +527,7 @@ ERROR_CONCURRENT = gettext_lazy(
 ERROR_TOO_LONG = gettext_lazy("Terlalu panjang: paling banyak %(max)s karakter.")
 MAX_LENGTHS = {
     "name": 200, "position": 200, "phone": 30, "email": 254, "mentor_name": 200,
-    "mentor_position": 200, "mentor_email": 254, "mentor_phone": 30,
+    "mentor_position": 200, "mentor_email": 254, "mentor_phone": 30, "birth_place": 100,
 }  # fmt: skip
 
 
@@ -645,6 +650,11 @@ def _participants_upsert(rows):
     changed, new = [], []
     for r in rows:
         values = {k: r[k] for k in FIELDS}
+        # A list without the birth place does not erase the one already known.
+        birth_place = r.get("birth_place") or (
+            existing[r["nip"]].birth_place if r["nip"] in existing else ""
+        )
+        values["birth_place"] = birth_place
         person = existing.get(r["nip"])
         if person is None:
             new.append(Participant(nip=r["nip"], agency_id=r["agency"], **values))
@@ -659,7 +669,9 @@ def _participants_upsert(rows):
     created = logins_bulk_create(new, role_name=PARTICIPANT) if new else set()
     with unique_or_error(ERROR_CONCURRENT):
         Participant.objects.bulk_create(new)
-    Participant.objects.bulk_update(changed, [*FIELDS, "agency"], batch_size=UPDATE_BATCH)
+    Participant.objects.bulk_update(
+        changed, [*FIELDS, "birth_place", "agency"], batch_size=UPDATE_BATCH
+    )
     if not _keys_returned(new):
         new = list(Participant.objects.filter(nip__in=[p.nip for p in new]))
     people = {**existing, **{p.nip: p for p in new}}

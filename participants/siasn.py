@@ -51,7 +51,7 @@ FORMER_NAMES = (
     ("PKN I", "5"),
 )
 
-ACCEPTABLE = ("name", "rank", "position", "position_level", "agency")
+ACCEPTABLE = ("name", "rank", "position", "position_level", "agency", "birth_place")
 ERROR_NOTHING_CHOSEN = _("Pilih sedikitnya satu data SIASN yang akan diterima.")
 ERROR_NOT_ENROLLED = _("Peserta ini belum terdaftar di angkatan ini; daftarkan dulu.")
 ERROR_UNIT_UNKNOWN = _("Unit %(unit)s belum ada di Angkatan; instansi tidak dapat diganti.")
@@ -171,6 +171,14 @@ def siasn_check(*, nip, program, participant=None):
             "" if unit or not person.unit else ERROR_UNIT_UNKNOWN % {"unit": person.unit},
         ),  # fmt: skip
         FieldRow(
+            "birth_place",
+            _("Tempat lahir"),
+            p.birth_place if p else "",
+            person.birth_place,
+            False,
+            bool(person.birth_place),
+        ),  # fmt: skip
+        FieldRow(
             "birth_date",
             _("Tanggal lahir"),
             date_format(p.birth_date, "j F Y") if p and p.birth_date else "",
@@ -182,9 +190,11 @@ def siasn_check(*, nip, program, participant=None):
     ]
     if p:
         values = {"name": p.name, "rank": p.rank, "position": p.position,
-                  "position_level": p.position_level, "agency": p.agency.name}  # fmt: skip
+                  "position_level": p.position_level, "agency": p.agency.name,
+                  "birth_place": p.birth_place}  # fmt: skip
         theirs = {"name": person.name, "rank": person.rank, "position": person.position,
-                  "position_level": level, "agency": person.unit}  # fmt: skip
+                  "position_level": level, "agency": person.unit,
+                  "birth_place": person.birth_place}  # fmt: skip
         for row in rows:
             if row.key in values:
                 row.differs = bool(theirs[row.key]) and not _same(values[row.key], theirs[row.key])
@@ -219,7 +229,8 @@ def participant_siasn_accept(*, participant, person, fields, actor=None):
         raise ValueError(str(ERROR_NOTHING_CHOSEN))
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
     new = {"name": person.name, "rank": person.rank, "position": person.position,
-           "position_level": position_level_of(person)}  # fmt: skip
+           "position_level": position_level_of(person),
+           "birth_place": person.birth_place}  # fmt: skip
     if "agency" in fields:
         unit = unit_institution(person)
         if unit is None:

@@ -7,6 +7,7 @@ app_name = "participants"
 
 urlpatterns = [
     path("", include("participants.visit_urls")),  # field visits (issue 18)
+    path("", include("participants.commitment_urls")),  # komitmen bersama (issue 18)
     path("angkatan/<int:cohort_pk>/peserta/tambah/", views.enrol, name="enrol"),
     path("bimbingan/", views.my_mentees, name="my_mentees"),
     path("angkatan/<int:cohort_pk>/siasn/", siasn_views.siasn_check_page, name="siasn_check"),

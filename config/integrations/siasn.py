@@ -60,6 +60,7 @@ class Person:
     unit: str  # unit organisasi (unor)
     agency: str  # instansi kerja
     birth_date: date | None
+    birth_place: str = ""  # tempatLahir, when SIASN gives it
 
 
 @dataclass(frozen=True)
@@ -249,6 +250,7 @@ def data_utama(nip):
         unit=_text(data, "unorNama"),
         agency=_text(data, "instansiKerjaNama"),
         birth_date=_date(data.get("tglLahir")),
+        birth_place=_text(data, "tempatLahir"),
     )
 
 
