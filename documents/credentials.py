@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Sum
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .credential_models import CertificateCredential
@@ -344,7 +344,11 @@ def credential_issue(certificate):
         )
     key = credential_key()
     entry = credential_entry_ensure(certificate)
-    return _sign(credential_claims(certificate, entry), key)
+    # In the deployment's language (Indonesian), whatever the language of the page the
+    # holder downloads it from: the credential states what the paper states.
+    with translation.override(settings.LANGUAGE_CODE):
+        claims = credential_claims(certificate, entry)
+    return _sign(claims, key)
 
 
 def credential_filename(certificate):

@@ -157,6 +157,10 @@ def test_a_holder_downloads_a_credential_that_a_third_party_verifies(client, wor
     status, answer = check(client, token)
     assert status == 200 and answer["status"] == "valid" and answer["valid"] is True
     assert answer["credential"]["program"] == cohort.program.name
+    raw = client.post(
+        reverse("documents:credential_verify_json"), data=token, content_type="application/jwt"
+    )
+    assert raw.json()["status"] == "valid"
     page = client.post(reverse("documents:credential_verify"), {"kredensial": token})
     assert page.status_code == 200
     assert "Kredensial ini sah." in page.content.decode()
@@ -189,8 +193,9 @@ def test_a_credential_signed_with_another_key_fails(client, world, tmp_path):
     client.force_login(world["holder"])
     token = download(client, world["mine"]).content.decode()
     claims = pyjwt.decode(token, options={"verify_signature": False})
-    stranger = pyjwt.encode(claims, "a-shared-secret-of-more-than-thirty-two-bytes", algorithm="HS256",
-                            headers={"kid": pyjwt.get_unverified_header(token)["kid"]})  # fmt: skip
+    kid = pyjwt.get_unverified_header(token)["kid"]
+    secret = "a-shared-secret-of-more-than-thirty-two-bytes"
+    stranger = pyjwt.encode(claims, secret, algorithm="HS256", headers={"kid": kid})
     assert check(client, stranger)[1]["status"] == "invalid_signature"
 
 
