@@ -47,6 +47,10 @@ def test_the_banyuwangi_visit_of_four_angkatan_in_balanced_groups(demo, client):
     client.force_login(administrator_user())
     html = client.get(reverse("participants:visit_groups", args=[visit.pk])).content.decode()
     assert html.count("<section") == 5
+    html = client.get(reverse("participants:visit_detail", args=[visit.pk])).content.decode()
+    assert "Kelurahan Kepatihan" in html and "Kunjungan wisata Pulau Merah" in html
+    html = client.get(reverse("participants:visit_print", args=[visit.pk])).content.decode()
+    assert html.count("<tr><td>") >= 200 + 9  # every participant, every host
     # Idempotent: a second run adds nothing.
     visits_demo_ensure()
     assert Visit.objects.filter(title=visit.title).count() == 1
