@@ -59,6 +59,12 @@ from .visits import (
 GROUPS_PER_PAGE = 10
 
 
+def _posted_id(request, name):
+    """A posted row id; anything else finds no row (404), not a server error."""
+    value = request.POST.get(name, "")
+    return int(value) if value.isdigit() else 0
+
+
 def _form_errors(form, error):
     """Put a service's refusal on the form's fields (or above it)."""
     if hasattr(error, "error_dict"):
@@ -144,12 +150,12 @@ def visit_detail(request, pk):
             messages.success(request, _("Kegiatan ditambahkan ke jadwal."))
             return redirect("participants:visit_detail", visit.pk)
     if action == "host_delete":
-        get_object_or_404(VisitHost, visit=visit, pk=request.POST.get("host")).delete()
+        get_object_or_404(VisitHost, visit=visit, pk=_posted_id(request, "host")).delete()
         visit_assignments_rotate(visit)
         messages.success(request, _("Tuan rumah dihapus."))
         return redirect("participants:visit_detail", visit.pk)
     if action == "activity_delete":
-        get_object_or_404(VisitActivity, visit=visit, pk=request.POST.get("activity")).delete()
+        get_object_or_404(VisitActivity, visit=visit, pk=_posted_id(request, "activity")).delete()
         messages.success(request, _("Kegiatan dihapus dari jadwal."))
         return redirect("participants:visit_detail", visit.pk)
     return render(
@@ -249,7 +255,7 @@ def my_visit(request, pk):
         initial={"text": report.text if report else ""},
     )
     if action == "attend":
-        activity = get_object_or_404(VisitActivity, visit=visit, pk=request.POST.get("activity"))
+        activity = get_object_or_404(VisitActivity, visit=visit, pk=_posted_id(request, "activity"))
         try:
             visit_attendance_mark(activity=activity, enrolment=enrolment, recorded_by=request.user)
         except ValidationError as error:

@@ -299,3 +299,30 @@ def test_the_participant_pages_are_for_participants_of_the_visit(client):
     # The escort's page is for widyaiswara only.
     client.force_login(staff_user())
     assert client.get(reverse("projects:visit_reports", args=[visit.pk])).status_code == 403
+
+
+def test_staff_add_hosts_and_activities_and_a_day_outside_the_visit_is_refused(client):
+    visit, _cohorts, _groups = visit_world(per_cohort=4, cohorts=2, bus_capacity=10)
+    url = reverse("participants:visit_detail", args=[visit.pk])
+    client.force_login(staff_user())
+    client.post(url, {"action": "host", "host-agency_name": "Kecamatan Banyuwangi",
+                      "host-topic": "Pelayanan kecamatan"})  # fmt: skip
+    assert visit.hosts.filter(agency_name="Kecamatan Banyuwangi").exists()
+    response = client.post(url, {
+        "action": "activity", "activity-date": "2018-04-02", "activity-start_time": "09:00",
+        "activity-end_time": "08:00", "activity-title": "Kunjungan Pulau Merah",
+    })  # fmt: skip
+    html = response.content.decode()
+    assert "di luar tanggal studi lapangan" in html
+    assert "Jam selesai kegiatan harus sesudah jam mulai." in html
+    assert 'value="Kunjungan Pulau Merah"' in html
+    assert not visit.activities.filter(title="Kunjungan Pulau Merah").exists()
+    client.post(url, {
+        "action": "activity", "activity-date": "2018-03-29", "activity-start_time": "09:00",
+        "activity-end_time": "12:00", "activity-title": "Kunjungan Pulau Merah",
+    })  # fmt: skip
+    activity = visit.activities.get(title="Kunjungan Pulau Merah")
+    client.post(url, {"action": "activity_delete", "activity": activity.pk})
+    client.post(url, {"action": "host_delete", "host": "bukan-angka"})
+    assert not visit.activities.filter(title="Kunjungan Pulau Merah").exists()
+    assert visit.hosts.count() == 4
