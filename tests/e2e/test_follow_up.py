@@ -1,0 +1,106 @@
+"""Follow-up after the training on a 390 px phone (issue 18): the participant answers their
+round on *Tindak lanjut* without sideways scrolling, the mentor confirms it on theirs; the
+public catalogue weighs under 60 KB on a first visit."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from projects.catalogue import catalogue_publish
+from projects.follow_up import follow_up_rounds_open
+from projects.models import FollowUpRound
+
+from ..factories import PASSWORD, CohortFactory
+from ..projects.test_follow_up import followed_project, mentor_with_login, world  # noqa: F401
+from .browsing import log_in, menu
+from .test_page_weight import (  # noqa: F401
+    LIMIT_BYTES,
+    first_visit_bytes,
+    production_server,
+    production_static,
+)
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+
+
+def no_sideways_scroll(page):
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_the_participant_answers_and_the_mentor_confirms_on_a_phone(
+    browser,
+    live_server,
+    world,  # noqa: F811
+):
+    follow_up_rounds_open(today=date(2023, 2, 1))
+    project = world["project"]
+    round_ = project.follow_up_rounds.get(months=3)
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, world["owner"].username)
+        menu(page, "Tindak lanjut")
+        expect(page.get_by_role("heading", name="Tindak lanjut proyek")).to_be_visible()
+        no_sideways_scroll(page)
+        page.get_by_role("link", name="3 bulan setelah seminar").click()
+        no_sideways_scroll(page)
+        for milestone in project.milestones.exclude(term="short"):
+            page.locator(f"#id_m{milestone.pk}-status").select_option(label="Berjalan")
+            page.locator(f"#id_m{milestone.pk}-note").fill("Sudah berjalan di dua puskesmas")
+        page.get_by_role("button", name="Simpan tindak lanjut").click()
+        expect(page.get_by_text("Tindak lanjut tersimpan.")).to_be_visible()
+        no_sideways_scroll(page)
+    finally:
+        context.close()
+
+    mentor = world["mentor"]
+    mentor.set_password(PASSWORD)
+    mentor.save(update_fields=["password"])
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, mentor.username)
+        menu(page, "Tindak lanjut")
+        expect(page.get_by_text("Menunggu konfirmasi Anda", exact=True)).to_be_visible()
+        no_sideways_scroll(page)
+        page.goto(live_server.url + reverse("projects:follow_up_round", args=[round_.pk]))
+        no_sideways_scroll(page)
+        page.get_by_label("Catatan mentor (boleh kosong)").fill("Sesuai kunjungan")
+        page.get_by_role("button", name="Konfirmasi tindak lanjut").click()
+        expect(page.get_by_text("Tindak lanjut dikonfirmasi.")).to_be_visible()
+    finally:
+        context.close()
+    assert FollowUpRound.objects.get(pk=round_.pk).confirmed_at is not None
+
+
+def test_the_public_catalogue_weighs_under_60_kb(browser, production_server):  # noqa: F811
+    cohort = CohortFactory(start_date=date(2022, 7, 8))
+    mentor = mentor_with_login(920, "Drs. Atasan, M.Si.")
+    uids = []
+    for n in range(20):
+        project = followed_project(cohort, mentor, theme=["Stunting", "Gizi buruk"][n % 2])
+        publication = catalogue_publish(
+            project=project,
+            data={
+                "region": f"Kota {n % 4}",
+                "summary": "Kelas ibu hamil setiap pekan di puskesmas. " * 8,
+                "results": "Balita berisiko turun. " * 10,
+                "show_summary": True,
+                "show_results": True,
+                "show_name": True,
+            },
+        )
+        uids.append(publication.uid)
+    heavy = {}
+    for path in (
+        reverse("projects:catalogue"),
+        reverse("projects:catalogue_entry", args=[uids[0]]),
+    ):
+        weight, _requested = first_visit_bytes(browser, production_server + path)
+        if weight >= LIMIT_BYTES:
+            heavy[path] = weight
+    assert not heavy
