@@ -73,7 +73,10 @@ def certificate_signatory_edit(request, pk, signatory_pk):
 @rule_required(can_issue_certificates)
 def certificate_signatory_delete(request, pk, signatory_pk):
     institution = institution_or_404(request.user, pk)
-    signatory = get_object_or_404(CertificateSignatory, pk=signatory_pk, institution=institution)
-    signatory_delete(signatory=signatory)
+    # One already deleted (a second click) changes nothing, and the page says so alike.
+    signatory = CertificateSignatory.objects.filter(pk=signatory_pk, institution=institution)
+    signatory = signatory.first()
+    if signatory is not None:
+        signatory_delete(signatory=signatory)
     messages.success(request, _("Penanda tangan dihapus."))
     return redirect("documents:certificate_signatories", pk=institution.pk)

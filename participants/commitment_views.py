@@ -2,8 +2,7 @@
 commitment on the cohort's list; the participant sees their own."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -73,8 +72,8 @@ def commitment_upload(request, cohort_pk, pk):
 
 
 def _document_for(user, pk):
-    """The document, for staff working on its cohort or for its own participant; any other
-    is not found."""
+    """The document, for staff working on its cohort (another agency's is not found) or for
+    its own participant; anyone else is refused."""
     document = get_object_or_404(
         CommitmentDocument.objects.select_related("enrolment__participant", "enrolment__cohort"),
         pk=pk,
@@ -85,7 +84,7 @@ def _document_for(user, pk):
         return document
     if is_participant(user) and enrolment.participant.user_id == user.pk:
         return document
-    raise Http404
+    raise PermissionDenied
 
 
 @rule_required(object_checked_in_view)

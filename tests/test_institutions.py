@@ -15,11 +15,17 @@ from cohorts.services import non_working_day_add, session_add, speaker_create
 from config import roles
 from documents.batches import certificates_issue
 from documents.bsre_models import BatchSigning
-from documents.models import Certificate, CertificateBatch, PhaseReport, ReportJob
+from documents.models import (
+    Certificate,
+    CertificateBatch,
+    CertificateSignatory,
+    PhaseReport,
+    ReportJob,
+)
 from documents.phase_reports import phase_report_make
 from documents.reports import report_job_request, report_job_run
 from participants.accounts import mentor_account_ensure
-from participants.models import Enrolment, ImportBatch
+from participants.models import CommitmentDocument, Enrolment, ImportBatch
 from participants.services import mentor_upsert, participant_account_ensure
 from projects.models import ChangeProject, PaperForm, ProjectDocument, ScoringRole
 
@@ -99,6 +105,16 @@ def agencies(settings, tmp_path):
     home_coach = widyaiswara_user(username="coach-rumah")
     home_participant = enrol(own, coach=home_coach).participant
     # A report made by a job (run here, as the worker runs it), its file stored.
+    # A participant's signed commitment, and a signatory the organiser prints (issue 18).
+    commitment = CommitmentDocument(enrolment=first, kind="pdf")
+    commitment.file.save("komitmen.pdf", ContentFile(PDF))
+    signatory, deleted = (
+        CertificateSignatory.objects.create(
+            institution=organiser, order=order, name=f"Dr. Pejabat Uji {order}, M.Si.",
+            title="Kepala",
+        )
+        for order in (1, 2)
+    )  # fmt: skip
     job, _new = report_job_request(kind=ReportJob.Kind.FINAL_XLSX, cohort=cohort, requested_by=None)
     report_job_run(job_id=job.pk)
     return {
@@ -121,6 +137,9 @@ def agencies(settings, tmp_path):
         "document": document,
         "mentor": mentor,
         "paper": paper,
+        "commitment": commitment,
+        "signatory": signatory,
+        "signatory_deleted": deleted,  # by the first who may; a second delete changes nothing
         "people": {
             "anonymous": None,
             "participant": participant_account_ensure(
@@ -206,6 +225,25 @@ def object_urls(w):
         ("documents:numbering", "get", [inst], "organiser", 200),
         ("documents:institution_certificate", "get", [inst], "organiser", 200),
         ("documents:institution_signer", "get", [inst], "organiser", 200),
+        ("documents:certificate_signatories", "get", [inst], "organiser", 200),
+        (
+            "documents:certificate_signatory_edit",
+            "get",
+            [inst, w["signatory"].pk],
+            "organiser",
+            200,
+        ),
+        (
+            "documents:certificate_signatory_delete",
+            "post",
+            [inst, w["signatory_deleted"].pk],
+            "organiser",
+            302,
+        ),
+        # Komitmen bersama: the list, an upload without a file (refused, 400), the download.
+        ("participants:commitments", "get", [c], "cohort", 200),
+        ("participants:commitment_upload", "post", [c, w["enrolment"].pk], "cohort", 400),
+        ("participants:commitment_download", "get", [w["commitment"].pk], "cohort", 200),
         # SIASN is written by the organiser, who issued the certificates.
         ("documents:siasn_sync", "get", [c], "organiser", 200),
         ("documents:siasn_push", "post", [c], "organiser", 302),
@@ -296,7 +334,10 @@ def test_every_url_role_and_institution_gets_what_it_should_and_no_more(client, 
     # on the organiser's own 14 (its non-working days, numbering, certificate look, signatory,
     # register of speakers, its dashboard with the dashboard's PDF, its speaker's ledger with
     # the ledger's XLSX and PDF, and the three SIASN pages).
-    assert refused[404] == 82 + 14 and refused[200] == 0
+    # Issue 18 added the komitmen bersama list, upload and download (cohort) and the printed
+    # signatories' list, edit and delete (organiser): 6 more for the home agency, 3 for the
+    # co-organiser.
+    assert refused[404] == 82 + 6 + 14 + 3 and refused[200] == 0
 
 
 def test_every_url_with_an_object_is_in_the_table(agencies):

@@ -109,9 +109,9 @@ def test_staff_upload_a_commitment_and_the_participant_sees_it(client, settings,
     response = client.get(download)
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF")
-    # Another participant of the cohort does not find it.
+    # Another participant of the cohort may not open it.
     client.force_login(participant_account_ensure(participant=other.participant))
-    assert client.get(download).status_code == 404
+    assert client.get(download).status_code == 403
     assert client.get(reverse("participants:commitments", args=[cohort.pk])).status_code == 403
 
 

@@ -224,6 +224,9 @@ def test_signatory_pages_of_another_agency_are_not_found(client):
         assert client.get(url).status_code == 404
     delete = reverse("documents:certificate_signatory_delete", args=[other.pk, theirs.pk])
     assert client.post(delete).status_code == 404
+    own = user.staff_institutions.first()
+    delete = reverse("documents:certificate_signatory_delete", args=[own.pk, theirs.pk])
+    assert client.post(delete).status_code == 302  # not theirs to delete: nothing happens
     assert CertificateSignatory.objects.filter(pk=theirs.pk).exists()
     # Nor through their own institution's address with another's signatory.
     mine = user.staff_institutions.first()
