@@ -1,6 +1,7 @@
 """Follow-up after the training on a 390 px phone (issue 18): the participant answers their
 round on *Tindak lanjut* without sideways scrolling, the mentor confirms it on theirs; the
-public catalogue weighs under 60 KB on a first visit."""
+public catalogue and the participant's follow-up pages weigh under 60 KB on a first visit
+(tests/e2e/test_page_weight.py's measure)."""
 
 from datetime import date
 
@@ -77,12 +78,17 @@ def test_the_participant_answers_and_the_mentor_confirms_on_a_phone(
     assert FollowUpRound.objects.get(pk=round_.pk).confirmed_at is not None
 
 
-def test_the_public_catalogue_weighs_under_60_kb(browser, production_server):  # noqa: F811
+def test_the_catalogue_and_the_participant_pages_weigh_under_60_kb(
+    browser,
+    production_server,  # noqa: F811
+):
     cohort = CohortFactory(start_date=date(2022, 7, 8))
     mentor = mentor_with_login(920, "Drs. Atasan, M.Si.")
     uids = []
+    projects = []
     for n in range(20):
         project = followed_project(cohort, mentor, theme=["Stunting", "Gizi buruk"][n % 2])
+        projects.append(project)
         publication = catalogue_publish(
             project=project,
             data={
@@ -95,12 +101,25 @@ def test_the_public_catalogue_weighs_under_60_kb(browser, production_server):  #
             },
         )
         uids.append(publication.uid)
+    follow_up_rounds_open(today=date(2024, 1, 1))
+    owner = projects[0].enrolment.participant.user
+    round_ = projects[0].follow_up_rounds.get(months=12)
+
+    # Logged in once; each page is then opened in a fresh profile holding only the cookies.
+    context = browser.new_context()
+    page = context.new_page()
+    log_in(page, production_server, owner.username)
+    session = context.storage_state()
+    context.close()
+
     heavy = {}
-    for path in (
-        reverse("projects:catalogue"),
-        reverse("projects:catalogue_entry", args=[uids[0]]),
+    for path, state in (
+        (reverse("projects:catalogue"), None),
+        (reverse("projects:catalogue_entry", args=[uids[0]]), None),
+        (reverse("projects:follow_up_mine"), session),
+        (reverse("projects:follow_up_round", args=[round_.pk]), session),
     ):
-        weight, _requested = first_visit_bytes(browser, production_server + path)
+        weight, _requested = first_visit_bytes(browser, production_server + path, state)
         if weight >= LIMIT_BYTES:
             heavy[path] = weight
     assert not heavy
