@@ -15,7 +15,7 @@ from projects.models import FollowUpRound
 
 from ..factories import PASSWORD, CohortFactory
 from ..projects.test_follow_up import followed_project, mentor_with_login, world  # noqa: F401
-from .browsing import log_in, menu
+from .browsing import log_in
 from .test_page_weight import (  # noqa: F401
     LIMIT_BYTES,
     first_visit_bytes,
@@ -44,7 +44,7 @@ def test_the_participant_answers_and_the_mentor_confirms_on_a_phone(
     page = context.new_page()
     try:
         log_in(page, live_server.url, world["owner"].username)
-        menu(page, "Tindak lanjut")
+        page.goto(live_server.url + reverse("projects:follow_up_mine"))
         expect(page.get_by_role("heading", name="Tindak lanjut proyek")).to_be_visible()
         no_sideways_scroll(page)
         page.get_by_role("link", name="3 bulan setelah seminar").click()
@@ -65,7 +65,7 @@ def test_the_participant_answers_and_the_mentor_confirms_on_a_phone(
     page = context.new_page()
     try:
         log_in(page, live_server.url, mentor.username)
-        menu(page, "Tindak lanjut")
+        page.goto(live_server.url + reverse("projects:follow_up_queue"))
         expect(page.get_by_text("Menunggu konfirmasi Anda", exact=True)).to_be_visible()
         no_sideways_scroll(page)
         page.goto(live_server.url + reverse("projects:follow_up_round", args=[round_.pk]))
