@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 
 from cohorts.models import Cohort
 from demo.bsre_demo import bsre_demo_ensure
+from demo.followup_demo import followup_demo_ensure
 from demo.loaders import DEMO_PASSWORD, demo_data_load
 from demo.pkn_demo import pkn_demo_ensure
 from demo.siasn_people import siasn_standin_write
@@ -26,16 +27,18 @@ class Command(BaseCommand):
         siasn_standin_write()
         bsre_login = bsre_demo_ensure()
         webhook_demo_ensure()
-        visit_logins = visits_demo_logins(visits_demo_ensure())  # field visits (issue 18)
         pkn_login = pkn_demo_ensure()  # PKN Tingkat II on behalf of LAN (issue 18)
+        followup_login = followup_demo_ensure()
+        visit_logins = visits_demo_logins(visits_demo_ensure())  # field visits (issue 18)
         self.stdout.write(self.style.SUCCESS("Data contoh siap. Login demo (kata sandi sama):"))
-        for role, username, note in [*result.logins, bsre_login]:
+        extra = [followup_login] if followup_login else []
+        for role, username, note in [*result.logins, bsre_login, *extra]:
             line = f"  {role:<14} {username:<20} {DEMO_PASSWORD}"
             self.stdout.write(f"{line}   ({note})" if note else line)
-        for role, username, note in visit_logins:
-            self.stdout.write(f"  {role:<14} {username:<20} {DEMO_PASSWORD}   ({note})")
         role, username, note = pkn_login
         self.stdout.write(f"  {role:<14} {username:<20} {DEMO_PASSWORD}   ({note})")
+        for role, username, note in visit_logins:
+            self.stdout.write(f"  {role:<14} {username:<20} {DEMO_PASSWORD}   ({note})")
 
 
 def lms_standin_write(path=None):
