@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cohorts.models import Cohort
 from cohorts.scope import cohort_or_404
 from config.downloads import stored_file_response
 from config.pagination import page_of
@@ -44,14 +45,14 @@ def _list(request, cohort, errors=None, status=200):
 @rule_required(can_manage_cohorts)
 def commitments_page(request, cohort_pk):
     """The cohort's participants with their signed commitment, each with an upload."""
-    cohort = cohort_or_404(request.user, cohort_pk)
+    cohort = cohort_or_404(request.user, cohort_pk, Cohort.objects.select_related("program"))
     return _list(request, cohort)
 
 
 @require_POST
 @rule_required(can_manage_cohorts)
 def commitment_upload(request, cohort_pk, pk):
-    cohort = cohort_or_404(request.user, cohort_pk)
+    cohort = cohort_or_404(request.user, cohort_pk, Cohort.objects.select_related("program"))
     enrolment = get_object_or_404(cohort.enrolments.select_related("participant"), pk=pk)
     upload = request.FILES.get("file")
     if upload is None:

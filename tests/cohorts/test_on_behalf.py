@@ -161,3 +161,24 @@ def test_another_agencys_commitments_are_not_found(client, settings, tmp_path):
     assert response.status_code == 404
     download = reverse("participants:commitment_download", args=[document.pk])
     assert client.get(download).status_code == 404
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_the_commitments_page_costs_the_same_whatever_the_cohort(
+    client, settings, tmp_path, django_assert_num_queries, size
+):
+    settings.MEDIA_ROOT = tmp_path
+    cohort = CohortFactory()
+    enrolments = [enrol(cohort) for _ in range(size)]
+    for enrolment in enrolments[::2]:
+        document = CommitmentDocument(enrolment=enrolment, kind="pdf")
+        document.file.save("komitmen.pdf", pdf_upload())
+    client.force_login(staff_user())
+    url = reverse("participants:commitments", args=[cohort.pk])
+    # session, user, permissions (2), role names, the cohort with its program (within
+    # reach), the page's count and its rows with each participant and document joined:
+    # none per row, whatever the cohort's size.
+    with django_assert_num_queries(8):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count('id="commitment-') == size
