@@ -231,9 +231,14 @@ def test_every_login_and_nip_the_readme_names_exists_with_the_demo_password(demo
     from django.contrib.auth import get_user_model
 
     from demo.bsre_demo import bsre_demo_ensure
+    from demo.followup_demo import followup_demo_ensure
+    from demo.pkn_demo import pkn_demo_ensure
+    from demo.visits_demo import visits_demo_ensure, visits_demo_logins
 
-    # `make demo` (the demo_data command) also makes the acting head who signs through BSrE.
-    logins = [*demo.logins, bsre_demo_ensure()]
+    # `make demo` (the demo_data command) also makes the acting head who signs through BSrE,
+    # the PKN II graduates, the field visits and the follow-up answers, with their logins.
+    logins = [*demo.logins, bsre_demo_ensure(), pkn_demo_ensure(), followup_demo_ensure()]
+    logins += visits_demo_logins(visits_demo_ensure())
     rows = readme_demo_table()
     assert len(rows) >= 8
     # The user name opens its cell; the running cohort's cell tells where to read it instead.
