@@ -12,12 +12,16 @@ from cohorts.services import phase_days
 from config import roles
 from curriculum.models import PhaseKind
 from demo.bsre_demo import bsre_demo_ensure
+from demo.followup_demo import followup_demo_ensure
 from demo.loaders import DEMO_PASSWORD, demo_data_load
+from demo.pkn_demo import pkn_demo_ensure
 from demo.siasn_people import siasn_standin_write
 from demo.standins import siasn as siasn_standin
+from demo.visits_demo import visits_demo_ensure
 from documents.issuing import certificate_ensure
 from documents.models import Certificate, CertificateBatch
 from participants.models import Enrolment
+from projects.follow_up_models import CataloguePublication
 from projects.models import ChangeProject
 
 from ..integrations.test_siasn_client import siasn_settings
@@ -149,6 +153,56 @@ def pages_per_role(demo, bsre_head):
     ]
 
 
+def issue_18_pages(demo):
+    """Issue 18's pages, on what `make demo` adds: the Banyuwangi visit, the PKN II graduates
+    (on LAN's behalf) and the Latsar 72 follow-up answers with the published innovations."""
+    visits = visits_demo_ensure()
+    _role, pkn_graduate, _note = pkn_demo_ensure()
+    _role, follow_up_participant, _note = followup_demo_ensure()
+    banyuwangi = visits.banyuwangi.pk
+    pkn = Cohort.objects.get(program__code="pkn2")
+    published = CataloguePublication.objects.filter(published=True).first()
+    mentor = next(username for role, username, _n in demo.logins if role == roles.MENTOR)
+    return [
+        (
+            "staf",
+            [
+                reverse("participants:visit_list"),
+                reverse("participants:visit_detail", args=[banyuwangi]),
+                reverse("participants:visit_groups", args=[banyuwangi]),
+                reverse("projects:follow_up_dashboard"),
+                reverse("participants:commitments", args=[pkn.pk]),
+                reverse("documents:certificate_signatories", args=[pkn.organiser_id]),
+            ],
+        ),
+        (
+            visits.escort_username,
+            [
+                reverse("projects:visit_escort_list"),
+                reverse("projects:visit_reports", args=[banyuwangi]),
+            ],
+        ),
+        (mentor, [reverse("projects:follow_up_queue")]),
+        (
+            visits.participant_username,
+            [
+                reverse("participants:my_visits"),
+                reverse("participants:my_visit", args=[banyuwangi]),
+            ],
+        ),
+        (follow_up_participant, [reverse("projects:follow_up_mine")]),
+        (pkn_graduate, [reverse("participants:my_commitments"), reverse("projects:my_training")]),
+        (
+            None,
+            [
+                reverse("projects:catalogue"),
+                reverse("projects:catalogue_entry", args=[published.uid]),
+                reverse("documents:credential_verify"),
+            ],
+        ),
+    ]
+
+
 def test_no_critical_or_serious_violation_on_any_main_page(
     page, live_server, settings, monkeypatch, tmp_path
 ):
@@ -161,7 +215,8 @@ def test_no_critical_or_serious_violation_on_any_main_page(
     found = []
     with running(siasn_standin.build()) as siasn:
         siasn_settings(settings, siasn, timeout=30)
-        for username, paths in pages_per_role(demo, bsre_head):
+        walk = pages_per_role(demo, bsre_head) + issue_18_pages(demo)
+        for username, paths in walk:
             for width, height in [(1366, 900), (390, 844)]:
                 page.set_viewport_size({"width": width, "height": height})
                 if username:
