@@ -531,7 +531,9 @@ class EvaluationComment(EvaluationTarget):
         return f"{self.questionnaire} {self.text[:40]}"
 
 
-# Field visits shared by cohorts (issue 18), in their own module.
+# Models of issue 18 in their own modules: the signed commitment documents of the komitmen
+# bersama phase, and field visits shared by cohorts.
+from .commitment_models import CommitmentDocument  # noqa: E402, F401
 from .visit_models import (  # noqa: E402, F401
     Visit,
     VisitActivity,
@@ -543,6 +545,3 @@ from .visit_models import (  # noqa: E402, F401
     VisitPhoto,
     VisitReport,
 )
-
-# The signed commitment documents of the komitmen bersama phase (issue 18), in their own module.
-from .commitment_models import CommitmentDocument  # noqa: E402, F401
