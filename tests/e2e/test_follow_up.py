@@ -1,7 +1,7 @@
 """Follow-up after the training on a 390 px phone (issue 18): the participant answers their
-round on *Tindak lanjut* without sideways scrolling, the mentor confirms it on theirs; the
-public catalogue and the participant's follow-up pages weigh under 60 KB on a first visit
-(tests/e2e/test_page_weight.py's measure)."""
+round on *Tindak lanjut* without sideways scrolling, the mentor confirms it on theirs. The
+public catalogue and the participant's follow-up pages are weighed with the other light pages
+in tests/e2e/test_page_weight.py."""
 
 from datetime import date
 
@@ -9,19 +9,12 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from projects.catalogue import catalogue_publish
 from projects.follow_up import follow_up_rounds_open
 from projects.models import FollowUpRound
 
-from ..factories import PASSWORD, CohortFactory
+from ..factories import PASSWORD
 from ..projects.test_follow_up import followed_project, mentor_with_login, world  # noqa: F401
 from .browsing import log_in
-from .test_page_weight import (  # noqa: F401
-    LIMIT_BYTES,
-    first_visit_bytes,
-    production_server,
-    production_static,
-)
 
 pytestmark = pytest.mark.browser
 
@@ -76,50 +69,3 @@ def test_the_participant_answers_and_the_mentor_confirms_on_a_phone(
     finally:
         context.close()
     assert FollowUpRound.objects.get(pk=round_.pk).confirmed_at is not None
-
-
-def test_the_catalogue_and_the_participant_pages_weigh_under_60_kb(
-    browser,
-    production_server,  # noqa: F811
-):
-    cohort = CohortFactory(start_date=date(2022, 7, 8))
-    mentor = mentor_with_login(920, "Drs. Atasan, M.Si.")
-    uids = []
-    projects = []
-    for n in range(20):
-        project = followed_project(cohort, mentor, theme=["Stunting", "Gizi buruk"][n % 2])
-        projects.append(project)
-        publication = catalogue_publish(
-            project=project,
-            data={
-                "region": f"Kota {n % 4}",
-                "summary": "Kelas ibu hamil setiap pekan di puskesmas. " * 8,
-                "results": "Balita berisiko turun. " * 10,
-                "show_summary": True,
-                "show_results": True,
-                "show_name": True,
-            },
-        )
-        uids.append(publication.uid)
-    follow_up_rounds_open(today=date(2024, 1, 1))
-    owner = projects[0].enrolment.participant.user
-    round_ = projects[0].follow_up_rounds.get(months=12)
-
-    # Logged in once; each page is then opened in a fresh profile holding only the cookies.
-    context = browser.new_context()
-    page = context.new_page()
-    log_in(page, production_server, owner.username)
-    session = context.storage_state()
-    context.close()
-
-    heavy = {}
-    for path, state in (
-        (reverse("projects:catalogue"), None),
-        (reverse("projects:catalogue_entry", args=[uids[0]]), None),
-        (reverse("projects:follow_up_mine"), session),
-        (reverse("projects:follow_up_round", args=[round_.pk]), session),
-    ):
-        weight, _requested = first_visit_bytes(browser, production_server + path, state)
-        if weight >= LIMIT_BYTES:
-            heavy[path] = weight
-    assert not heavy

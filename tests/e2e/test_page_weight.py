@@ -3,6 +3,8 @@ and the public verification page weigh under 60 KB transferred on a first visit 
 cache, measured in Chromium on a server that handles static files as production does
 (collectstatic with WhiteNoise's compressed, hashed files; WhiteNoise serving them)."""
 
+from datetime import date
+
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
@@ -13,8 +15,13 @@ from config import roles
 from demo.loaders import DEMO_PASSWORD, demo_data_load
 from documents.issuing import certificate_ensure
 from participants.models import Enrolment
+from projects.catalogue import catalogue_publish
+from projects.follow_up import follow_up_rounds_open
 
 from ..conftest import BROWSER_TIMEOUT_MS
+from ..factories import CohortFactory
+from ..projects.test_follow_up import followed_project, mentor_with_login
+from .browsing import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -115,3 +122,52 @@ def test_participant_and_verification_pages_weigh_under_60_kb(browser, productio
         assert any(".css" in url for url in requested)
     heavy = {path: weight for path, (weight, _) in weights.items() if weight >= LIMIT_BYTES}
     assert not heavy, {path: (weight, requested) for path, (weight, requested) in weights.items()}
+
+
+# Issue 18's public catalogue and the participant's follow-up pages, in this module so that the
+# static files are collected once for every measure.
+def test_the_catalogue_and_the_participant_pages_weigh_under_60_kb(
+    browser,
+    production_server,
+):
+    cohort = CohortFactory(start_date=date(2022, 7, 8))
+    mentor = mentor_with_login(920, "Drs. Atasan, M.Si.")
+    uids = []
+    projects = []
+    for n in range(20):
+        project = followed_project(cohort, mentor, theme=["Stunting", "Gizi buruk"][n % 2])
+        projects.append(project)
+        publication = catalogue_publish(
+            project=project,
+            data={
+                "region": f"Kota {n % 4}",
+                "summary": "Kelas ibu hamil setiap pekan di puskesmas. " * 8,
+                "results": "Balita berisiko turun. " * 10,
+                "show_summary": True,
+                "show_results": True,
+                "show_name": True,
+            },
+        )
+        uids.append(publication.uid)
+    follow_up_rounds_open(today=date(2024, 1, 1))
+    owner = projects[0].enrolment.participant.user
+    round_ = projects[0].follow_up_rounds.get(months=12)
+
+    # Logged in once; each page is then opened in a fresh profile holding only the cookies.
+    context = browser.new_context()
+    page = context.new_page()
+    log_in(page, production_server, owner.username)
+    session = context.storage_state()
+    context.close()
+
+    heavy = {}
+    for path, state in (
+        (reverse("projects:catalogue"), None),
+        (reverse("projects:catalogue_entry", args=[uids[0]]), None),
+        (reverse("projects:follow_up_mine"), session),
+        (reverse("projects:follow_up_round", args=[round_.pk]), session),
+    ):
+        weight, _requested = first_visit_bytes(browser, production_server + path, state)
+        if weight >= LIMIT_BYTES:
+            heavy[path] = weight
+    assert not heavy

@@ -7,10 +7,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from cohorts.models import Institution
-from demo.followup_demo import SEED_THEMES, followup_demo_ensure
-from projects.catalogue import catalogue_entries
-from projects.models import CataloguePublication, FollowUpRound, State
+from projects.models import CataloguePublication, State
 
 from ..factories import CohortFactory
 from .test_follow_up import followed_project, mentor_with_login
@@ -159,25 +156,3 @@ def test_the_catalogue_costs_the_same_with_more_entries(two, client, django_asse
     with django_assert_num_queries(CATALOGUE_QUERIES):
         response = client.get(url, {"tema": first.theme_id})
     assert len(response.context["entries"]) == 11
-
-
-def test_the_demo_catalogue_lists_published_projects_on_the_seed_themes(demo, client):
-    login = followup_demo_ensure()
-    assert followup_demo_ensure() == login  # once, however often it runs
-    published = list(catalogue_entries())
-    assert len(published) >= 5
-    assert {entry.theme_name for entry in published} & set(SEED_THEMES) == set(SEED_THEMES)
-    text = client.get(reverse("projects:catalogue")).content.decode()
-    for entry in published[:5]:
-        assert entry.title in text
-
-    # 2022 graduates answered and their mentors confirmed; the login has a round to answer.
-    rounds = FollowUpRound.objects.filter(
-        project__enrolment__cohort__angkatan=72, project__enrolment__cohort__year=2022
-    )
-    assert rounds.filter(confirmed_at__isnull=False).exists()
-    assert rounds.filter(answered_at__isnull=False, confirmed_at__isnull=True).exists()
-    _role, username, _note = login
-    mine = rounds.filter(project__enrolment__participant__user__username=username)
-    assert mine.filter(answered_at__isnull=True).exists()
-    assert Institution.objects.filter(code="bpsdmd-banten").exists()
