@@ -52,6 +52,27 @@ def document_kind_of(upload):
     return None
 
 
+# Why an upload is refused before its content is read for what it would run.
+EMPTY = "empty"
+TOO_LARGE = "too_large"
+NOT_ACCEPTED = "not_accepted"
+DOCUMENT_KINDS = IMAGE_AND_PDF | set(OFFICE_PARTS)
+
+
+def upload_problem(upload, *, kinds, max_bytes):
+    """(why the upload is refused, its kind by content): EMPTY, TOO_LARGE, NOT_ACCEPTED (none of
+    `kinds`), or what it would run when opened (see active_content_of); (None, kind) for a
+    file that may be kept. Each caller words the refusal for its own page."""
+    if upload.size == 0:
+        return EMPTY, None
+    if upload.size > max_bytes:
+        return TOO_LARGE, None
+    kind = document_kind_of(upload)
+    if kind not in kinds:
+        return NOT_ACCEPTED, kind
+    return active_content_of(upload, kind), kind
+
+
 # What a document may not do when a coach or an examiner opens it (issue 13).
 JAVASCRIPT = "javascript"
 LAUNCH = "launch"

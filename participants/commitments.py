@@ -9,12 +9,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from config.uploads import JAVASCRIPT, LAUNCH, UNREADABLE, active_content_of, document_kind_of
+from config.uploads import EMPTY, IMAGE_AND_PDF, NOT_ACCEPTED, TOO_LARGE, upload_problem
 
 from .commitment_models import CommitmentDocument
 
 MAX_BYTES = 10 * 1024 * 1024
-KINDS = ("pdf", "jpg", "png")
+KINDS = IMAGE_AND_PDF
 ERROR_EMPTY = _("Berkas komitmen %(name)s kosong.")
 ERROR_SIZE = _("Berkas komitmen %(name)s lebih dari 10 MB.")
 ERROR_KIND = _(
@@ -26,19 +26,16 @@ ERROR_ACTIVE = _(
 )
 
 
+# Anything else refused (what a PDF would run, or could not be read) is ERROR_ACTIVE.
+ERRORS = {EMPTY: ERROR_EMPTY, TOO_LARGE: ERROR_SIZE, NOT_ACCEPTED: ERROR_KIND}
+
+
 def commitment_check(upload, participant_name):
     """The file's kind ("pdf", "jpg" or "png"); raises ValidationError naming the
     participant for an empty, oversized or unaccepted file."""
-    params = {"name": participant_name}
-    if upload.size == 0:
-        raise ValidationError(ERROR_EMPTY, params=params)
-    if upload.size > MAX_BYTES:
-        raise ValidationError(ERROR_SIZE, params=params)
-    kind = document_kind_of(upload)
-    if kind not in KINDS:
-        raise ValidationError(ERROR_KIND, params=params)
-    if active_content_of(upload, kind) in (JAVASCRIPT, LAUNCH, UNREADABLE):
-        raise ValidationError(ERROR_ACTIVE, params=params)
+    problem, kind = upload_problem(upload, kinds=KINDS, max_bytes=MAX_BYTES)
+    if problem is not None:
+        raise ValidationError(ERRORS.get(problem, ERROR_ACTIVE), params={"name": participant_name})
     return kind
 
 

@@ -8,7 +8,16 @@ from django.db.models import Max
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from config.uploads import JAVASCRIPT, LAUNCH, MACROS, active_content_of, document_kind_of
+from config.uploads import (
+    DOCUMENT_KINDS,
+    EMPTY,
+    JAVASCRIPT,
+    LAUNCH,
+    MACROS,
+    NOT_ACCEPTED,
+    TOO_LARGE,
+    upload_problem,
+)
 
 from .models import ChangeProject, ProjectDocument
 
@@ -72,9 +81,10 @@ def document_check(upload):
     unaccepted file, and for one that would run something when opened (JavaScript or a
     launch action in a PDF, macros in a DOCX or PPTX)."""
     name = upload.name
-    if upload.size == 0:
+    problem, extension = upload_problem(upload, kinds=DOCUMENT_KINDS, max_bytes=max_upload_bytes())
+    if problem == EMPTY:
         raise ValidationError(ERROR_EMPTY, params={"name": name})
-    if upload.size > max_upload_bytes():
+    if problem == TOO_LARGE:
         raise ValidationError(
             ERROR_SIZE,
             params={
@@ -83,13 +93,11 @@ def document_check(upload):
                 "limit": settings.PROJECT_UPLOAD_MAX_MB,
             },
         )
-    extension = document_kind_of(upload)
-    if extension is None:
+    if problem == NOT_ACCEPTED:
         raise ValidationError(ERROR_TYPE, params={"name": name})
-    hazard = active_content_of(upload, extension)
-    if hazard is not None:
+    if problem is not None:
         raise ValidationError(
-            ACTIVE_CONTENT_ERRORS.get(hazard, ERROR_UNREADABLE), params={"name": name}
+            ACTIVE_CONTENT_ERRORS.get(problem, ERROR_UNREADABLE), params={"name": name}
         )
     return extension
 
